@@ -1,0 +1,64 @@
+package dev.redisconnector.core;
+
+import java.util.Objects;
+
+/**
+ * The one exception the connector throws: a code, the step that failed and a message safe to show a user.
+ *
+ * <p>Messages never contain secrets or stack traces; the cause (when present) is for logs. Immutable.
+ */
+public final class ConnectorException extends RuntimeException {
+
+    private final ErrorCode code;
+    private final Step step;
+
+    public ConnectorException(ErrorCode code, Step step, String message, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause, false, cause != null);
+        this.code = Objects.requireNonNull(code, "code");
+        this.step = Objects.requireNonNull(step, "step");
+    }
+
+    public ConnectorException(ErrorCode code, String message) {
+        this(code, code.defaultStep(), message, null);
+    }
+
+    public ConnectorException(ErrorCode code, String message, Throwable cause) {
+        this(code, code.defaultStep(), message, cause);
+    }
+
+    /** The failure's code. */
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** The pipeline step that failed. */
+    public Step step() {
+        return step;
+    }
+
+    /** The same failure reported under another step (e.g. a registry outage during credential retrieval). */
+    public ConnectorException atStep(Step newStep) {
+        return newStep == step ? this : new ConnectorException(code, newStep, getMessage(), getCause());
+    }
+
+    /** {@code NOT_LOGGED_IN} with the specification's message. */
+    public static ConnectorException notLoggedIn() {
+        return new ConnectorException(ErrorCode.NOT_LOGGED_IN, "Please log in to run Redis commands.");
+    }
+
+    /** {@code INVALID_REQUEST} with the given explanation. */
+    public static ConnectorException invalidRequest(String message) {
+        return new ConnectorException(ErrorCode.INVALID_REQUEST, message);
+    }
+
+    /** {@code REGISTRY_UNAVAILABLE} at the given step. */
+    public static ConnectorException registryUnavailable(Step step, Throwable cause) {
+        return new ConnectorException(ErrorCode.REGISTRY_UNAVAILABLE, step,
+                "The service registry is unavailable; try again shortly.", cause);
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectorException[" + code + " at " + step.wireName() + ": " + getMessage() + "]";
+    }
+}

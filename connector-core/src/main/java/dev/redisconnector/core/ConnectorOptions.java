@@ -1,0 +1,148 @@
+package dev.redisconnector.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Connector-wide settings. Immutable; build with {@link #builder()}, every value defaults to the matching
+ * {@code DEFAULT_*} constant.
+ */
+public final class ConnectorOptions {
+
+    /** Command timeout when a service sets none: 5 s. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** Connect timeout when a service sets none: 5 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Idle time after which a service's connection is closed: 5 minutes. */
+    public static final Duration DEFAULT_CONNECTION_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** Largest reply returned: 16 MiB; larger ones are {@code RESULT_TOO_LARGE}. */
+    public static final long DEFAULT_MAX_REPLY_BYTES = 16L * 1024 * 1024;
+    /** Most arguments in one command: 100,000. */
+    public static final int DEFAULT_MAX_ARGUMENTS = 100_000;
+    /** Largest command (name plus arguments): 64 MiB. */
+    public static final long DEFAULT_MAX_COMMAND_BYTES = 64L * 1024 * 1024;
+
+    /** All defaults. */
+    public static final ConnectorOptions DEFAULTS = builder().build();
+
+    private final Duration commandTimeout;
+    private final Duration connectTimeout;
+    private final Duration connectionIdleTimeout;
+    private final long maxReplyBytes;
+    private final int maxArguments;
+    private final long maxCommandBytes;
+
+    private ConnectorOptions(Builder builder) {
+        this.commandTimeout = builder.commandTimeout;
+        this.connectTimeout = builder.connectTimeout;
+        this.connectionIdleTimeout = builder.connectionIdleTimeout;
+        this.maxReplyBytes = builder.maxReplyBytes;
+        this.maxArguments = builder.maxArguments;
+        this.maxCommandBytes = builder.maxCommandBytes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Default command timeout. See {@link #DEFAULT_COMMAND_TIMEOUT}. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    /** Default connect timeout. See {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** See {@link #DEFAULT_CONNECTION_IDLE_TIMEOUT}. */
+    public Duration connectionIdleTimeout() {
+        return connectionIdleTimeout;
+    }
+
+    /** See {@link #DEFAULT_MAX_REPLY_BYTES}. */
+    public long maxReplyBytes() {
+        return maxReplyBytes;
+    }
+
+    /** See {@link #DEFAULT_MAX_ARGUMENTS}. */
+    public int maxArguments() {
+        return maxArguments;
+    }
+
+    /** See {@link #DEFAULT_MAX_COMMAND_BYTES}. */
+    public long maxCommandBytes() {
+        return maxCommandBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectorOptions[commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
+                + ", connectionIdleTimeout=" + connectionIdleTimeout + ", maxReplyBytes=" + maxReplyBytes
+                + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + "]";
+    }
+
+    /** Builds {@link ConnectorOptions}; validates on {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
+        private long maxReplyBytes = DEFAULT_MAX_REPLY_BYTES;
+        private int maxArguments = DEFAULT_MAX_ARGUMENTS;
+        private long maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
+
+        private Builder() {
+        }
+
+        public Builder commandTimeout(Duration value) {
+            this.commandTimeout = positive(value, "commandTimeout");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = positive(value, "connectTimeout");
+            return this;
+        }
+
+        public Builder connectionIdleTimeout(Duration value) {
+            this.connectionIdleTimeout = positive(value, "connectionIdleTimeout");
+            return this;
+        }
+
+        public Builder maxReplyBytes(long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxReplyBytes must be positive");
+            }
+            this.maxReplyBytes = value;
+            return this;
+        }
+
+        public Builder maxArguments(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxArguments must be positive");
+            }
+            this.maxArguments = value;
+            return this;
+        }
+
+        public Builder maxCommandBytes(long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxCommandBytes must be positive");
+            }
+            this.maxCommandBytes = value;
+            return this;
+        }
+
+        public ConnectorOptions build() {
+            return new ConnectorOptions(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return value;
+        }
+    }
+}

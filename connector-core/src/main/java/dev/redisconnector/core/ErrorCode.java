@@ -1,0 +1,53 @@
+package dev.redisconnector.core;
+
+/**
+ * Every failure the connector reports, with the step it normally belongs to and its HTTP status.
+ *
+ * <p>The table in the design brief is the source of truth; tests assert each row.
+ */
+public enum ErrorCode {
+    /** No session, or a bad, expired or revoked token. */
+    NOT_LOGGED_IN(Step.SESSION, 401),
+    /** {@code inputs.command} missing or blank. */
+    COMMAND_REQUIRED(Step.COMMAND, 400),
+    /** The request is malformed: wrong types, bad JSON, bad base64, over a limit. */
+    INVALID_REQUEST(Step.COMMAND, 400),
+    /** The command is refused for this service or for every shared connection. */
+    COMMAND_NOT_ALLOWED(Step.POLICY, 403),
+    /** No Redis service is registered for the session's client. */
+    NO_REDIS_SERVICE(Step.SERVICE, 404),
+    /** The service has no credentials record. */
+    NO_CREDENTIALS(Step.CREDENTIALS, 424),
+    /** The registry database could not be reached. */
+    REGISTRY_UNAVAILABLE(Step.SERVICE, 503),
+    /** Redis answered with an error; the message is Redis's own text. */
+    REDIS_ERROR(Step.EXECUTION, 422),
+    /** Redis could not be reached (refused, DNS, TLS) or the connection was lost. */
+    REDIS_UNAVAILABLE(Step.EXECUTION, 502),
+    /** Redis rejected the stored credentials. */
+    REDIS_AUTH_FAILED(Step.EXECUTION, 502),
+    /** No reply within the timeout; the command may have run. */
+    TIMEOUT(Step.EXECUTION, 504),
+    /** The reply is larger than the configured cap. */
+    RESULT_TOO_LARGE(Step.EXECUTION, 413),
+    /** A bug. The message carries a reference to the log entry, never a stack trace or a secret. */
+    INTERNAL(Step.EXECUTION, 500);
+
+    private final Step defaultStep;
+    private final int httpStatus;
+
+    ErrorCode(Step defaultStep, int httpStatus) {
+        this.defaultStep = defaultStep;
+        this.httpStatus = httpStatus;
+    }
+
+    /** The step this code is reported under unless the pipeline knows better (e.g. registry errors). */
+    public Step defaultStep() {
+        return defaultStep;
+    }
+
+    /** The HTTP status the server answers with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.redisconnector.core;
+
+import dev.redisconnector.core.command.CommandVerifier;
+import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.execution.CommandExecutor;
+import dev.redisconnector.core.execution.ExecutionTarget;
+import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.reply.Reply;
+import dev.redisconnector.core.spi.CommandPolicy;
+import dev.redisconnector.core.spi.CredentialStore;
+import dev.redisconnector.core.spi.RedisCredentials;
+import dev.redisconnector.core.spi.RedisService;
+import dev.redisconnector.core.spi.ServiceRegistry;
+import dev.redisconnector.core.spi.SessionValidator;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a logged-in user's Redis command against the Redis service registered for the user's client.
+ *
+ * <p>The pipeline, in order: 1 session validation ({@link SessionValidator}), 2 command verification
+ * ({@link CommandVerifier}, with the connection-safety refusals), 2b command policy ({@link CommandPolicy}),
+ * 3 service lookup ({@link ServiceRegistry}), 4 credential retrieval ({@link CredentialStore}), 5 execution
+ * ({@link CommandExecutor}). Every failure is a {@link ConnectorException} naming its code and step.
+ *
+ * <pre>{@code
+ * RedisConnector connector = RedisConnector.builder()
+ *         .sessionValidator(sessions).serviceRegistry(services).credentialStore(credentials)
+ *         .build();
+ * Reply output1 = connector.execute(ExecuteRequest.of(token, "SET", "order:12345", "delivered"));
+ * }</pre>
+ *
+ * <p>Thread-safe; build one per application and {@link #close()} it on shutdown. When every lookup is answered from
+ * memory, {@link #executeAsync} does no blocking work on the calling thread.
+ */
+public final class RedisConnector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
+
+    private final SessionValidator sessionValidator;
+    private final CommandVerifier commandVerifier;
+    private final CommandPolicy commandPolicy;
+    private final ServiceRegistry serviceRegistry;
+    private final CredentialStore credentialStore;
+    private final CommandExecutor commandExecutor;
+    private final ConnectorOptions options;
+
+    private RedisConnector(Builder builder) {
+        this.sessionValidator = Objects.requireNonNull(builder.sessionValidator, "sessionValidator");
+        this.serviceRegistry = Objects.requireNonNull(builder.serviceRegistry, "serviceRegistry");
+        this.credentialStore = Objects.requireNonNull(builder.credentialStore, "credentialStore");
+        this.options = builder.options;
+        this.commandPolicy = builder.commandPolicy;
+        this.commandVerifier = builder.commandVerifier != null ? builder.commandVerifier
+                : new CommandVerifier(options.maxArguments(), options.maxCommandBytes());
+        this.commandExecutor = builder.commandExecutor != null ? builder.commandExecutor
+                : new LettuceCommandExecutor(options);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the request and waits for the reply.
+     *
+     * @return the reply ({@code output1})
+     * @throws ConnectorException with the code and step of the failure
+     */
+    public Reply execute(ExecuteRequest request) {
+        try {
+            return executeAsync(request).toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw asConnectorException(e.getCause(), Step.EXECUTION);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectorException(ErrorCode.INTERNAL, Step.EXECUTION, "Interrupted while waiting for Redis.", e);
+        }
+    }
+
+    /**
+     * Runs the request without blocking.
+     *
+     * @return a stage with the reply, failed with a {@link ConnectorException} on error (never another type)
+     */
+    public CompletionStage<Reply> executeAsync(ExecuteRequest request) {
+        Objects.requireNonNull(request, "request");
+        String token = request.sessionToken();
+        if (token == null || token.isBlank()) {
+            return CompletableFuture.failedFuture(ConnectorException.notLoggedIn());
+        }
+        return step(Step.SESSION, () -> sessionValidator.validate(token))
+                .thenCompose(session -> {
+                    Session live = session.orElseThrow(ConnectorException::notLoggedIn);
+                    VerifiedCommand command = commandVerifier.verify(request.inputs(), request.options().encoding());
+                    return lookUp(live, command, request.options());
+                })
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        throw asConnectorException(failure, Step.EXECUTION);
+                    }
+                    return reply;
+                });
+    }
+
+    private CompletionStage<Reply> lookUp(Session session, VerifiedCommand command, ExecuteOptions requestOptions) {
+        String clientId = session.user().clientId();
+        return step(Step.SERVICE, () -> serviceRegistry.findService(clientId))
+                .thenCompose(found -> {
+                    RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
+                            "No Redis service exists for client '" + clientId + "'."));
+                    commandPolicy.check(session, service, command);
+                    return step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service))
+                            .thenCompose(credentials -> run(service, credentials, command, requestOptions));
+                });
+    }
+
+    private CompletionStage<Reply> run(RedisService service, Optional<RedisCredentials> credentials,
+                                       VerifiedCommand command, ExecuteOptions requestOptions) {
+        RedisCredentials found = credentials.orElseThrow(() -> new ConnectorException(ErrorCode.NO_CREDENTIALS,
+                "No credentials are stored for the Redis service of client '" + service.clientId() + "'."));
+        Duration timeout = effectiveTimeout(service, requestOptions);
+        return commandExecutor.execute(new ExecutionTarget(service, found), command, timeout);
+    }
+
+    private Duration effectiveTimeout(RedisService service, ExecuteOptions requestOptions) {
+        Duration serviceTimeout = service.commandTimeout() != null ? service.commandTimeout()
+                : options.commandTimeout();
+        Duration requested = requestOptions.timeout();
+        return requested != null && requested.compareTo(serviceTimeout) < 0 ? requested : serviceTimeout;
+    }
+
+    /** Runs one registry-backed step; a failure that is not already a connector error means the registry failed. */
+    private static <T> CompletionStage<T> step(Step step, Supplier<CompletionStage<T>> call) {
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(call.get(), "a pipeline step returned null");
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(registryFailure(e, step));
+        }
+        CompletableFuture<T> future = stage.toCompletableFuture();
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            return future;
+        }
+        return future.handle((value, failure) -> {
+            if (failure != null) {
+                throw registryFailure(failure, step);
+            }
+            return value;
+        });
+    }
+
+    private static ConnectorException registryFailure(Throwable failure, Step step) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof ConnectorException connectorException) {
+            return connectorException.code() == ErrorCode.REGISTRY_UNAVAILABLE
+                    ? connectorException.atStep(step) : connectorException;
+        }
+        LOG.warn("registry failure at step={} type={}", step.wireName(), cause.getClass().getName());
+        return ConnectorException.registryUnavailable(step, cause);
+    }
+
+    private static ConnectorException asConnectorException(Throwable failure, Step step) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof ConnectorException connectorException) {
+            return connectorException;
+        }
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("internal error ref={} step={} type={}", reference, step.wireName(), cause.getClass().getName());
+        LOG.debug("internal error ref={} detail", reference, cause);
+        return new ConnectorException(ErrorCode.INTERNAL, step, "An internal error occurred (reference " + reference
+                + ").", cause);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /** The options this connector runs with. */
+    public ConnectorOptions options() {
+        return options;
+    }
+
+    /** The executor (for connection statistics). */
+    public CommandExecutor commandExecutor() {
+        return commandExecutor;
+    }
+
+    /** Closes every Redis connection. */
+    @Override
+    public void close() {
+        commandExecutor.close();
+    }
+
+    /** Builds a {@link RedisConnector}. Not thread-safe. */
+    public static final class Builder {
+        private SessionValidator sessionValidator;
+        private ServiceRegistry serviceRegistry;
+        private CredentialStore credentialStore;
+        private CommandPolicy commandPolicy = CommandPolicy.ALLOW_ALL;
+        private CommandVerifier commandVerifier;
+        private CommandExecutor commandExecutor;
+        private ConnectorOptions options = ConnectorOptions.DEFAULTS;
+
+        private Builder() {
+        }
+
+        /** Step 1. Required. */
+        public Builder sessionValidator(SessionValidator value) {
+            this.sessionValidator = value;
+            return this;
+        }
+
+        /** Step 3. Required. */
+        public Builder serviceRegistry(ServiceRegistry value) {
+            this.serviceRegistry = value;
+            return this;
+        }
+
+        /** Step 4. Required. */
+        public Builder credentialStore(CredentialStore value) {
+            this.credentialStore = value;
+            return this;
+        }
+
+        /** Step 2b. Defaults to {@link CommandPolicy#ALLOW_ALL} (the safety refusals still apply). */
+        public Builder commandPolicy(CommandPolicy value) {
+            this.commandPolicy = Objects.requireNonNull(value, "commandPolicy");
+            return this;
+        }
+
+        /** Step 2. Defaults to a {@link CommandVerifier} with the options' limits. */
+        public Builder commandVerifier(CommandVerifier value) {
+            this.commandVerifier = value;
+            return this;
+        }
+
+        /** Step 5. Defaults to a {@link LettuceCommandExecutor} with the options. */
+        public Builder commandExecutor(CommandExecutor value) {
+            this.commandExecutor = value;
+            return this;
+        }
+
+        /** Connector-wide settings. Defaults to {@link ConnectorOptions#DEFAULTS}. */
+        public Builder options(ConnectorOptions value) {
+            this.options = Objects.requireNonNull(value, "options");
+            return this;
+        }
+
+        public RedisConnector build() {
+            return new RedisConnector(this);
+        }
+    }
+}

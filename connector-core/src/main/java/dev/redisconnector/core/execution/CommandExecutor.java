@@ -1,0 +1,27 @@
+package dev.redisconnector.core.execution;
+
+import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.reply.Reply;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Step 5: runs a verified command against a target. Thread-safe.
+ *
+ * <p>The returned stage fails only with {@link dev.redisconnector.core.ConnectorException}s of the execution step.
+ */
+public interface CommandExecutor extends AutoCloseable {
+
+    /**
+     * Runs the command.
+     *
+     * @param target  service and credentials
+     * @param command the verified command
+     * @param timeout how long to wait for the reply
+     */
+    CompletionStage<Reply> execute(ExecutionTarget target, VerifiedCommand command, Duration timeout);
+
+    /** Closes every connection. */
+    @Override
+    void close();
+}

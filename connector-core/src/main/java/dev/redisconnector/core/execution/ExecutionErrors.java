@@ -1,0 +1,146 @@
+package dev.redisconnector.core.execution;
+
+import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ErrorCode;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/**
+ * Maps Lettuce and network failures to connector errors in one place. Messages name what went wrong and never carry
+ * a password: only Redis's own error text and fixed explanations are used, never Lettuce's messages (which may
+ * contain connection URIs). Stateless.
+ */
+public final class ExecutionErrors {
+
+    private ExecutionErrors() {
+    }
+
+    /** The error for a failed connection attempt. */
+    public static ConnectorException connectFailure(Throwable failure, String clientId, Duration connectTimeout) {
+        Throwable cause = unwrap(failure);
+        String service = "the Redis service of client '" + clientId + "'";
+        RedisCommandExecutionException rejected = find(cause, RedisCommandExecutionException.class);
+        if (rejected != null && isAuthFailure(rejected.getMessage())) {
+            return new ConnectorException(ErrorCode.REDIS_AUTH_FAILED, "Redis rejected the stored credentials of "
+                    + service + ": " + redisText(rejected) , failure);
+        }
+        if (rejected != null) {
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not set up the connection to " + service
+                    + ": Redis replied " + redisText(rejected), failure);
+        }
+        if (find(cause, SSLException.class) != null) {
+            SSLException ssl = find(cause, SSLException.class);
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service
+                    + ": the TLS handshake failed (" + safeSslReason(ssl) + ").", failure);
+        }
+        if (find(cause, UnknownHostException.class) != null) {
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service
+                    + ": its host name could not be resolved.", failure);
+        }
+        if (cause instanceof TimeoutException || find(cause, io.netty.channel.ConnectTimeoutException.class) != null) {
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service
+                    + " within " + connectTimeout.toMillis() + " ms.", failure);
+        }
+        return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service + ".", failure);
+    }
+
+    /** The error for a command that was sent (or tried to be sent) on an open connection. */
+    public static ConnectorException commandFailure(Throwable failure, String clientId, Duration timeout) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof ConnectorException connectorException) {
+            return connectorException;
+        }
+        if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException) {
+            return timeout(timeout, failure);
+        }
+        if (cause instanceof RedisCommandExecutionException redisError) {
+            String text = redisText(redisError);
+            if (isAuthFailure(text)) {
+                return new ConnectorException(ErrorCode.REDIS_AUTH_FAILED, "Redis rejected the stored credentials of"
+                        + " the Redis service of client '" + clientId + "': " + text, failure);
+            }
+            return new ConnectorException(ErrorCode.REDIS_ERROR, text, failure);
+        }
+        if (cause instanceof RedisConnectionException) {
+            return connectFailure(cause, clientId, timeout);
+        }
+        String message = cause.getMessage() == null ? "" : cause.getMessage();
+        if (message.startsWith("Currently not connected") || message.contains("Commands are rejected")) {
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "The connection to the Redis service of client '"
+                    + clientId + "' is down; the command was not sent.", failure);
+        }
+        if (cause instanceof CancellationException || cause instanceof ClosedChannelException
+                || message.contains("Connection closed") || message.contains("Connection reset")
+                || find(cause, java.io.IOException.class) != null) {
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "The connection to the Redis service of client '"
+                    + clientId + "' was lost before the reply arrived; the outcome is unknown (the command may have"
+                    + " run).", failure);
+        }
+        return new ConnectorException(ErrorCode.INTERNAL, "The command failed unexpectedly.", failure);
+    }
+
+    /** {@code TIMEOUT} with the outcome-unknown message. */
+    public static ConnectorException timeout(Duration timeout, Throwable cause) {
+        return new ConnectorException(ErrorCode.TIMEOUT, "Redis did not reply within " + timeout.toMillis()
+                + " ms; the outcome is unknown: the command may or may not have run.", cause);
+    }
+
+    static boolean isAuthFailure(String text) {
+        if (text == null) {
+            return false;
+        }
+        String upper = text.toUpperCase(Locale.ROOT);
+        return upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH") || upper.contains("INVALID PASSWORD")
+                || upper.contains("AUTH <PASSWORD> CALLED WITHOUT") || upper.contains("INVALID USERNAME-PASSWORD");
+    }
+
+    private static String redisText(RedisCommandExecutionException e) {
+        String text = e.getMessage();
+        return text == null ? "(no message)" : text;
+    }
+
+    private static String safeSslReason(SSLException ssl) {
+        Throwable root = ssl;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null || message.isBlank()) {
+            message = ssl.getMessage();
+        }
+        if (message == null) {
+            return root.getClass().getSimpleName();
+        }
+        return message.length() > 300 ? message.substring(0, 300) : message;
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        Throwable current = failure;
+        for (int depth = 0; current != null && depth < 16; depth++) {
+            if (type.isInstance(current)) {
+                return type.cast(current);
+            }
+            current = current.getCause();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,297 @@
+package dev.redisconnector.core.execution;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ConnectorOptions;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.reply.Reply;
+import dev.redisconnector.core.spi.RedisCredentials;
+import dev.redisconnector.core.spi.RedisService;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs commands with Lettuce on one multiplexed connection per (service, service version, credentials version).
+ *
+ * <p>A connection is opened on first use, shared by every user of the client, closed after
+ * {@link ConnectorOptions#connectionIdleTimeout()} without use, and closed as soon as a newer version of the same
+ * client's service or credentials is used. Commands are never replayed after a reconnect (at most once), and while a
+ * connection is down commands fail at once instead of queueing. Thread-safe.
+ */
+public final class LettuceCommandExecutor implements CommandExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LettuceCommandExecutor.class);
+
+    private final ConnectorOptions options;
+    private final ClientResources resources;
+    private final boolean ownsResources;
+    private final RedisClient client;
+    private final Cache<ConnectionKey, CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connections;
+    private final Map<String, ConnectionKey> currentKeyByClient = new ConcurrentHashMap<>();
+
+    /** An executor with its own Netty resources. */
+    public LettuceCommandExecutor(ConnectorOptions options) {
+        this(options, DefaultClientResources.create(), true);
+    }
+
+    /** An executor on shared Netty resources, which the caller closes. */
+    public LettuceCommandExecutor(ConnectorOptions options, ClientResources resources) {
+        this(options, resources, false);
+    }
+
+    private LettuceCommandExecutor(ConnectorOptions options, ClientResources resources, boolean ownsResources) {
+        this.options = options;
+        this.resources = resources;
+        this.ownsResources = ownsResources;
+        this.client = RedisClient.create(resources);
+        this.client.setOptions(clientOptions(options));
+        this.connections = Caffeine.newBuilder()
+                .expireAfterAccess(options.connectionIdleTimeout())
+                .scheduler(Scheduler.systemScheduler())
+                .removalListener(this::onRemoval)
+                .build();
+    }
+
+    static ClientOptions clientOptions(ConnectorOptions options) {
+        long defaultTimeoutMillis = options.commandTimeout().toMillis();
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .replayFilter(command -> true)
+                .pingBeforeActivateConnection(true)
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(maxConnectTimeout(options))
+                        .keepAlive(true)
+                        .tcpNoDelay(true)
+                        .build())
+                .timeoutOptions(TimeoutOptions.builder()
+                        .timeoutCommands(true)
+                        .timeoutSource(new PerCommandTimeout(defaultTimeoutMillis))
+                        .build())
+                .build();
+    }
+
+    private static Duration maxConnectTimeout(ConnectorOptions options) {
+        Duration floor = Duration.ofSeconds(30);
+        return options.connectTimeout().compareTo(floor) > 0 ? options.connectTimeout() : floor;
+    }
+
+    @Override
+    public CompletionStage<Reply> execute(ExecutionTarget target, VerifiedCommand command, Duration timeout) {
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection = connection(target);
+        String clientId = target.service().clientId();
+        if (connection.isDone() && !connection.isCompletedExceptionally()) {
+            return dispatch(connection.join(), command, timeout, clientId);
+        }
+        return connection.thenCompose(open -> dispatch(open, command, timeout, clientId));
+    }
+
+    /** Number of open or opening connections (for tests and metrics). */
+    public long connectionCount() {
+        connections.cleanUp();
+        return connections.estimatedSize();
+    }
+
+    private CompletableFuture<Reply> dispatch(StatefulRedisConnection<byte[], byte[]> connection,
+                                              VerifiedCommand command, Duration timeout, String clientId) {
+        ReplyOutput output = new ReplyOutput(options.maxReplyBytes());
+        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
+        for (byte[] arg : command.args()) {
+            args.add(arg);
+        }
+        TimedCommand timed = new TimedCommand(new Command<>(new Keyword(command.name()), output, args),
+                timeout.toMillis());
+        try {
+            connection.dispatch(timed);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(ExecutionErrors.commandFailure(e, clientId, timeout));
+        }
+        return timed.handle((reply, failure) -> {
+            if (failure != null) {
+                throw ExecutionErrors.commandFailure(failure, clientId, timeout);
+            }
+            if (output.tooLarge()) {
+                throw new ConnectorException(ErrorCode.RESULT_TOO_LARGE, "The reply is larger than the limit of "
+                        + options.maxReplyBytes() + " bytes; narrow the command (e.g. SCAN instead of KEYS, HSCAN"
+                        + " instead of HGETALL).");
+            }
+            return reply == null ? Reply.NullReply.INSTANCE : reply;
+        });
+    }
+
+    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(ExecutionTarget target) {
+        RedisService service = target.service();
+        ConnectionKey key = new ConnectionKey(service.clientId(), service.serviceId(), service.version(),
+                target.credentials().version());
+        ConnectionKey current = currentKeyByClient.get(service.clientId());
+        if (!key.equals(current)) {
+            ConnectionKey previous = currentKeyByClient.put(service.clientId(), key);
+            if (previous != null && !previous.equals(key)) {
+                connections.invalidate(previous);
+            }
+        }
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> existing = connections.getIfPresent(key);
+        if (existing != null) {
+            return existing;
+        }
+        return connections.get(key, k -> connect(k, target));
+    }
+
+    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect(ConnectionKey key,
+                                                                               ExecutionTarget target) {
+        RedisService service = target.service();
+        Duration connectTimeout = service.connectTimeout() != null ? service.connectTimeout()
+                : options.connectTimeout();
+        RedisURI uri = uri(service, target.credentials());
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> result = new CompletableFuture<>();
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> attempt =
+                client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        attempt.whenComplete((connection, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(ExecutionErrors.connectFailure(failure, service.clientId(),
+                        connectTimeout));
+            } else if (!result.complete(connection)) {
+                connection.closeAsync();
+            }
+        });
+        CompletableFuture.delayedExecutor(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!result.isDone()) {
+                result.completeExceptionally(ExecutionErrors.connectFailure(
+                        new java.util.concurrent.TimeoutException(), service.clientId(), connectTimeout));
+            }
+        });
+        // async: a synchronous failure must not touch the cache from inside its own compute
+        result.whenCompleteAsync((connection, failure) -> {
+            if (failure != null) {
+                connections.asMap().remove(key, result);
+                LOG.info("connect failed client={} service={} reason={}", service.clientId(), service.serviceId(),
+                        failure.getMessage());
+            } else {
+                LOG.debug("connected client={} service={} version={}", service.clientId(), service.serviceId(),
+                        service.version());
+            }
+        });
+        return result;
+    }
+
+    static RedisURI uri(RedisService service, RedisCredentials credentials) {
+        Duration commandTimeout = service.commandTimeout() != null ? service.commandTimeout()
+                : ConnectorOptions.DEFAULT_COMMAND_TIMEOUT;
+        RedisURI.Builder builder = RedisURI.builder()
+                .withHost(service.host())
+                .withPort(service.port())
+                .withDatabase(service.database())
+                .withTimeout(commandTimeout)
+                .withClientName("redis-connector");
+        if (credentials.kind() == RedisCredentials.Kind.PASSWORD) {
+            char[] password = credentials.password().reveal().toCharArray();
+            if (credentials.username() != null && !credentials.username().isEmpty()) {
+                builder.withAuthentication(credentials.username(), password);
+            } else {
+                builder.withPassword(password);
+            }
+        }
+        if (service.tls().enabled()) {
+            builder.withSsl(true).withVerifyPeer(service.tls().verifyHostname() ? SslVerifyMode.FULL
+                    : SslVerifyMode.CA);
+        }
+        return builder.build();
+    }
+
+    private void onRemoval(ConnectionKey key, CompletableFuture<StatefulRedisConnection<byte[], byte[]>> future,
+                           RemovalCause cause) {
+        if (future == null) {
+            return;
+        }
+        future.thenAccept(connection -> {
+            LOG.debug("closing connection client={} cause={}", key.clientId(), cause);
+            connection.closeAsync();
+        });
+    }
+
+    @Override
+    public void close() {
+        connections.invalidateAll();
+        connections.cleanUp();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        if (ownsResources) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Identity of one shared connection. */
+    record ConnectionKey(String clientId, String serviceId, long serviceVersion, long credentialsVersion) {
+    }
+
+    /** Any command name, including module commands Lettuce has no enum for. */
+    record Keyword(String name) implements ProtocolKeyword {
+        @Override
+        public byte[] getBytes() {
+            return name.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A command that carries its own timeout, read by {@link PerCommandTimeout}. */
+    static final class TimedCommand extends AsyncCommand<byte[], byte[], Reply> {
+        private final long timeoutMillis;
+
+        TimedCommand(RedisCommand<byte[], byte[], Reply> command, long timeoutMillis) {
+            super(command);
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        long timeoutMillis() {
+            return timeoutMillis;
+        }
+    }
+
+    /** Lettuce's command expiry reads each command's own timeout. */
+    static final class PerCommandTimeout extends TimeoutOptions.TimeoutSource {
+        private final long defaultMillis;
+
+        PerCommandTimeout(long defaultMillis) {
+            this.defaultMillis = defaultMillis;
+        }
+
+        @Override
+        public long getTimeout(RedisCommand<?, ?, ?> command) {
+            return command instanceof TimedCommand timed ? timed.timeoutMillis() : defaultMillis;
+        }
+
+        @Override
+        public TimeUnit getTimeUnit() {
+            return TimeUnit.MILLISECONDS;
+        }
+    }
+}

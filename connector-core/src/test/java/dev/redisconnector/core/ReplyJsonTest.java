@@ -1,0 +1,121 @@
+package dev.redisconnector.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redisconnector.core.reply.Reply;
+import dev.redisconnector.core.reply.ReplyJson;
+import dev.redisconnector.core.reply.ReplyValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class ReplyJsonTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void mapsEachTypeAsTheDesignSays() {
+        assertThat(ReplyJson.toJson(Reply.StringReply.of("OK"), Encoding.UTF8)).isEqualTo("\"OK\"");
+        assertThat(ReplyJson.toJson(new Reply.IntegerReply(-7), Encoding.UTF8)).isEqualTo("-7");
+        assertThat(ReplyJson.toJson(Reply.NullReply.INSTANCE, Encoding.UTF8)).isEqualTo("null");
+        assertThat(ReplyJson.toJson(new Reply.DoubleReply(1.5), Encoding.UTF8)).isEqualTo("1.5");
+        assertThat(ReplyJson.toJson(new Reply.DoubleReply(Double.POSITIVE_INFINITY), Encoding.UTF8))
+                .isEqualTo("\"inf\"");
+        assertThat(ReplyJson.toJson(new Reply.DoubleReply(Double.NEGATIVE_INFINITY), Encoding.UTF8))
+                .isEqualTo("\"-inf\"");
+        assertThat(ReplyJson.toJson(new Reply.DoubleReply(Double.NaN), Encoding.UTF8)).isEqualTo("\"nan\"");
+        assertThat(ReplyJson.toJson(new Reply.BooleanReply(true), Encoding.UTF8)).isEqualTo("true");
+        assertThat(ReplyJson.toJson(new Reply.BigNumberReply("123456789012345678901234567890"), Encoding.UTF8))
+                .isEqualTo("\"123456789012345678901234567890\"");
+        assertThat(ReplyJson.toJson(new Reply.ErrorReply("WRONGTYPE x"), Encoding.UTF8))
+                .isEqualTo("{\"error\":\"WRONGTYPE x\"}");
+        assertThat(ReplyJson.toJson(new Reply.SetReply(List.of(Reply.StringReply.of("a"))), Encoding.UTF8))
+                .isEqualTo("[\"a\"]");
+    }
+
+    @Test
+    void mapWithStringKeysIsAnObjectOtherwisePairs() {
+        Reply.MapReply strings = new Reply.MapReply(List.of(
+                new Reply.MapReply.Entry(Reply.StringReply.of("f"), Reply.StringReply.of("v"))));
+        assertThat(ReplyJson.toJson(strings, Encoding.UTF8)).isEqualTo("{\"f\":\"v\"}");
+        Reply.MapReply mixed = new Reply.MapReply(List.of(
+                new Reply.MapReply.Entry(new Reply.IntegerReply(1), Reply.StringReply.of("v"))));
+        assertThat(ReplyJson.toJson(mixed, Encoding.UTF8)).isEqualTo("[[1,\"v\"]]");
+    }
+
+    @Test
+    void base64EncodesEveryString() {
+        Reply binary = new Reply.ArrayReply(List.of(new Reply.StringReply(new byte[] {0, (byte) 0xFF}, false),
+                new Reply.StringReply("OK".getBytes(), true)));
+        assertThat(ReplyJson.toJson(binary, Encoding.BASE64)).isEqualTo("[\"AP8=\",\"T0s=\"]");
+    }
+
+    @Test
+    void escapesControlCharactersAndReplacesInvalidUtf8() {
+        Reply text = new Reply.StringReply(new byte[] {'a', '"', '\n', 1, (byte) 0xC3}, false);
+        assertThat(ReplyJson.toJson(text, Encoding.UTF8)).isEqualTo("\"a\\\"\\n\\u0001\uFFFD\"");
+    }
+
+    @Property(tries = 300)
+    void jsonIsValidAndAgreesWithJavaValues(@ForAll("replies") Reply reply) throws Exception {
+        for (Encoding encoding : Encoding.values()) {
+            String json = ReplyJson.toJson(reply, encoding);
+            Object parsed = JSON.readValue(json, Object.class);
+            assertThat(normalize(parsed)).isEqualTo(normalize(ReplyValues.toJava(reply, encoding)));
+        }
+    }
+
+    /** Numbers compared as doubles: JSON does not keep Long vs Double. */
+    private static Object normalize(Object value) {
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(element -> out.add(normalize(element)));
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, normalize(v)));
+            return out;
+        }
+        return value;
+    }
+
+    @Provide
+    Arbitrary<Reply> replies() {
+        return reply(3);
+    }
+
+    private Arbitrary<Reply> reply(int depth) {
+        Arbitrary<Reply> leaf = Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(20).map(b -> new Reply.StringReply(b, false)),
+                Arbitraries.strings().ofMaxLength(20).map(Reply.StringReply::of),
+                Arbitraries.longs().map(Reply.IntegerReply::new),
+                Arbitraries.doubles().map(Reply.DoubleReply::new),
+                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 3.0)
+                        .map(Reply.DoubleReply::new),
+                Arbitraries.of(true, false).map(Reply.BooleanReply::new),
+                Arbitraries.bigIntegers().map(b -> new Reply.BigNumberReply(b.toString())),
+                Arbitraries.just(Reply.NullReply.INSTANCE),
+                Arbitraries.strings().ofMaxLength(20).map(Reply.ErrorReply::new));
+        if (depth == 0) {
+            return leaf;
+        }
+        Arbitrary<Reply> child = Arbitraries.lazy(() -> reply(depth - 1));
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(5, leaf),
+                net.jqwik.api.Tuple.of(1, child.list().ofMaxSize(4).map(Reply.ArrayReply::new)),
+                net.jqwik.api.Tuple.of(1, child.list().ofMaxSize(4).map(Reply.SetReply::new)),
+                net.jqwik.api.Tuple.of(1, net.jqwik.api.Combinators.combine(leaf, child)
+                        .as(Reply.MapReply.Entry::new).list().ofMaxSize(4).map(Reply.MapReply::new)));
+    }
+}

@@ -1,0 +1,136 @@
+package dev.redisconnector.registry;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.redisconnector.registry.crypto.Keyring;
+import dev.redisconnector.registry.crypto.SecretCipher;
+import dev.redisconnector.registry.internal.Jdbc;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The registry database: Redis services, their encrypted credentials and sessions, on H2 or PostgreSQL.
+ *
+ * <pre>{@code
+ * try (Registry registry = Registry.open(RegistryConfig.embedded(dataDir), keyring)) {
+ *     registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
+ *     registry.credentials().setNone("acme");
+ * }
+ * }</pre>
+ *
+ * <p>{@link #open} migrates the schema with Flyway. The three stores implement the connector's
+ * {@code ServiceRegistry}, {@code CredentialStore} and {@code SessionValidator}. Thread-safe.
+ */
+public final class Registry implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final ExecutorService executor;
+    private final JdbcServiceRegistry services;
+    private final JdbcCredentialStore credentials;
+    private final JdbcSessionStore sessions;
+    private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
+
+    private Registry(HikariDataSource dataSource, Keyring keyring, RegistryConfig config, Clock clock) {
+        this.dataSource = dataSource;
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("registry-", 0).factory());
+        Consumer<String> notify = clientId -> changeListeners.forEach(listener -> listener.accept(clientId));
+        this.credentials = new JdbcCredentialStore(dataSource, new SecretCipher(keyring), executor, config, notify);
+        this.services = new JdbcServiceRegistry(dataSource, executor, config, clientId -> {
+            credentials.invalidate(clientId);
+            notify.accept(clientId);
+        });
+        this.sessions = new JdbcSessionStore(dataSource, executor, config, clock);
+    }
+
+    /** Opens the registry and brings its schema up to date. */
+    public static Registry open(RegistryConfig config, Keyring keyring) {
+        return open(config, keyring, Clock.systemUTC());
+    }
+
+    /** Opens the registry with a clock (tests move time forward to expire sessions). */
+    public static Registry open(RegistryConfig config, Keyring keyring, Clock clock) {
+        Objects.requireNonNull(keyring, "keyring");
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(1);
+        hikari.setPoolName("registry");
+        hikari.setConnectionTimeout(3000);
+        hikari.setValidationTimeout(1000);
+        hikari.setInitializationFailTimeout(-1);
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/registry")
+                    .table("registry_schema_history")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new RegistryException("the registry database at " + safeUrl(config.jdbcUrl())
+                    + " could not be opened or migrated: " + e.getClass().getSimpleName(), e);
+        }
+        return new Registry(dataSource, keyring, config, clock);
+    }
+
+    /** Services of all clients. */
+    public JdbcServiceRegistry services() {
+        return services;
+    }
+
+    /** Encrypted credentials. */
+    public JdbcCredentialStore credentials() {
+        return credentials;
+    }
+
+    /** Session tokens. */
+    public JdbcSessionStore sessions() {
+        return sessions;
+    }
+
+    /** The pooled data source (for health checks and tests). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Registers a listener called with the client id whenever a service or its credentials change. */
+    public void onChange(Consumer<String> listener) {
+        changeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Whether the database answers a trivial query within a second. */
+    public boolean isReachable() {
+        try {
+            return Jdbc.query(dataSource, connection -> {
+                try (PreparedStatement statement = connection.prepareStatement("SELECT 1")) {
+                    statement.setQueryTimeout(1);
+                    return statement.executeQuery().next();
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A JDBC URL with any password parameter masked, for messages. */
+    public static String safeUrl(String jdbcUrl) {
+        return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1******");
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        dataSource.close();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.redisconnector.registry.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * A read-through cache in front of a blocking database lookup.
+ *
+ * <p>A fresh entry is answered at once with an already-completed future (no thread hop). An entry older than
+ * {@code fresh} is still answered at once while one background reload runs (stale-while-revalidate); when the
+ * database is down, stale entries keep being served until {@code maxStale}. A miss loads on {@code executor}, with
+ * concurrent misses of the same key sharing one load. Failures are never cached. Thread-safe.
+ */
+public final class CachedLookup<K, V> {
+
+    private final Cache<K, Entry<V>> cache;
+    private final ConcurrentHashMap<K, CompletableFuture<Optional<V>>> inflight = new ConcurrentHashMap<>();
+    private final Function<K, Optional<V>> loader;
+    private final Executor executor;
+    private final long freshNanos;
+
+    public CachedLookup(Function<K, Optional<V>> loader, Executor executor, Duration fresh, Duration maxStale,
+                        long maximumSize) {
+        this.loader = loader;
+        this.executor = executor;
+        this.freshNanos = fresh.toNanos();
+        this.cache = Caffeine.newBuilder().expireAfterWrite(maxStale).maximumSize(maximumSize).build();
+    }
+
+    /** The value for {@code key}; the future fails only when there is no cached value and the load fails. */
+    public CompletableFuture<Optional<V>> get(K key) {
+        Entry<V> entry = cache.getIfPresent(key);
+        if (entry != null) {
+            if (System.nanoTime() - entry.loadedAtNanos() > freshNanos) {
+                load(key).exceptionally(failure -> null);
+            }
+            return entry.future();
+        }
+        return load(key);
+    }
+
+    /** Forgets {@code key}, so the next {@link #get} reads the database. */
+    public void invalidate(K key) {
+        cache.invalidate(key);
+    }
+
+    /** Forgets everything. */
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+    private CompletableFuture<Optional<V>> load(K key) {
+        CompletableFuture<Optional<V>> running = inflight.get(key);
+        if (running != null) {
+            return running;
+        }
+        CompletableFuture<Optional<V>> created = new CompletableFuture<>();
+        running = inflight.putIfAbsent(key, created);
+        if (running != null) {
+            return running;
+        }
+        long started = System.nanoTime();
+        try {
+            executor.execute(() -> {
+                try {
+                    Optional<V> value = loader.apply(key);
+                    cache.put(key, new Entry<>(CompletableFuture.completedFuture(value), started));
+                    inflight.remove(key, created);
+                    created.complete(value);
+                } catch (RuntimeException | Error e) {
+                    inflight.remove(key, created);
+                    created.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            inflight.remove(key, created);
+            created.completeExceptionally(rejected);
+        }
+        return created;
+    }
+
+    private record Entry<V>(CompletableFuture<Optional<V>> future, long loadedAtNanos) {
+    }
+}
