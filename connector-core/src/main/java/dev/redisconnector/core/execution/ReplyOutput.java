@@ -43,19 +43,20 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Reply> {
 
     @Override
     public void set(ByteBuffer buffer) {
-        add(buffer == null ? Reply.NullReply.INSTANCE : new Reply.StringReply(copy(buffer), false),
-                buffer == null ? 0 : buffer.remaining());
+        int length = buffer == null ? 0 : buffer.remaining();
+        add(buffer == null ? Reply.NullReply.INSTANCE : new Reply.StringReply(copy(buffer), false), length);
     }
 
     @Override
     public void setSingle(ByteBuffer buffer) {
-        add(buffer == null ? Reply.NullReply.INSTANCE : new Reply.StringReply(copy(buffer), true),
-                buffer == null ? 0 : buffer.remaining());
+        int length = buffer == null ? 0 : buffer.remaining();
+        add(buffer == null ? Reply.NullReply.INSTANCE : new Reply.StringReply(copy(buffer), true), length);
     }
 
     @Override
     public void setBigNumber(ByteBuffer buffer) {
-        add(new Reply.BigNumberReply(text(buffer)), buffer == null ? 0 : buffer.remaining());
+        int length = buffer == null ? 0 : buffer.remaining();
+        add(new Reply.BigNumberReply(text(buffer)), length);
     }
 
     @Override
@@ -78,7 +79,8 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Reply> {
         if (stack.isEmpty()) {
             super.setError(error);
         } else {
-            add(new Reply.ErrorReply(text(error)), error == null ? 0 : error.remaining());
+            int length = error == null ? 0 : error.remaining();
+            add(new Reply.ErrorReply(text(error)), length);
         }
     }
 

@@ -1,0 +1,264 @@
+package dev.redisconnector.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Session;
+import dev.redisconnector.core.spi.RedisCredentials;
+import dev.redisconnector.core.spi.RedisService;
+import dev.redisconnector.registry.crypto.Keyring;
+import dev.redisconnector.testing.TestDatabases.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One registry test suite, run unchanged on every database: each subclass only says which database it uses.
+ */
+abstract class RegistryContract {
+
+    static final String K1 = Keyring.generateKeyLine("k1");
+    static final String K2 = Keyring.generateKeyLine("k2");
+    static final Keyring KEYS = Keyring.parse(K1, null);
+
+    /** A clock tests can move. */
+    static final class MovableClock extends Clock {
+        final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+
+    final MovableClock clock = new MovableClock();
+    TestDatabase database;
+    Registry registry;
+
+    abstract TestDatabase newDatabase();
+
+    @BeforeEach
+    void open() {
+        database = newDatabase();
+        registry = Registry.open(RegistryConfig.of(database.jdbcUrl(), database.user(), database.password()), KEYS,
+                clock);
+    }
+
+    @AfterEach
+    void close() {
+        registry.close();
+        database.close();
+    }
+
+    private Optional<RedisService> find(String clientId) {
+        return registry.services().findService(clientId).toCompletableFuture().join();
+    }
+
+    private Optional<RedisCredentials> credentialsOf(String clientId) {
+        RedisService service = find(clientId).orElseThrow();
+        return registry.credentials().findCredentials(service).toCompletableFuture().join();
+    }
+
+    @Test
+    void serviceLifecycle() {
+        assertThat(find("acme")).isEmpty();
+        var created = registry.services().put("acme", ServiceDefinition.of("redis.internal", 6380).withDatabase(2)
+                .withTimeouts(Duration.ofMillis(1500), Duration.ofMillis(2500)));
+        assertThat(created.created()).isTrue();
+        RedisService service = find("acme").orElseThrow();
+        assertThat(service.host()).isEqualTo("redis.internal");
+        assertThat(service.port()).isEqualTo(6380);
+        assertThat(service.database()).isEqualTo(2);
+        assertThat(service.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(service.commandTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(service.version()).isEqualTo(1);
+
+        registry.services().put("acme", ServiceDefinition.of("redis.internal", 6380).withDatabase(3));
+        RedisService updated = find("acme").orElseThrow();
+        assertThat(updated.version()).isEqualTo(2);
+        assertThat(updated.serviceId()).isEqualTo(service.serviceId());
+        assertThat(updated.database()).isEqualTo(3);
+        assertThat(registry.services().list()).extracting(r -> r.service().clientId()).containsExactly("acme");
+
+        assertThat(registry.services().delete("acme")).isTrue();
+        assertThat(find("acme")).isEmpty();
+        assertThat(registry.services().delete("acme")).isFalse();
+    }
+
+    @Test
+    void invalidDefinitionsAreRejectedWithClearMessages() {
+        assertThatThrownBy(() -> ServiceDefinition.of("", 0))
+                .hasMessage("host is required; port must be between 1 and 65535");
+        assertThatThrownBy(() -> ServiceDefinition.of("bad host!", 6379))
+                .hasMessage("host must be a host name or an IP address");
+        assertThatThrownBy(() -> registry.services().put("bad client id", ServiceDefinition.of("h", 1)))
+                .hasMessage("clientId must be 1-128 letters, digits or . _ - @ :");
+    }
+
+    @Test
+    void credentialsAreEncryptedAtRest() throws Exception {
+        registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
+        registry.credentials().setPassword("acme", "app", "Sup3r-Secret-Pa55");
+        RedisCredentials found = credentialsOf("acme").orElseThrow();
+        assertThat(found.kind()).isEqualTo(RedisCredentials.Kind.PASSWORD);
+        assertThat(found.username()).isEqualTo("app");
+        assertThat(found.password().reveal()).isEqualTo("Sup3r-Secret-Pa55");
+        assertThat(found.toString()).doesNotContain("Sup3r-Secret-Pa55");
+
+        try (Connection connection = registry.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT * FROM redis_credentials");
+             ResultSet rows = statement.executeQuery()) {
+            assertThat(rows.next()).isTrue();
+            StringBuilder wholeRow = new StringBuilder();
+            for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                wholeRow.append(rows.getString(i)).append('|');
+            }
+            assertThat(wholeRow.toString()).doesNotContain("Sup3r-Secret-Pa55").contains("v1:k1:");
+        }
+        CredentialsInfo info = registry.credentials().info("acme").orElseThrow();
+        assertThat(info.kind()).isEqualTo(RedisCredentials.Kind.PASSWORD);
+        assertThat(info.username()).isEqualTo("app");
+        assertThat(info.toString()).doesNotContain("Sup3r-Secret-Pa55");
+    }
+
+    @Test
+    void ciphertextMovedToAnotherClientFailsClearly() throws Exception {
+        registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
+        registry.services().put("globex", ServiceDefinition.of("127.0.0.1", 6379));
+        registry.credentials().setPassword("acme", null, "acme-password");
+        registry.credentials().setPassword("globex", null, "globex-password");
+        try (Connection connection = registry.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("UPDATE redis_credentials SET"
+                     + " password_ciphertext = (SELECT password_ciphertext FROM redis_credentials WHERE client_id ="
+                     + " 'acme') WHERE client_id = 'globex'")) {
+            assertThat(statement.executeUpdate()).isEqualTo(1);
+        }
+        registry.credentials().invalidate("globex");
+        assertThatThrownBy(() -> credentialsOf("globex")).cause()
+                .isInstanceOfSatisfying(ConnectorException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.NO_CREDENTIALS);
+                    assertThat(e.getMessage()).isEqualTo("The stored credentials of client 'globex' cannot be"
+                            + " decrypted: it does not belong to this client or was tampered with. Set them again.");
+                });
+    }
+
+    @Test
+    void credentialsOfKindNoneAndDeletion() {
+        registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
+        assertThat(credentialsOf("acme")).isEmpty();
+        registry.credentials().setNone("acme");
+        assertThat(credentialsOf("acme")).hasValueSatisfying(
+                c -> assertThat(c.kind()).isEqualTo(RedisCredentials.Kind.NONE));
+        assertThat(registry.credentials().delete("acme")).isTrue();
+        assertThat(credentialsOf("acme")).isEmpty();
+        assertThatThrownBy(() -> registry.credentials().setNone("nobody"))
+                .hasMessage("No Redis service exists for client 'nobody'; register the service before its"
+                        + " credentials.");
+    }
+
+    @Test
+    void pointingTheServiceElsewhereDropsTheOldPassword() {
+        registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
+        registry.credentials().setPassword("acme", null, "old-host-password");
+        var sameAddress = registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379).withDatabase(1));
+        assertThat(sameAddress.credentialsDropped()).isFalse();
+        assertThat(credentialsOf("acme")).isPresent();
+        var moved = registry.services().put("acme", ServiceDefinition.of("10.9.9.9", 6379));
+        assertThat(moved.credentialsDropped()).isTrue();
+        assertThat(credentialsOf("acme")).isEmpty();
+    }
+
+    @Test
+    void keyRotationReencryptsWithTheNewKey() {
+        registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
+        registry.credentials().setPassword("acme", null, "rotate-me");
+        registry.close();
+        Keyring rotated = Keyring.parse(K1 + "\n" + K2, "k2");
+        registry = Registry.open(RegistryConfig.of(database.jdbcUrl(), database.user(), database.password()), rotated,
+                clock);
+        assertThat(credentialsOf("acme").orElseThrow().password().reveal()).isEqualTo("rotate-me");
+        assertThat(registry.credentials().reencryptAll()).isEqualTo(1);
+        assertThat(registry.credentials().info("acme").orElseThrow().keyId()).isEqualTo("k2");
+        assertThat(registry.credentials().reencryptAll()).isZero();
+        registry.close();
+        registry = Registry.open(RegistryConfig.of(database.jdbcUrl(), database.user(), database.password()),
+                Keyring.parse(K2, null), clock);
+        assertThat(credentialsOf("acme").orElseThrow().password().reveal()).isEqualTo("rotate-me");
+    }
+
+    @Test
+    void sessionsValidateExpireAndRevoke() {
+        IssuedSession issued = registry.sessions().create("alice", "acme", Duration.ofMinutes(30), false);
+        assertThat(issued.token()).startsWith("rcs_").hasSize(47);
+        assertThat(issued.toString()).doesNotContain(issued.token());
+        Session session = registry.sessions().validate(issued.token()).toCompletableFuture().join().orElseThrow();
+        assertThat(session.user().id()).isEqualTo("alice");
+        assertThat(session.user().clientId()).isEqualTo("acme");
+
+        clock.now.set(clock.instant().plus(Duration.ofMinutes(31)));
+        assertThat(registry.sessions().validate(issued.token()).toCompletableFuture().join()).isEmpty();
+
+        IssuedSession second = registry.sessions().create("bob", "acme", Duration.ofHours(1), true);
+        assertThat(registry.sessions().validate(second.token()).toCompletableFuture().join()).isPresent();
+        assertThat(registry.sessions().revoke(second.info().sessionId())).isTrue();
+        assertThat(registry.sessions().validate(second.token()).toCompletableFuture().join()).isEmpty();
+        assertThat(registry.sessions().revoke(second.info().sessionId())).isFalse();
+        assertThat(registry.sessions().list("acme", 10)).hasSize(2);
+    }
+
+    @Test
+    void tokensAreStoredOnlyAsHashes() throws Exception {
+        IssuedSession issued = registry.sessions().create("alice", "acme", Duration.ofMinutes(5), false);
+        try (Connection connection = registry.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT token_hash FROM connector_session");
+             ResultSet rows = statement.executeQuery()) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).hasSize(64).isNotEqualTo(issued.token())
+                    .doesNotContain(issued.token().substring(4));
+        }
+    }
+
+    @Test
+    void forgedAndTruncatedTokensAreRejected() {
+        IssuedSession issued = registry.sessions().create("alice", "acme", Duration.ofMinutes(5), false);
+        String token = issued.token();
+        for (String forged : new String[] {token.substring(0, token.length() - 1), token + "A",
+                token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A"), "rcs_", "", "Bearer"}) {
+            assertThat(registry.sessions().validate(forged).toCompletableFuture().join()).as(forged).isEmpty();
+        }
+    }
+
+    @Test
+    void cachedLookupsSurviveADatabaseOutage() {
+        registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
+        assertThat(find("acme")).isPresent();
+        ((com.zaxxer.hikari.HikariDataSource) registry.dataSource()).close();
+        // the pool is closed: every database call fails, the cached service is still answered
+        assertThat(find("acme")).isPresent();
+        assertThatThrownBy(() -> find("uncached")).cause().isInstanceOf(RegistryException.class);
+        registry.close();
+        registry = Registry.open(RegistryConfig.of(database.jdbcUrl(), database.user(), database.password()), KEYS,
+                clock);
+    }
+}

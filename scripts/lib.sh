@@ -1,0 +1,91 @@
+# Shared helpers for the project's scripts. Source it; do not run it.
+# Everything here prints what it does and fails with a clear message when it cannot.
+
+MAVEN_VERSION=3.9.11
+WRAPPER_PLUGIN=org.apache.maven.plugins:maven-wrapper-plugin:3.3.4
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    die "need root to run: $* (run this script as root, or install it yourself)"; fi
+}
+
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "cannot install $* here: no apt-get (install it yourself)"
+  say "installing Debian packages: $*"
+  if [ -z "${APT_UPDATED:-}" ]; then as_root apt-get update -qq >/dev/null || die "apt-get update failed"; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
+}
+
+# Picks a JDK 25 and exports JAVA_HOME. Honours an existing JAVA_HOME that is 25 or newer.
+find_jdk() {
+  local candidate version
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 \
+                   /usr/lib/jvm/temurin-25-jdk-arm64 /usr/lib/jvm/java-25-openjdk-arm64 /usr/lib/jvm/*25* \
+                   /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$version" ] && [ "${version%%.*}" -ge 25 ] 2>/dev/null; then
+      export JAVA_HOME="$candidate"; export PATH="$JAVA_HOME/bin:$PATH"; return 0
+    fi
+  done
+  die "no JDK 25 found (looked at \$JAVA_HOME and /usr/lib/jvm). Install Temurin 25 or OpenJDK 25 and set JAVA_HOME."
+}
+
+# Makes ./mvnw usable: the wrapper's properties are written by Maven's own wrapper plugin on first use.
+ensure_wrapper() {
+  local root="$1"
+  if [ ! -f "$root/.mvn/wrapper/maven-wrapper.properties" ]; then
+    command -v mvn >/dev/null 2>&1 || apt_install maven
+    say "setting up the Maven wrapper (Maven $MAVEN_VERSION)"
+    (cd "$root" && mvn -q -N "$WRAPPER_PLUGIN:wrapper" -Dtype=only-script -Dmaven="$MAVEN_VERSION" >/dev/null) \
+      || die "could not set up the Maven wrapper"
+    git -C "$root" checkout -q -- mvnw 2>/dev/null || true
+    chmod +x "$root/mvnw"
+  fi
+}
+
+ensure_redis_binaries() {
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    apt_install redis-server redis-tools
+  fi
+  command -v redis-server >/dev/null 2>&1 || die "redis-server is not installed and could not be installed"
+}
+
+# Makes sure something answers PING on 127.0.0.1:$1, starting a throwaway redis-server there if needed.
+ensure_redis_on() {
+  local port="$1" dir="$2"
+  ensure_redis_binaries
+  if redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1; then return 0; fi
+  say "starting redis-server on 127.0.0.1:$port"
+  mkdir -p "$dir"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$dir" \
+    --logfile "$dir/redis-$port.log" --pidfile "$dir/redis-$port.pid" >/dev/null || die "redis-server did not start"
+  for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+  die "redis-server did not answer on port $port (see $dir/redis-$port.log)"
+}
+
+pg_ready() { pg_isready -h "${RC_TEST_PG_HOST:-127.0.0.1}" -p "${RC_TEST_PG_PORT:-5432}" -q 2>/dev/null; }
+
+# Makes sure PostgreSQL answers on 127.0.0.1:5432 with trust auth for the postgres user.
+ensure_postgres() {
+  command -v pg_isready >/dev/null 2>&1 || apt_install postgresql postgresql-client
+  pg_ready && return 0
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then apt_install postgresql postgresql-client; fi
+  local version; version=$(ls /etc/postgresql | sort -V | tail -1)
+  say "starting PostgreSQL $version"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do pg_ready && break; sleep 0.2; done
+  pg_ready || die "PostgreSQL is not answering on ${RC_TEST_PG_HOST:-127.0.0.1}:${RC_TEST_PG_PORT:-5432}"
+  if ! psql -h 127.0.0.1 -U "${RC_TEST_PG_USER:-postgres}" -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+    say "allowing local trust authentication for the tests"
+    local hba; hba=$(ls /etc/postgresql/"$version"/main/pg_hba.conf)
+    as_root sed -i 's/^\(host *all *all *127.0.0.1\/32 *\).*/\1trust/; s/^\(host *all *all *::1\/128 *\).*/\1trust/' "$hba"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main reload >/dev/null 2>&1 || true
+    sleep 1
+    psql -h 127.0.0.1 -U "${RC_TEST_PG_USER:-postgres}" -d postgres -tAc 'select 1' >/dev/null 2>&1 \
+      || die "cannot log in to PostgreSQL as ${RC_TEST_PG_USER:-postgres} (set RC_TEST_PG_USER / RC_TEST_PG_PASSWORD)"
+  fi
+}
