@@ -94,22 +94,60 @@ public final class RedisConnector implements AutoCloseable {
      */
     public CompletionStage<Reply> executeAsync(ExecuteRequest request) {
         Objects.requireNonNull(request, "request");
-        String token = request.sessionToken();
-        if (token == null || token.isBlank()) {
+        return settle(authenticate(request.sessionToken())
+                .thenCompose(session -> executeAsync(session, request.inputs(), request.options())));
+    }
+
+    /**
+     * Step 1 alone: validates a session token.
+     *
+     * @return a stage with the live session, failed with {@code NOT_LOGGED_IN} or {@code REGISTRY_UNAVAILABLE}
+     */
+    public CompletionStage<Session> authenticate(String sessionToken) {
+        if (sessionToken == null || sessionToken.isBlank()) {
             return CompletableFuture.failedFuture(ConnectorException.notLoggedIn());
         }
-        return step(Step.SESSION, () -> sessionValidator.validate(token))
-                .thenCompose(session -> {
-                    Session live = session.orElseThrow(ConnectorException::notLoggedIn);
-                    VerifiedCommand command = commandVerifier.verify(request.inputs(), request.options().encoding());
-                    return lookUp(live, command, request.options());
-                })
-                .handle((reply, failure) -> {
-                    if (failure != null) {
-                        throw asConnectorException(failure, Step.EXECUTION);
-                    }
-                    return reply;
-                });
+        CompletionStage<Optional<Session>> validated = step(Step.SESSION, () -> sessionValidator.validate(sessionToken));
+        CompletableFuture<Optional<Session>> future = validated.toCompletableFuture();
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            Optional<Session> session = future.join();
+            return session.isPresent() ? CompletableFuture.completedFuture(session.get())
+                    : CompletableFuture.failedFuture(ConnectorException.notLoggedIn());
+        }
+        return settle(future.thenApply(session -> session.orElseThrow(ConnectorException::notLoggedIn)));
+    }
+
+    /**
+     * Steps 2 to 5 for a session the caller already validated (with {@link #authenticate} or its own login).
+     *
+     * @return a stage with the reply, failed with a {@link ConnectorException} on error (never another type)
+     */
+    public CompletionStage<Reply> executeAsync(Session session, Inputs inputs, ExecuteOptions requestOptions) {
+        Objects.requireNonNull(session, "session");
+        VerifiedCommand command;
+        try {
+            command = commandVerifier.verify(inputs, requestOptions.encoding());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
+        }
+        return settle(lookUp(session, command, requestOptions));
+    }
+
+    /** A stage that fails with the {@link ConnectorException} itself, never wrapped. */
+    private static <T> CompletionStage<T> settle(CompletionStage<T> stage) {
+        CompletableFuture<T> future = stage.toCompletableFuture();
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            return future;
+        }
+        CompletableFuture<T> settled = new CompletableFuture<>();
+        future.whenComplete((value, failure) -> {
+            if (failure != null) {
+                settled.completeExceptionally(asConnectorException(failure, Step.EXECUTION));
+            } else {
+                settled.complete(value);
+            }
+        });
+        return settled;
     }
 
     private CompletionStage<Reply> lookUp(Session session, VerifiedCommand command, ExecuteOptions requestOptions) {

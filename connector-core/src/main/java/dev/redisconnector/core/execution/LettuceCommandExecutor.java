@@ -112,6 +112,71 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return connection.thenCompose(open -> dispatch(open, command, timeout, clientId));
     }
 
+    /**
+     * Opens a fresh connection to the target (never the shared one), runs {@code PING}, {@code INFO server} and
+     * {@code ROLE}, and closes it. Fails with the same codes as {@link #execute}.
+     */
+    public CompletionStage<ConnectionReport> testConnection(ExecutionTarget target) {
+        RedisService service = target.service();
+        Duration connectTimeout = service.connectTimeout() != null ? service.connectTimeout()
+                : options.connectTimeout();
+        Duration timeout = service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
+        return client.connectAsync(ByteArrayCodec.INSTANCE, uri(service, target.credentials()))
+                .toCompletableFuture()
+                .orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                        ExecutionErrors.connectFailure(failure, service.clientId(), connectTimeout)))
+                .thenCompose(connection -> probe(connection, service.clientId(), timeout)
+                        .whenComplete((report, failure) -> connection.closeAsync()));
+    }
+
+    private CompletableFuture<ConnectionReport> probe(StatefulRedisConnection<byte[], byte[]> connection,
+                                                      String clientId, Duration timeout) {
+        long started = System.nanoTime();
+        return dispatch(connection, new VerifiedCommand("PING", java.util.List.of()), timeout, clientId)
+                .thenCompose(pong -> {
+                    double latency = (System.nanoTime() - started) / 1_000_000.0;
+                    return dispatch(connection, new VerifiedCommand("INFO", java.util.List.of(
+                            "server".getBytes(StandardCharsets.US_ASCII))), timeout, clientId)
+                            .thenCombine(dispatch(connection, new VerifiedCommand("ROLE", java.util.List.of()),
+                                    timeout, clientId), (info, role) -> {
+                                String text = info instanceof Reply.StringReply s ? s.text() : "";
+                                String roleName = role instanceof Reply.ArrayReply a && !a.elements().isEmpty()
+                                        && a.elements().getFirst() instanceof Reply.StringReply r ? r.text()
+                                        : "unknown";
+                                String protocol = connection.getOptions() != null
+                                        && "RESP2".equals(String.valueOf(protocolOf(connection))) ? "RESP2" : "RESP3";
+                                return new ConnectionReport(infoField(text, "redis_version"), roleName,
+                                        infoField(text, "redis_mode"), latency, protocol);
+                            });
+                });
+    }
+
+    private static Object protocolOf(StatefulRedisConnection<byte[], byte[]> connection) {
+        if (connection instanceof io.lettuce.core.StatefulRedisConnectionImpl<?, ?> impl) {
+            return impl.getConnectionState().getNegotiatedProtocolVersion();
+        }
+        return null;
+    }
+
+    private static String infoField(String info, String field) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).strip();
+            }
+        }
+        return "unknown";
+    }
+
+    /** Closes every connection of a client at once (its service or credentials changed or were deleted). */
+    public void closeConnections(String clientId) {
+        ConnectionKey current = currentKeyByClient.remove(clientId);
+        if (current != null) {
+            connections.invalidate(current);
+        }
+        connections.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
+    }
+
     /** Number of open or opening connections (for tests and metrics). */
     public long connectionCount() {
         connections.cleanUp();

@@ -1,0 +1,36 @@
+package dev.redisconnector.server.admin;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The operator actions, whether run against the registry directly ({@link AdminService}) or through a running
+ * server's admin API ({@link HttpAdminClient}). Failures are {@link dev.redisconnector.server.http.ApiException}s.
+ */
+public interface AdminApi extends AutoCloseable {
+
+    JsonObject putService(String clientId, JsonObject body);
+
+    JsonObject getService(String clientId);
+
+    JsonObject listServices();
+
+    JsonObject deleteService(String clientId);
+
+    JsonObject putCredentials(String clientId, JsonObject body);
+
+    JsonObject deleteCredentials(String clientId);
+
+    JsonObject reencryptCredentials();
+
+    JsonObject testConnection(String clientId);
+
+    JsonObject createSession(JsonObject body);
+
+    JsonObject listSessions(String clientId, int limit);
+
+    JsonObject revokeSession(String sessionId);
+
+    @Override
+    default void close() {
+    }
+}

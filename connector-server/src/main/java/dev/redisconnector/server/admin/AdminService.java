@@ -1,0 +1,369 @@
+package dev.redisconnector.server.admin;
+
+import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.execution.ConnectionReport;
+import dev.redisconnector.core.execution.ExecutionTarget;
+import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.spi.RedisCredentials;
+import dev.redisconnector.core.spi.RedisService;
+import dev.redisconnector.registry.ClientIds;
+import dev.redisconnector.registry.CredentialsInfo;
+import dev.redisconnector.registry.IssuedSession;
+import dev.redisconnector.registry.JdbcServiceRegistry;
+import dev.redisconnector.registry.Registry;
+import dev.redisconnector.registry.ServiceDefinition;
+import dev.redisconnector.registry.ServiceRecord;
+import dev.redisconnector.registry.SessionInfo;
+import dev.redisconnector.server.http.ApiException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Operator actions on the registry, as JSON objects in and out. Blocking (JDBC, connection tests): call from a worker
+ * thread. Never returns a password or token except the token of a session it just created. Thread-safe.
+ */
+public final class AdminService implements AdminApi {
+
+    private static final Set<String> SERVICE_FIELDS = Set.of("host", "port", "database", "tls", "connectTimeoutMs",
+            "commandTimeoutMs");
+    private static final Set<String> CREDENTIAL_FIELDS = Set.of("kind", "username", "password");
+    private static final Set<String> SESSION_FIELDS = Set.of("userId", "clientId", "ttlSeconds", "readOnly");
+
+    private final Registry registry;
+    private final LettuceCommandExecutor executor;
+    private final Duration defaultSessionTtl;
+
+    public AdminService(Registry registry, LettuceCommandExecutor executor, Duration defaultSessionTtl) {
+        this.registry = registry;
+        this.executor = executor;
+        this.defaultSessionTtl = defaultSessionTtl;
+    }
+
+    /** Creates or replaces a client's service. */
+    @Override
+    public JsonObject putService(String clientId, JsonObject body) {
+        checkClient(clientId);
+        requireBody(body);
+        onlyFields(body, SERVICE_FIELDS);
+        ServiceDefinition definition = definition(body);
+        JdbcServiceRegistry.PutResult result = registry.services().put(clientId, definition);
+        JsonObject out = service(result.record());
+        out.put("created", result.created());
+        if (result.credentialsDropped()) {
+            out.put("warning", "The service now points at another server, so its stored credentials were deleted;"
+                    + " set them again.");
+        }
+        return out;
+    }
+
+    /** A client's service with what may be shown of its credentials. */
+    @Override
+    public JsonObject getService(String clientId) {
+        checkClient(clientId);
+        ServiceRecord record = registry.services().get(clientId)
+                .orElseThrow(() -> ApiException.notFound("No Redis service exists for client '" + clientId + "'."));
+        return service(record);
+    }
+
+    /** Every registered service. */
+    @Override
+    public JsonObject listServices() {
+        JsonArray services = new JsonArray();
+        registry.services().list().forEach(record -> services.add(service(record)));
+        return new JsonObject().put("services", services);
+    }
+
+    /** Deletes a client's service and credentials. */
+    @Override
+    public JsonObject deleteService(String clientId) {
+        checkClient(clientId);
+        if (!registry.services().delete(clientId)) {
+            throw ApiException.notFound("No Redis service exists for client '" + clientId + "'.");
+        }
+        return new JsonObject().put("deleted", true);
+    }
+
+    /** Sets a client's credentials: {@code {"kind": "none"}} or {@code {"kind": "password", "password", "username"}}. */
+    @Override
+    public JsonObject putCredentials(String clientId, JsonObject body) {
+        checkClient(clientId);
+        requireBody(body);
+        onlyFields(body, CREDENTIAL_FIELDS);
+        String kind = string(body, "kind", body.containsKey("password") ? "password" : null);
+        if (kind == null) {
+            throw ApiException.invalid("kind is required: \"none\" or \"password\".");
+        }
+        CredentialsInfo info;
+        switch (kind.toLowerCase(Locale.ROOT)) {
+            case "none" -> {
+                if (body.containsKey("password") || body.containsKey("username")) {
+                    throw ApiException.invalid("credentials of kind none take no username or password.");
+                }
+                info = registry.credentials().setNone(clientId);
+            }
+            case "password" -> {
+                String password = string(body, "password", null);
+                if (password == null || password.isEmpty()) {
+                    throw ApiException.invalid("password is required for kind password.");
+                }
+                info = registry.credentials().setPassword(clientId, string(body, "username", null), password);
+            }
+            default -> throw ApiException.invalid("kind must be \"none\" or \"password\".");
+        }
+        return credentials(info);
+    }
+
+    /** Deletes a client's credentials. */
+    @Override
+    public JsonObject deleteCredentials(String clientId) {
+        checkClient(clientId);
+        if (!registry.credentials().delete(clientId)) {
+            throw ApiException.notFound("No credentials are stored for client '" + clientId + "'.");
+        }
+        return new JsonObject().put("deleted", true);
+    }
+
+    /** Re-encrypts every password with the current write key. */
+    @Override
+    public JsonObject reencryptCredentials() {
+        return new JsonObject().put("reencrypted", registry.credentials().reencryptAll());
+    }
+
+    /**
+     * Tests the client's service with a fresh connection: {@code ok}, reachability, authentication, server version
+     * and role, or the code and message of the failure.
+     */
+    @Override
+    public JsonObject testConnection(String clientId) {
+        checkClient(clientId);
+        RedisService service = registry.services().get(clientId)
+                .orElseThrow(() -> ApiException.notFound("No Redis service exists for client '" + clientId + "'."))
+                .service();
+        JsonObject out = new JsonObject().put("clientId", clientId).put("host", service.host())
+                .put("port", service.port());
+        Optional<RedisCredentials> credentials;
+        try {
+            credentials = registry.credentials().findCredentials(service).toCompletableFuture().get(10,
+                    TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectorException failure) {
+                return failed(out, failure);
+            }
+            throw new IllegalStateException("credential lookup failed", e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("credential lookup did not finish", e);
+        }
+        if (credentials.isEmpty()) {
+            return out.put("ok", false).put("code", "NO_CREDENTIALS")
+                    .put("message", "No credentials are stored for the Redis service of client '" + clientId + "'.");
+        }
+        Duration wait = (service.connectTimeout() == null ? Duration.ofSeconds(5) : service.connectTimeout())
+                .plus(service.commandTimeout() == null ? Duration.ofSeconds(5) : service.commandTimeout().multipliedBy(3))
+                .plusSeconds(1);
+        try {
+            ConnectionReport report = executor.testConnection(new ExecutionTarget(service, credentials.get()))
+                    .toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return out.put("ok", true).put("reachable", true).put("authenticated", true)
+                    .put("serverVersion", report.serverVersion()).put("role", report.role())
+                    .put("mode", report.mode()).put("protocol", report.protocol())
+                    .put("latencyMs", Math.round(report.latencyMillis() * 100) / 100.0);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectorException failure) {
+                return failed(out, failure);
+            }
+            throw new IllegalStateException("connection test failed", e.getCause());
+        } catch (TimeoutException e) {
+            return out.put("ok", false).put("reachable", false).put("code", "TIMEOUT")
+                    .put("message", "The connection test did not finish within " + wait.toMillis() + " ms.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static JsonObject failed(JsonObject out, ConnectorException failure) {
+        boolean reachable = failure.code() == dev.redisconnector.core.ErrorCode.REDIS_AUTH_FAILED
+                || failure.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR;
+        return out.put("ok", false).put("reachable", reachable).put("authenticated", false)
+                .put("code", failure.code().name()).put("message", failure.getMessage());
+    }
+
+    /** Creates a session; the response holds the token, shown this once. */
+    @Override
+    public JsonObject createSession(JsonObject body) {
+        requireBody(body);
+        onlyFields(body, SESSION_FIELDS);
+        String userId = string(body, "userId", null);
+        String clientId = string(body, "clientId", null);
+        if (userId == null || clientId == null) {
+            throw ApiException.invalid("userId and clientId are required.");
+        }
+        checkClient(clientId);
+        long ttlSeconds = number(body, "ttlSeconds", defaultSessionTtl.toSeconds());
+        Object readOnly = body.getValue("readOnly");
+        if (readOnly != null && !(readOnly instanceof Boolean)) {
+            throw ApiException.invalid("readOnly must be true or false.");
+        }
+        IssuedSession issued = registry.sessions().create(userId, clientId, Duration.ofSeconds(ttlSeconds),
+                Boolean.TRUE.equals(readOnly));
+        return new JsonObject().put("token", issued.token()).put("session", session(issued.info()));
+    }
+
+    /** Sessions of a client (or all), newest first. */
+    @Override
+    public JsonObject listSessions(String clientId, int limit) {
+        if (clientId != null) {
+            checkClient(clientId);
+        }
+        JsonArray sessions = new JsonArray();
+        Instant now = Instant.now();
+        registry.sessions().list(clientId, Math.min(Math.max(limit, 1), 1000))
+                .forEach(info -> sessions.add(session(info).put("live", info.isLive(now))));
+        return new JsonObject().put("sessions", sessions);
+    }
+
+    /** Revokes a session by id. */
+    @Override
+    public JsonObject revokeSession(String sessionId) {
+        if (!registry.sessions().revoke(sessionId)) {
+            throw ApiException.notFound("No live session has id '" + safe(sessionId) + "'.");
+        }
+        return new JsonObject().put("revoked", true);
+    }
+
+    private JsonObject service(ServiceRecord record) {
+        RedisService service = record.service();
+        JsonObject out = new JsonObject()
+                .put("clientId", service.clientId())
+                .put("serviceId", service.serviceId())
+                .put("version", service.version())
+                .put("mode", "standalone")
+                .put("host", service.host())
+                .put("port", service.port())
+                .put("database", service.database())
+                .put("tls", new JsonObject().put("enabled", service.tls().enabled())
+                        .put("verifyHostname", service.tls().verifyHostname()))
+                .put("connectTimeoutMs", service.connectTimeout() == null ? null : service.connectTimeout().toMillis())
+                .put("commandTimeoutMs", service.commandTimeout() == null ? null : service.commandTimeout().toMillis())
+                .put("createdAt", record.createdAt().toString())
+                .put("updatedAt", record.updatedAt().toString());
+        out.put("credentials", registry.credentials().info(service.clientId()).map(AdminService::credentials)
+                .orElse(null));
+        return out;
+    }
+
+    private static JsonObject credentials(CredentialsInfo info) {
+        return new JsonObject().put("kind", info.kind().name().toLowerCase(Locale.ROOT))
+                .put("username", info.username())
+                .put("setAt", info.setAt().toString());
+    }
+
+    private static JsonObject session(SessionInfo info) {
+        return new JsonObject().put("sessionId", info.sessionId()).put("userId", info.userId())
+                .put("clientId", info.clientId()).put("readOnly", info.readOnly())
+                .put("createdAt", info.createdAt().toString()).put("expiresAt", info.expiresAt().toString())
+                .put("revokedAt", info.revokedAt() == null ? null : info.revokedAt().toString());
+    }
+
+    private static ServiceDefinition definition(JsonObject body) {
+        String host = string(body, "host", null);
+        if (host == null) {
+            throw ApiException.invalid("host is required.");
+        }
+        int port = (int) number(body, "port", 6379);
+        int database = (int) number(body, "database", 0);
+        RedisService.TlsSettings tls = RedisService.TlsSettings.DISABLED;
+        Object tlsValue = body.getValue("tls");
+        if (tlsValue instanceof Boolean enabled) {
+            tls = new RedisService.TlsSettings(enabled, true);
+        } else if (tlsValue instanceof JsonObject tlsObject) {
+            onlyFields(tlsObject, Set.of("enabled", "verifyHostname"));
+            tls = new RedisService.TlsSettings(bool(tlsObject, "enabled", false),
+                    bool(tlsObject, "verifyHostname", true));
+        } else if (tlsValue != null) {
+            throw ApiException.invalid("tls must be true, false or {\"enabled\": true, \"verifyHostname\": true}.");
+        }
+        Duration connect = body.getValue("connectTimeoutMs") == null ? null
+                : Duration.ofMillis(number(body, "connectTimeoutMs", 0));
+        Duration command = body.getValue("commandTimeoutMs") == null ? null
+                : Duration.ofMillis(number(body, "commandTimeoutMs", 0));
+        try {
+            return new ServiceDefinition(host, port, database, tls, connect, command);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage() + ".");
+        }
+    }
+
+    private static void checkClient(String clientId) {
+        try {
+            ClientIds.check(clientId);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage() + ".");
+        }
+    }
+
+    private static void requireBody(JsonObject body) {
+        if (body == null) {
+            throw ApiException.invalid("The request body must be a JSON object.");
+        }
+    }
+
+    private static void onlyFields(JsonObject body, Set<String> allowed) {
+        for (String name : body.fieldNames()) {
+            if (!allowed.contains(name)) {
+                throw ApiException.invalid("Unknown field '" + safe(name) + "'; known fields: "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ".");
+            }
+        }
+    }
+
+    private static String string(JsonObject body, String name, String fallback) {
+        Object value = body.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof String text)) {
+            throw ApiException.invalid(name + " must be a string.");
+        }
+        return text;
+    }
+
+    private static long number(JsonObject body, String name, long fallback) {
+        Object value = body.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
+                || Math.abs(number.doubleValue()) > Integer.MAX_VALUE) {
+            throw ApiException.invalid(name + " must be a whole number.");
+        }
+        return number.longValue();
+    }
+
+    private static boolean bool(JsonObject body, String name, boolean fallback) {
+        Object value = body.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Boolean flag)) {
+            throw ApiException.invalid(name + " must be true or false.");
+        }
+        return flag;
+    }
+
+    private static String safe(String text) {
+        if (text == null) {
+            return "";
+        }
+        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+}

@@ -1,0 +1,92 @@
+package dev.redisconnector.server.cli;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code exec}: runs one command through a running server with a session token. */
+@Command(name = "exec", mixinStandardHelpOptions = true,
+        description = "Run a Redis command through a running server. The session token comes from RC_TOKEN or"
+                + " --token-stdin, never from an argument.")
+final class ExecCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", description = "Server URL (default RC_SERVER, else http://127.0.0.1:8080).")
+    String url;
+
+    @Option(names = "--token-stdin", description = "Read the session token from the first line of stdin.")
+    boolean tokenStdin;
+
+    @Option(names = "--base64", description = "Arguments and replies are base64.")
+    boolean base64;
+
+    @Option(names = "--timeout-ms", description = "Lower the command timeout.")
+    Integer timeoutMs;
+
+    @Parameters(index = "0", description = "Redis command, e.g. SET.")
+    String command;
+
+    @Parameters(index = "1..*", description = "Arguments.")
+    List<String> args = List.of();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        String token = tokenStdin
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine()
+                : System.getenv("RC_TOKEN");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("no session token: set RC_TOKEN or use --token-stdin");
+        }
+        String base = url != null ? url : System.getenv().getOrDefault("RC_SERVER", "http://127.0.0.1:8080");
+        JsonObject body = new JsonObject().put("inputs", new JsonObject().put("command", command)
+                .put("args", new JsonArray(List.copyOf(args))));
+        JsonObject options = new JsonObject();
+        if (base64) {
+            options.put("encoding", "base64");
+        }
+        if (timeoutMs != null) {
+            options.put("timeoutMs", timeoutMs);
+        }
+        if (!options.isEmpty()) {
+            body.put("options", options);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/v1/redis/execute"))
+                .timeout(Duration.ofSeconds(120))
+                .header("authorization", "Bearer " + token.strip())
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build();
+        HttpResponse<String> response;
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("error: could not reach " + base + " (" + e.getClass().getSimpleName()
+                    + ")");
+            return ExitCodes.UNAVAILABLE;
+        }
+        if (response.statusCode() == 200) {
+            Object output = new JsonObject(response.body()).getValue("output1");
+            spec.commandLine().getOut().println(output instanceof JsonObject || output instanceof JsonArray
+                    ? io.vertx.core.json.Json.encodePrettily(output) : io.vertx.core.json.Json.encode(output));
+            return ExitCodes.OK;
+        }
+        spec.commandLine().getErr().println(response.body());
+        return response.statusCode() == 422 ? ExitCodes.FAILED : ExitCodes.forStatus(response.statusCode());
+    }
+}

@@ -1,0 +1,231 @@
+package dev.redisconnector.server.config;
+
+import dev.redisconnector.core.ConnectorOptions;
+import dev.redisconnector.registry.RegistryConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The server's settings, read from environment variables and an optional config file ({@code RC_CONFIG_FILE},
+ * properties format with the same names, e.g. {@code RC_PORT=8080}); the environment wins. Every setting and its
+ * default is in the README's configuration table. Immutable; {@code toString()} masks secrets.
+ */
+public final class ServerConfig {
+
+    /** Every setting this server reads, with its default ({@code ""} means unset). */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private final Map<String, String> values;
+
+    private ServerConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new HashMap<>(values));
+        validate();
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new TreeMap<>();
+        d.put("RC_HOST", "127.0.0.1");
+        d.put("RC_PORT", "8080");
+        d.put("RC_DATA_DIR", "data");
+        d.put("RC_REGISTRY_URL", "");
+        d.put("RC_REGISTRY_USER", "");
+        d.put("RC_REGISTRY_PASSWORD", "");
+        d.put("RC_REGISTRY_POOL_SIZE", "10");
+        d.put("RC_CACHE_FRESH_MS", "5000");
+        d.put("RC_CACHE_MAX_STALE_MS", "600000");
+        d.put("RC_MASTER_KEY", "");
+        d.put("RC_MASTER_KEY_FILE", "");
+        d.put("RC_MASTER_KEY_ID", "");
+        d.put("RC_ADMIN_TOKEN", "");
+        d.put("RC_COMMAND_TIMEOUT_MS", "5000");
+        d.put("RC_CONNECT_TIMEOUT_MS", "5000");
+        d.put("RC_CONNECTION_IDLE_MS", "300000");
+        d.put("RC_MAX_BODY_BYTES", "1048576");
+        d.put("RC_MAX_REPLY_BYTES", "16777216");
+        d.put("RC_MAX_ARGUMENTS", "100000");
+        d.put("RC_SHUTDOWN_GRACE_MS", "10000");
+        d.put("RC_SESSION_TTL_SECONDS", "3600");
+        d.put("RC_JWT_HS256_SECRET", "");
+        d.put("RC_JWT_JWKS_URL", "");
+        d.put("RC_JWT_JWKS_FILE", "");
+        d.put("RC_JWT_ISSUER", "");
+        d.put("RC_JWT_AUDIENCE", "");
+        d.put("RC_JWT_CLIENT_ID_CLAIM", "clientId");
+        d.put("RC_JWT_USER_ID_CLAIM", "sub");
+        return Collections.unmodifiableMap(d);
+    }
+
+    /** Reads the process environment (and {@code RC_CONFIG_FILE} when set). */
+    public static ServerConfig fromEnvironment() {
+        return load(System.getenv(), null);
+    }
+
+    /**
+     * Builds a config from a config file (may be {@code null}) overlaid with {@code environment}.
+     *
+     * @throws IllegalArgumentException naming the setting when a value is invalid or unknown
+     */
+    public static ServerConfig load(Map<String, String> environment, Path configFile) {
+        Map<String, String> merged = new HashMap<>(DEFAULTS);
+        Path file = configFile;
+        if (file == null && environment.get("RC_CONFIG_FILE") != null && !environment.get("RC_CONFIG_FILE").isBlank()) {
+            file = Path.of(environment.get("RC_CONFIG_FILE"));
+        }
+        if (file != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read the config file " + file, e);
+            }
+            for (String name : properties.stringPropertyNames()) {
+                if (!DEFAULTS.containsKey(name)) {
+                    throw new IllegalArgumentException("unknown setting " + name + " in " + file);
+                }
+                merged.put(name, properties.getProperty(name).strip());
+            }
+        }
+        environment.forEach((name, value) -> {
+            if (DEFAULTS.containsKey(name)) {
+                merged.put(name, value.strip());
+            }
+        });
+        return new ServerConfig(merged);
+    }
+
+    /** The same config with some settings replaced (CLI options, tests). */
+    public ServerConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(values);
+        overrides.forEach((name, value) -> {
+            if (!DEFAULTS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown setting " + name);
+            }
+            merged.put(name, value);
+        });
+        return new ServerConfig(merged);
+    }
+
+    private void validate() {
+        port();
+        positive("RC_COMMAND_TIMEOUT_MS");
+        positive("RC_CONNECT_TIMEOUT_MS");
+        positive("RC_CONNECTION_IDLE_MS");
+        positive("RC_MAX_BODY_BYTES");
+        positive("RC_MAX_REPLY_BYTES");
+        positive("RC_MAX_ARGUMENTS");
+        positive("RC_REGISTRY_POOL_SIZE");
+        positive("RC_CACHE_FRESH_MS");
+        positive("RC_CACHE_MAX_STALE_MS");
+        positive("RC_SESSION_TTL_SECONDS");
+        longValue("RC_SHUTDOWN_GRACE_MS");
+        String admin = get("RC_ADMIN_TOKEN");
+        if (!admin.isEmpty() && admin.length() < 16) {
+            throw new IllegalArgumentException("RC_ADMIN_TOKEN must be at least 16 characters");
+        }
+    }
+
+    /** A raw setting ({@code ""} when unset). */
+    public String get(String name) {
+        if (!DEFAULTS.containsKey(name)) {
+            throw new IllegalArgumentException("unknown setting " + name);
+        }
+        return values.getOrDefault(name, "");
+    }
+
+    public String host() {
+        return get("RC_HOST");
+    }
+
+    public int port() {
+        long port = longValue("RC_PORT");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("RC_PORT must be between 0 and 65535");
+        }
+        return (int) port;
+    }
+
+    public Path dataDir() {
+        return Path.of(get("RC_DATA_DIR"));
+    }
+
+    /** The admin token, or {@code null} when the admin API is off. */
+    public String adminToken() {
+        String token = get("RC_ADMIN_TOKEN");
+        return token.isEmpty() ? null : token;
+    }
+
+    public int maxBodyBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, longValue("RC_MAX_BODY_BYTES"));
+    }
+
+    public Duration shutdownGrace() {
+        return Duration.ofMillis(longValue("RC_SHUTDOWN_GRACE_MS"));
+    }
+
+    public Duration defaultSessionTtl() {
+        return Duration.ofSeconds(longValue("RC_SESSION_TTL_SECONDS"));
+    }
+
+    /** The registry: {@code RC_REGISTRY_URL}, or the embedded H2 file in the data directory. */
+    public RegistryConfig registry() {
+        String url = get("RC_REGISTRY_URL");
+        RegistryConfig base = url.isEmpty() ? RegistryConfig.embedded(dataDir().toAbsolutePath())
+                : RegistryConfig.of(url, get("RC_REGISTRY_USER"), get("RC_REGISTRY_PASSWORD"));
+        return new RegistryConfig(base.jdbcUrl(), base.user(), base.password(), (int) longValue("RC_REGISTRY_POOL_SIZE"),
+                Duration.ofMillis(longValue("RC_CACHE_FRESH_MS")), Duration.ofMillis(longValue("RC_CACHE_MAX_STALE_MS")));
+    }
+
+    /** Connector-wide options from the timeouts and limits. */
+    public ConnectorOptions connectorOptions() {
+        return ConnectorOptions.builder()
+                .commandTimeout(Duration.ofMillis(longValue("RC_COMMAND_TIMEOUT_MS")))
+                .connectTimeout(Duration.ofMillis(longValue("RC_CONNECT_TIMEOUT_MS")))
+                .connectionIdleTimeout(Duration.ofMillis(longValue("RC_CONNECTION_IDLE_MS")))
+                .maxReplyBytes(longValue("RC_MAX_REPLY_BYTES"))
+                .maxArguments((int) Math.min(Integer.MAX_VALUE, longValue("RC_MAX_ARGUMENTS")))
+                .build();
+    }
+
+    /** Whether JWT validation is configured. */
+    public boolean jwtEnabled() {
+        return !get("RC_JWT_HS256_SECRET").isEmpty() || !get("RC_JWT_JWKS_URL").isEmpty()
+                || !get("RC_JWT_JWKS_FILE").isEmpty();
+    }
+
+    private void positive(String name) {
+        if (longValue(name) <= 0) {
+            throw new IllegalArgumentException(name + " must be a positive number");
+        }
+    }
+
+    /** A numeric setting; fails naming the setting when it is not a number. */
+    public long longValue(String name) {
+        String raw = get(name);
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + raw + "'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        values.forEach((name, value) -> {
+            boolean secret = name.contains("PASSWORD") || name.contains("SECRET") || name.contains("TOKEN")
+                    || name.equals("RC_MASTER_KEY");
+            shown.put(name, secret && !value.isEmpty() ? "******" : value);
+        });
+        return "ServerConfig" + shown;
+    }
+}

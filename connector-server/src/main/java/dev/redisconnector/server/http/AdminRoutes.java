@@ -1,0 +1,126 @@
+package dev.redisconnector.server.http;
+
+import dev.redisconnector.server.admin.AdminService;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * Mounts {@code /v1/admin/...}: services, credentials, connection tests and sessions, guarded by the admin token
+ * (compared in constant time). Without an admin token every admin route answers 404 saying the API is off.
+ */
+public final class AdminRoutes {
+
+    private static final String BASE = "/v1/admin";
+
+    private final Vertx vertx;
+    private final AdminService admin;
+    private final byte[] adminTokenHash;
+
+    /** @param adminToken the admin credential, or {@code null} to turn the admin API off */
+    public AdminRoutes(Vertx vertx, AdminService admin, String adminToken) {
+        this.vertx = vertx;
+        this.admin = admin;
+        this.adminTokenHash = adminToken == null ? null : sha256(adminToken);
+    }
+
+    /** Adds the admin routes to {@code router}. */
+    public void mount(Router router, int maxBodyBytes) {
+        router.route(BASE + "/*").handler(this::authorize);
+        router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        router.get(BASE + "/clients").handler(ctx -> run(ctx, 200, () -> admin.listServices()));
+        router.put(BASE + "/clients/:clientId/service").handler(ctx -> withBody(ctx, body -> {
+            JsonObject out = admin.putService(ctx.pathParam("clientId"), body);
+            return out;
+        }));
+        router.get(BASE + "/clients/:clientId/service")
+                .handler(ctx -> run(ctx, 200, () -> admin.getService(ctx.pathParam("clientId"))));
+        router.delete(BASE + "/clients/:clientId/service")
+                .handler(ctx -> run(ctx, 200, () -> admin.deleteService(ctx.pathParam("clientId"))));
+        router.put(BASE + "/clients/:clientId/credentials")
+                .handler(ctx -> withBody(ctx, body -> admin.putCredentials(ctx.pathParam("clientId"), body)));
+        router.delete(BASE + "/clients/:clientId/credentials")
+                .handler(ctx -> run(ctx, 200, () -> admin.deleteCredentials(ctx.pathParam("clientId"))));
+        router.post(BASE + "/clients/:clientId/test")
+                .handler(ctx -> run(ctx, 200, () -> admin.testConnection(ctx.pathParam("clientId"))));
+        router.post(BASE + "/credentials/reencrypt").handler(ctx -> run(ctx, 200, admin::reencryptCredentials));
+        router.post(BASE + "/sessions").handler(ctx -> withBody(ctx, 201, admin::createSession));
+        router.get(BASE + "/sessions").handler(ctx -> run(ctx, 200, () -> admin.listSessions(
+                ctx.queryParams().get("clientId"), limit(ctx))));
+        router.delete(BASE + "/sessions/:sessionId")
+                .handler(ctx -> run(ctx, 200, () -> admin.revokeSession(ctx.pathParam("sessionId"))));
+        router.route(BASE + "/*").handler(ctx -> Errors.send(ctx.response(),
+                new ApiException(404, "NOT_FOUND", "admin", "No admin route " + ctx.request().method() + " "
+                        + ctx.normalizedPath() + ".").error()));
+    }
+
+    private void authorize(RoutingContext ctx) {
+        if (adminTokenHash == null) {
+            Errors.send(ctx.response(), new ApiError(404, "NOT_FOUND", "admin",
+                    "The admin API is off: set RC_ADMIN_TOKEN to turn it on."));
+            return;
+        }
+        String header = ctx.request().getHeader("authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
+                : null;
+        if (token == null || !MessageDigest.isEqual(sha256(token), adminTokenHash)) {
+            Errors.send(ctx.response(), new ApiError(401, "UNAUTHORIZED", "admin",
+                    "The admin API needs Authorization: Bearer <admin token>."));
+            return;
+        }
+        ctx.next();
+    }
+
+    private static int limit(RoutingContext ctx) {
+        String raw = ctx.queryParams().get("limit");
+        if (raw == null) {
+            return 100;
+        }
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("limit must be a whole number.");
+        }
+    }
+
+    private void withBody(RoutingContext ctx, Function<JsonObject, JsonObject> action) {
+        withBody(ctx, 200, action);
+    }
+
+    private void withBody(RoutingContext ctx, int status, Function<JsonObject, JsonObject> action) {
+        JsonObject body;
+        try {
+            body = ExecuteBody.object(ctx.body().buffer());
+        } catch (RuntimeException e) {
+            Errors.send(ctx.response(), ApiException.invalid(e.getMessage()).error());
+            return;
+        }
+        run(ctx, status, () -> action.apply(body));
+    }
+
+    private void run(RoutingContext ctx, int status, Callable<JsonObject> action) {
+        vertx.executeBlocking(action, false).onComplete(result -> {
+            if (result.failed()) {
+                Errors.send(ctx.response(), result.cause());
+            } else {
+                ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+                        .end(result.result().encode());
+            }
+        });
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
