@@ -133,6 +133,13 @@ class CommandVerifierTest {
     }
 
     @Test
+    void everyRefusedCommandIsDocumented() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "SAFETY.md"));
+        assertThat(ConnectionSafety.refusedCommands(true).keySet())
+                .allSatisfy(name -> assertThat(doc).contains("`" + name + "`"));
+    }
+
+    @Test
     void refusedListIsDocumentedWithReasons() {
         assertThat(ConnectionSafety.refusedCommands(true)).containsKeys("CLIENT", "MULTI", "MONITOR", "BLPOP")
                 .allSatisfy((name, reason) -> assertThat(reason).isNotBlank());
