@@ -40,7 +40,7 @@ ensure_wrapper() {
   if [ ! -f "$root/.mvn/wrapper/maven-wrapper.properties" ]; then
     command -v mvn >/dev/null 2>&1 || apt_install maven
     say "setting up the Maven wrapper (Maven $MAVEN_VERSION)"
-    (cd "$root" && mvn -q -N "$WRAPPER_PLUGIN:wrapper" -Dtype=only-script -Dmaven="$MAVEN_VERSION" >/dev/null) \
+    (cd "$root" && mvn -B -q -N "$WRAPPER_PLUGIN:wrapper" -Dtype=only-script -Dmaven="$MAVEN_VERSION" >/dev/null) \
       || die "could not set up the Maven wrapper"
     git -C "$root" checkout -q -- mvnw 2>/dev/null || true
     chmod +x "$root/mvnw"

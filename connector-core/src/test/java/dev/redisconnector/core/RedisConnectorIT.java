@@ -292,6 +292,32 @@ class RedisConnectorIT {
         }
     }
 
+    private static long connectorConnections(RedisServerExtension redis) {
+        return redis.server().call("CLIENT", "LIST").lines().filter(line -> line.contains("name=redis-connector"))
+                .count();
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        try (RedisConnector quick = RedisConnector.builder().sessionValidator(SPI).serviceRegistry(SPI)
+                .credentialStore(SPI).options(ConnectorOptions.builder()
+                        .connectionIdleTimeout(Duration.ofMillis(300)).build()).build()) {
+            SPI.register("idle", SECURED.port(), 0, null);
+            SPI.credentials.put("idle", RedisCredentials.password(null, "top-secret-pw", 1));
+            String token = SPI.login("idle-user", "idle");
+            long before = connectorConnections(SECURED);
+            quick.execute(ExecuteRequest.of(token, "PING"));
+            assertThat(connectorConnections(SECURED)).isEqualTo(before + 1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (connectorConnections(SECURED) > before && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(connectorConnections(SECURED)).isEqualTo(before);
+            assertThat(ReplyValues.toJava(quick.execute(ExecuteRequest.of(token, "PING")), Encoding.UTF8))
+                    .isEqualTo("PONG");
+        }
+    }
+
     @Test
     void oneConnectionIsSharedAndANewServiceVersionReplacesIt() {
         SPI.register("shared", PLAIN.port(), 0, null);
@@ -305,6 +331,7 @@ class RedisConnectorIT {
         }
         calls.forEach(CompletableFuture::join);
         long before = executor.connectionCount();
+        long onServer = connectorConnections(PLAIN);
         assertThat(PLAIN.server().call("GET", "shared:counter")).isEqualTo("200");
         // the service moves to database 3: the old connection is closed and the new one selects db 3
         var moved = SPI.services.get("shared");
@@ -313,5 +340,6 @@ class RedisConnectorIT {
         run(token, "SET", "db3:key", "v");
         assertThat(PLAIN.server().call("EXISTS", "db3:key")).isEqualTo(":0");
         assertThat(executor.connectionCount()).isEqualTo(before);
+        assertThat(connectorConnections(PLAIN)).isEqualTo(onServer);
     }
 }
