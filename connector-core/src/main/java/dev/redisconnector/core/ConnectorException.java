@@ -13,7 +13,8 @@ public final class ConnectorException extends RuntimeException {
     private final Step step;
 
     public ConnectorException(ErrorCode code, Step step, String message, Throwable cause) {
-        super(Objects.requireNonNull(message, "message"), cause, false, cause != null);
+        // no stack trace: this is an expected outcome reported to users, and filling one costs on every error
+        super(Objects.requireNonNull(message, "message"), cause, false, false);
         this.code = Objects.requireNonNull(code, "code");
         this.step = Objects.requireNonNull(step, "step");
     }

@@ -31,6 +31,7 @@ public final class ConnectorOptions {
     private final long maxReplyBytes;
     private final int maxArguments;
     private final long maxCommandBytes;
+    private final boolean connectionPerRequest;
 
     private ConnectorOptions(Builder builder) {
         this.commandTimeout = builder.commandTimeout;
@@ -39,6 +40,7 @@ public final class ConnectorOptions {
         this.maxReplyBytes = builder.maxReplyBytes;
         this.maxArguments = builder.maxArguments;
         this.maxCommandBytes = builder.maxCommandBytes;
+        this.connectionPerRequest = builder.connectionPerRequest;
     }
 
     public static Builder builder() {
@@ -75,9 +77,17 @@ public final class ConnectorOptions {
         return maxCommandBytes;
     }
 
+    /**
+     * Whether every command opens and closes its own connection. Off by default; this exists only as the naive
+     * baseline of the benchmark.
+     */
+    public boolean connectionPerRequest() {
+        return connectionPerRequest;
+    }
+
     @Override
     public String toString() {
-        return "ConnectorOptions[commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
+        return "ConnectorOptions[connectionPerRequest=" + connectionPerRequest + ", commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
                 + ", connectionIdleTimeout=" + connectionIdleTimeout + ", maxReplyBytes=" + maxReplyBytes
                 + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + "]";
     }
@@ -90,8 +100,15 @@ public final class ConnectorOptions {
         private long maxReplyBytes = DEFAULT_MAX_REPLY_BYTES;
         private int maxArguments = DEFAULT_MAX_ARGUMENTS;
         private long maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
+        private boolean connectionPerRequest;
 
         private Builder() {
+        }
+
+        /** See {@link ConnectorOptions#connectionPerRequest()}. */
+        public Builder connectionPerRequest(boolean value) {
+            this.connectionPerRequest = value;
+            return this;
         }
 
         public Builder commandTimeout(Duration value) {

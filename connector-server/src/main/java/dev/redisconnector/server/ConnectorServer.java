@@ -2,7 +2,6 @@ package dev.redisconnector.server;
 
 import dev.redisconnector.core.RedisConnector;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
-import dev.redisconnector.core.reply.ReplyJson;
 import dev.redisconnector.core.spi.SessionValidator;
 import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.crypto.Keyring;
@@ -13,19 +12,24 @@ import dev.redisconnector.server.http.AdminRoutes;
 import dev.redisconnector.server.http.ApiError;
 import dev.redisconnector.server.http.ApiException;
 import dev.redisconnector.server.http.Errors;
-import dev.redisconnector.server.http.ExecuteBody;
+import dev.redisconnector.server.http.ExecuteHandler;
 import dev.redisconnector.server.session.JwtSessionValidator;
 import dev.redisconnector.server.session.TokenRouter;
-import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,20 +52,23 @@ public final class ConnectorServer implements AutoCloseable {
     private final Vertx vertx;
     private final Registry registry;
     private final LettuceCommandExecutor executor;
+    private final ClientResources resources;
     private final RedisConnector connector;
     private final ExecutorService blocking;
-    private final HttpServer server;
+    private final List<HttpServer> servers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ConnectorServer(ServerConfig config, Vertx vertx, Registry registry, LettuceCommandExecutor executor,
-                            RedisConnector connector, ExecutorService blocking, HttpServer server) {
+                            ClientResources resources, RedisConnector connector, ExecutorService blocking,
+                            List<HttpServer> servers) {
         this.config = config;
         this.vertx = vertx;
         this.registry = registry;
         this.executor = executor;
+        this.resources = resources;
         this.connector = connector;
         this.blocking = blocking;
-        this.server = server;
+        this.servers = servers;
     }
 
     /** Opens the registry with the configured master keys. */
@@ -76,7 +83,21 @@ public final class ConnectorServer implements AutoCloseable {
     public static ConnectorServer start(ServerConfig config) {
         Registry registry = openRegistry(config);
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jwks-", 0).factory());
-        LettuceCommandExecutor executor = new LettuceCommandExecutor(config.connectorOptions());
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setEventLoopPoolSize(config.eventLoops()));
+        EventLoopAffinity affinity = new EventLoopAffinity(((VertxInternal) vertx).nettyEventLoopGroup());
+        ClientResources resources = DefaultClientResources.builder()
+                .eventLoopGroupProvider(new SharedEventLoops(affinity.pinnedGroup(), affinity.size()))
+                .nettyCustomizer(new io.lettuce.core.resource.NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(io.netty.channel.Channel channel) {
+                        // many requests handled in one event-loop turn share one write to Redis
+                        channel.pipeline().addFirst(new io.netty.handler.flush.FlushConsolidationHandler(64, true));
+                    }
+                })
+                .build();
+        LettuceCommandExecutor executor = new LettuceCommandExecutor(config.connectorOptions(), resources,
+                affinity);
         registry.onChange(executor::closeConnections);
         SessionValidator sessions = new TokenRouter(registry.sessions(),
                 config.jwtEnabled() ? JwtSessionValidator.fromConfig(config, blocking) : null);
@@ -87,34 +108,37 @@ public final class ConnectorServer implements AutoCloseable {
                 .commandExecutor(executor)
                 .options(config.connectorOptions())
                 .build();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         try {
-            Router router = Router.router(vertx);
             AdminService admin = new AdminService(registry, executor, config.defaultSessionTtl());
-            ConnectorServer[] self = new ConnectorServer[1];
-            router.post("/v1/redis/execute").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                    .handler(ctx -> self[0].execute(ctx));
-            router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"up\"}"));
-            router.get("/health/ready").handler(ctx -> self[0].ready(ctx));
-            new AdminRoutes(vertx, admin, config.adminToken()).mount(router, config.maxBodyBytes());
-            router.route().last().handler(ctx -> Errors.send(ctx.response(), new ApiError(404, "NOT_FOUND", "http",
-                    "No route " + ctx.request().method() + " " + safePath(ctx) + ".")));
-            router.route().failureHandler(ConnectorServer::failure);
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(config.host()).setPort(config.port())
-                            .setMaxHeaderSize(16 * 1024)
-                            .setTcpNoDelay(true)
-                            .setIdleTimeout(120))
-                    .requestHandler(router);
-            server.listen().await(30, TimeUnit.SECONDS);
-            self[0] = new ConnectorServer(config, vertx, registry, executor, connector, blocking, server);
-            LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {})", config.host(),
-                    server.actualPort(), Registry.safeUrl(config.registry().jdbcUrl()),
-                    config.adminToken() == null ? "off" : "on");
-            return self[0];
+            AdminRoutes adminRoutes = new AdminRoutes(vertx, admin, config.adminToken());
+            int port = config.port() == 0 && config.eventLoops() > 1 ? freePort(config.host()) : config.port();
+            List<HttpServer> servers = new CopyOnWriteArrayList<>();
+            ConnectorServer server = new ConnectorServer(config, vertx, registry, executor, resources, connector,
+                    blocking, servers);
+            vertx.deployVerticle(() -> new VerticleBase() {
+                @Override
+                public Future<?> start() {
+                    HttpServer http = vertx.createHttpServer(new HttpServerOptions()
+                                    .setHost(config.host()).setPort(port)
+                                    .setMaxHeaderSize(16 * 1024)
+                                    .setTcpNoDelay(true)
+                                    .setTcpFastOpen(true)
+                                    .setIdleTimeout(120))
+                            .requestHandler(server.requestHandler(adminRoutes));
+                    servers.add(http);
+                    return http.listen();
+                }
+            }, new DeploymentOptions().setInstances(config.eventLoops())).await(30, TimeUnit.SECONDS);
+            LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {}, {} event loops{})",
+                    config.host(), server.port(), Registry.safeUrl(config.registry().jdbcUrl()),
+                    config.adminToken() == null ? "off" : "on", config.eventLoops(),
+                    config.connectorOptions().connectionPerRequest() ? ", BENCHMARK BASELINE: a new Redis connection"
+                            + " per request" : "");
+            return server;
         } catch (Exception | Error e) {
-            vertx.close();
             connector.close();
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            vertx.close();
             registry.close();
             blocking.shutdownNow();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(
@@ -122,31 +146,42 @@ public final class ConnectorServer implements AutoCloseable {
         }
     }
 
+    private static int freePort(String host) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port on " + host, e);
+        }
+    }
+
+    /** The hot path goes straight to {@link ExecuteHandler}; everything else through the router. */
+    private io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requestHandler(AdminRoutes adminRoutes) {
+        ExecuteHandler execute = new ExecuteHandler(connector, config.maxBodyBytes());
+        Router router = router(adminRoutes);
+        return request -> {
+            if (execute.matches(request)) {
+                execute.handle(request);
+            } else {
+                router.handle(request);
+            }
+        };
+    }
+
+    private Router router(AdminRoutes adminRoutes) {
+        Router router = Router.router(vertx);
+        router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"up\"}"));
+        router.get("/health/ready").handler(this::ready);
+        adminRoutes.mount(router, config.maxBodyBytes());
+        router.route().last().handler(ctx -> Errors.send(ctx.response(), new ApiError(404, "NOT_FOUND", "http",
+                "No route " + ctx.request().method() + " " + safePath(ctx) + ".")));
+        router.route().failureHandler(ConnectorServer::failure);
+        return router;
+    }
+
     private static String safePath(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         String cut = path.length() > 100 ? path.substring(0, 100) + "..." : path;
         return cut.replaceAll("[^\\x20-\\x7E]", "?");
-    }
-
-    private void execute(RoutingContext ctx) {
-        String token = bearer(ctx.request().getHeader("authorization"));
-        Context context = vertx.getOrCreateContext();
-        connector.authenticate(token).thenCompose(session -> {
-            ExecuteBody body = ExecuteBody.parse(ctx.body().buffer());
-            return connector.executeAsync(session, body.inputs(), body.options())
-                    .thenApply(reply -> {
-                        StringBuilder out = new StringBuilder(64);
-                        out.append("{\"output1\":");
-                        ReplyJson.write(reply, body.options().encoding(), out);
-                        return out.append('}').toString();
-                    });
-        }).whenComplete((json, failure) -> context.runOnContext(ignored -> {
-            if (failure != null) {
-                Errors.send(ctx.response(), failure);
-            } else {
-                json(ctx, 200, json);
-            }
-        }));
     }
 
     private void ready(RoutingContext ctx) {
@@ -174,13 +209,6 @@ public final class ConnectorServer implements AutoCloseable {
         }
     }
 
-    private static String bearer(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return header.substring(7).strip();
-    }
-
     private static void json(RoutingContext ctx, int status, String body) {
         if (!ctx.response().ended()) {
             ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
@@ -189,7 +217,7 @@ public final class ConnectorServer implements AutoCloseable {
 
     /** The port the server listens on (useful with {@code RC_PORT=0}). */
     public int port() {
-        return server.actualPort();
+        return servers.getFirst().actualPort();
     }
 
     /** The registry (for the CLI's demo setup and tests). */
@@ -215,12 +243,14 @@ public final class ConnectorServer implements AutoCloseable {
         }
         long graceMillis = config.shutdownGrace().toMillis();
         try {
-            Future<Void> shutdown = server.shutdown(graceMillis, TimeUnit.MILLISECONDS);
-            shutdown.await(graceMillis + 2000, TimeUnit.MILLISECONDS);
+            List<Future<Void>> shutdowns = servers.stream()
+                    .map(http -> http.shutdown(graceMillis, TimeUnit.MILLISECONDS)).toList();
+            Future.join(shutdowns).await(graceMillis + 2000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("HTTP server did not shut down cleanly: {}", e.getClass().getSimpleName());
         }
         connector.close();
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
         try {
             vertx.close().await(5, TimeUnit.SECONDS);
         } catch (Exception e) {

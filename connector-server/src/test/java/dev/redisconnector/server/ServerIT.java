@@ -160,10 +160,19 @@ class ServerIT {
         admin("PUT", "/v1/admin/clients/paused/credentials", new JsonObject().put("kind", "password")
                 .put("password", "acme-pw"));
         String paused = newSession("paused", 60);
-        assertThat(http.command(paused, "PING").status()).isEqualTo(200);
+        // each event loop keeps its own connection: warm them all before pausing Redis
+        for (int i = 0; i < 50 && connectionsOf("paused") < server.config().eventLoops(); i++) {
+            assertThat(new HttpTestClient(server.port()).command(paused, "PING").status()).isEqualTo(200);
+        }
+        assertThat(connectionsOf("paused")).isEqualTo(server.config().eventLoops());
         REDIS.server().call("CLIENT", "PAUSE", "1000", "ALL");
         assertError(http.command(paused, "GET", "k"), 504, "TIMEOUT", "execution",
                 "Redis did not reply within 300 ms; the outcome is unknown: the command may or may not have run.");
+    }
+
+    static long connectionsOf(String clientId) {
+        return REDIS.server().call("CLIENT", "LIST").lines()
+                .filter(line -> line.contains("name=redis-connector:" + clientId + " ")).count();
     }
 
     @Test

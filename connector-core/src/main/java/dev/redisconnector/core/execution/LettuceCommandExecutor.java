@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final boolean ownsResources;
     private final RedisClient client;
     private final Cache<ConnectionKey, CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connections;
-    private final Map<String, ConnectionKey> currentKeyByClient = new ConcurrentHashMap<>();
+    private final Map<String, Versions> currentVersions = new ConcurrentHashMap<>();
+    private final IntSupplier laneSelector;
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
@@ -62,10 +64,25 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** An executor on shared Netty resources, which the caller closes. */
     public LettuceCommandExecutor(ConnectorOptions options, ClientResources resources) {
-        this(options, resources, false);
+        this(options, resources, false, () -> 0);
+    }
+
+    /**
+     * An executor on shared Netty resources with connection lanes: each distinct value of {@code laneSelector}
+     * (evaluated on the calling thread) gets its own connection per service. A server whose event loops run both
+     * HTTP and Redis uses the event loop's index, so a request never leaves its thread.
+     */
+    public LettuceCommandExecutor(ConnectorOptions options, ClientResources resources, IntSupplier laneSelector) {
+        this(options, resources, false, laneSelector);
     }
 
     private LettuceCommandExecutor(ConnectorOptions options, ClientResources resources, boolean ownsResources) {
+        this(options, resources, ownsResources, () -> 0);
+    }
+
+    private LettuceCommandExecutor(ConnectorOptions options, ClientResources resources, boolean ownsResources,
+                                   IntSupplier laneSelector) {
+        this.laneSelector = laneSelector;
         this.options = options;
         this.resources = resources;
         this.ownsResources = ownsResources;
@@ -74,6 +91,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         this.connections = Caffeine.newBuilder()
                 .expireAfterAccess(options.connectionIdleTimeout())
                 .scheduler(Scheduler.systemScheduler())
+                .executor(Runnable::run)
                 .removalListener(this::onRemoval)
                 .build();
     }
@@ -104,12 +122,29 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     @Override
     public CompletionStage<Reply> execute(ExecutionTarget target, VerifiedCommand command, Duration timeout) {
+        if (options.connectionPerRequest()) {
+            return executeOnNewConnection(target, command, timeout);
+        }
         CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection = connection(target);
         String clientId = target.service().clientId();
         if (connection.isDone() && !connection.isCompletedExceptionally()) {
             return dispatch(connection.join(), command, timeout, clientId);
         }
         return connection.thenCompose(open -> dispatch(open, command, timeout, clientId));
+    }
+
+    /** The benchmark's naive baseline: connect, run, close. */
+    private CompletionStage<Reply> executeOnNewConnection(ExecutionTarget target, VerifiedCommand command,
+                                                          Duration timeout) {
+        RedisService service = target.service();
+        Duration connectTimeout = service.connectTimeout() != null ? service.connectTimeout()
+                : options.connectTimeout();
+        return client.connectAsync(ByteArrayCodec.INSTANCE, uri(service, target.credentials()))
+                .toCompletableFuture()
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                        ExecutionErrors.connectFailure(failure, service.clientId(), connectTimeout)))
+                .thenCompose(connection -> dispatch(connection, command, timeout, service.clientId())
+                        .whenComplete((reply, failure) -> connection.closeAsync()));
     }
 
     /**
@@ -170,10 +205,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** Closes every connection of a client at once (its service or credentials changed or were deleted). */
     public void closeConnections(String clientId) {
-        ConnectionKey current = currentKeyByClient.remove(clientId);
-        if (current != null) {
-            connections.invalidate(current);
-        }
+        currentVersions.remove(clientId);
         connections.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
     }
 
@@ -212,15 +244,16 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(ExecutionTarget target) {
         RedisService service = target.service();
-        ConnectionKey key = new ConnectionKey(service.clientId(), service.serviceId(), service.version(),
-                target.credentials().version());
-        ConnectionKey current = currentKeyByClient.get(service.clientId());
-        if (!key.equals(current)) {
-            ConnectionKey previous = currentKeyByClient.put(service.clientId(), key);
-            if (previous != null && !previous.equals(key)) {
-                connections.invalidate(previous);
+        Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
+        Versions current = currentVersions.get(service.clientId());
+        if (!versions.equals(current)) {
+            Versions previous = currentVersions.put(service.clientId(), versions);
+            if (previous != null && !previous.equals(versions)) {
+                connections.asMap().keySet().removeIf(key -> key.clientId().equals(service.clientId())
+                        && !key.versions().equals(versions));
             }
         }
+        ConnectionKey key = new ConnectionKey(service.clientId(), versions, laneSelector.getAsInt());
         CompletableFuture<StatefulRedisConnection<byte[], byte[]>> existing = connections.getIfPresent(key);
         if (existing != null) {
             return existing;
@@ -266,14 +299,15 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     }
 
     static RedisURI uri(RedisService service, RedisCredentials credentials) {
-        Duration commandTimeout = service.commandTimeout() != null ? service.commandTimeout()
-                : ConnectorOptions.DEFAULT_COMMAND_TIMEOUT;
+        // the URI timeout bounds the connection handshake (HELLO, AUTH, SELECT); commands carry their own timeouts
+        Duration handshakeTimeout = service.connectTimeout() != null ? service.connectTimeout()
+                : ConnectorOptions.DEFAULT_CONNECT_TIMEOUT;
         RedisURI.Builder builder = RedisURI.builder()
                 .withHost(service.host())
                 .withPort(service.port())
                 .withDatabase(service.database())
-                .withTimeout(commandTimeout)
-                .withClientName("redis-connector");
+                .withTimeout(handshakeTimeout)
+                .withClientName("redis-connector:" + service.clientId());
         if (credentials.kind() == RedisCredentials.Kind.PASSWORD) {
             char[] password = credentials.password().reveal().toCharArray();
             if (credentials.username() != null && !credentials.username().isEmpty()) {
@@ -311,7 +345,11 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     }
 
     /** Identity of one shared connection. */
-    record ConnectionKey(String clientId, String serviceId, long serviceVersion, long credentialsVersion) {
+    record ConnectionKey(String clientId, Versions versions, int lane) {
+    }
+
+    /** What a connection was opened for: a change of any part means a new connection. */
+    record Versions(String serviceId, long serviceVersion, long credentialsVersion) {
     }
 
     /** Any command name, including module commands Lettuce has no enum for. */

@@ -30,7 +30,9 @@ public final class CachedLookup<K, V> {
         this.loader = loader;
         this.executor = executor;
         this.freshNanos = fresh.toNanos();
-        this.cache = Caffeine.newBuilder().expireAfterWrite(maxStale).maximumSize(maximumSize).build();
+        // maintenance runs on the calling thread: cheap, and no hand-off to the common pool on the hot path
+        this.cache = Caffeine.newBuilder().expireAfterWrite(maxStale).maximumSize(maximumSize)
+                .executor(Runnable::run).build();
     }
 
     /** The value for {@code key}; the future fails only when there is no cached value and the load fails. */

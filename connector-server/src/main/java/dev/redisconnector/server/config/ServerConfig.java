@@ -55,6 +55,8 @@ public final class ServerConfig {
         d.put("RC_MAX_ARGUMENTS", "100000");
         d.put("RC_SHUTDOWN_GRACE_MS", "10000");
         d.put("RC_SESSION_TTL_SECONDS", "3600");
+        d.put("RC_EVENT_LOOPS", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        d.put("RC_BENCH_CONNECTION_PER_REQUEST", "false");
         d.put("RC_JWT_HS256_SECRET", "");
         d.put("RC_JWT_JWKS_URL", "");
         d.put("RC_JWT_JWKS_FILE", "");
@@ -128,6 +130,8 @@ public final class ServerConfig {
         positive("RC_CACHE_MAX_STALE_MS");
         positive("RC_SESSION_TTL_SECONDS");
         longValue("RC_SHUTDOWN_GRACE_MS");
+        positive("RC_EVENT_LOOPS");
+        bool("RC_BENCH_CONNECTION_PER_REQUEST");
         String admin = get("RC_ADMIN_TOKEN");
         if (!admin.isEmpty() && admin.length() < 16) {
             throw new IllegalArgumentException("RC_ADMIN_TOKEN must be at least 16 characters");
@@ -168,6 +172,11 @@ public final class ServerConfig {
         return (int) Math.min(Integer.MAX_VALUE, longValue("RC_MAX_BODY_BYTES"));
     }
 
+    /** HTTP event loops (one HTTP server instance each). */
+    public int eventLoops() {
+        return (int) Math.min(256, longValue("RC_EVENT_LOOPS"));
+    }
+
     public Duration shutdownGrace() {
         return Duration.ofMillis(longValue("RC_SHUTDOWN_GRACE_MS"));
     }
@@ -193,6 +202,7 @@ public final class ServerConfig {
                 .connectionIdleTimeout(Duration.ofMillis(longValue("RC_CONNECTION_IDLE_MS")))
                 .maxReplyBytes(longValue("RC_MAX_REPLY_BYTES"))
                 .maxArguments((int) Math.min(Integer.MAX_VALUE, longValue("RC_MAX_ARGUMENTS")))
+                .connectionPerRequest(bool("RC_BENCH_CONNECTION_PER_REQUEST"))
                 .build();
     }
 
@@ -200,6 +210,14 @@ public final class ServerConfig {
     public boolean jwtEnabled() {
         return !get("RC_JWT_HS256_SECRET").isEmpty() || !get("RC_JWT_JWKS_URL").isEmpty()
                 || !get("RC_JWT_JWKS_FILE").isEmpty();
+    }
+
+    private boolean bool(String name) {
+        String raw = get(name);
+        if (!raw.equals("true") && !raw.equals("false")) {
+            throw new IllegalArgumentException(name + " must be true or false, not '" + raw + "'");
+        }
+        return Boolean.parseBoolean(raw);
     }
 
     private void positive(String name) {

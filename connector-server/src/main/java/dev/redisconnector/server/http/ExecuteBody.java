@@ -1,21 +1,24 @@
 package dev.redisconnector.server.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.Encoding;
 import dev.redisconnector.core.ExecuteOptions;
 import dev.redisconnector.core.Inputs;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Parses the body of {@code POST /v1/redis/execute}: {@code {"inputs": {"command", "args"}, "options": {"encoding",
- * "timeoutMs"}}}. Every malformation is an {@code INVALID_REQUEST} (or {@code COMMAND_REQUIRED}) naming the field.
- * Stateless.
+ * "timeoutMs"}}}. A streaming parse straight into {@link Inputs} (no intermediate JSON tree: this runs on every
+ * request). Every malformation is an {@code INVALID_REQUEST} (or {@code COMMAND_REQUIRED}) naming the field; unknown
+ * fields outside {@code options} are ignored. Stateless.
  *
  * @param inputs  command and arguments
  * @param options encoding and timeout
@@ -23,97 +26,169 @@ import java.util.Map;
 public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
 
     private static final String SHAPE = " Send {\"inputs\": {\"command\": \"SET\", \"args\": [\"key\", \"value\"]}}.";
+    private static final JsonFactory JSON = JsonFactory.builder().build();
 
     /** Parses a request body. */
     public static ExecuteBody parse(Buffer body) {
-        JsonObject json = object(body);
-        Object inputsValue = json.getValue("inputs");
-        if (inputsValue == null) {
-            return new ExecuteBody(new Inputs(null, List.of()), ExecuteOptions.DEFAULT);
-        }
-        if (!(inputsValue instanceof JsonObject inputs)) {
-            throw ConnectorException.invalidRequest("inputs must be an object." + SHAPE);
-        }
-        Object command = inputs.getValue("command");
-        if (command != null && !(command instanceof String)) {
-            throw ConnectorException.invalidRequest("inputs.command must be a string, e.g. \"GET\".");
-        }
-        return new ExecuteBody(new Inputs((String) command, args(inputs.getValue("args"))),
-                options(json.getValue("options")));
-    }
-
-    /** The body as a JSON object, or {@code INVALID_REQUEST}. */
-    static JsonObject object(Buffer body) {
         if (body == null || body.length() == 0) {
             throw ConnectorException.invalidRequest("The request body is empty." + SHAPE);
+        }
+        byte[] bytes = body.getBytes();
+        try (JsonParser parser = JSON.createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                if (first != null && !first.isStructStart() && !first.isScalarValue()) {
+                    throw notJson();
+                }
+                parser.skipChildren();
+                drain(parser);
+                throw ConnectorException.invalidRequest("The request body must be a JSON object." + SHAPE);
+            }
+            Inputs inputs = new Inputs(null, List.of());
+            ExecuteOptions options = ExecuteOptions.DEFAULT;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "inputs" -> inputs = inputs(parser, value);
+                    case "options" -> options = options(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw notJson();
+            }
+            return new ExecuteBody(inputs, options);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ConnectorException connectorException) {
+                throw connectorException;
+            }
+            throw notJson();
+        }
+    }
+
+    /** The body as a JSON object (for the admin API), or {@code INVALID_REQUEST}. */
+    static JsonObject object(Buffer body) {
+        if (body == null || body.length() == 0) {
+            throw ConnectorException.invalidRequest("The request body is empty; send a JSON object.");
         }
         Object parsed;
         try {
             parsed = io.vertx.core.json.Json.decodeValue(body);
         } catch (RuntimeException e) {
-            throw ConnectorException.invalidRequest("The request body is not valid JSON (UTF-8)." + SHAPE);
+            throw ConnectorException.invalidRequest("The request body is not valid JSON (UTF-8).");
         }
         if (!(parsed instanceof JsonObject json)) {
-            throw ConnectorException.invalidRequest("The request body must be a JSON object." + SHAPE);
+            throw ConnectorException.invalidRequest("The request body must be a JSON object.");
         }
         return json;
     }
 
-    private static List<Object> args(Object value) {
-        if (value == null) {
+    private static ConnectorException notJson() {
+        return ConnectorException.invalidRequest("The request body is not valid JSON (UTF-8)." + SHAPE);
+    }
+
+    private static void drain(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw notJson();
+        }
+    }
+
+    private static Inputs inputs(JsonParser parser, JsonToken start) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
+            return new Inputs(null, List.of());
+        }
+        if (start != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            throw ConnectorException.invalidRequest("inputs must be an object." + SHAPE);
+        }
+        String command = null;
+        List<Object> args = List.of();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "command" -> {
+                    if (value == JsonToken.VALUE_STRING) {
+                        command = parser.getText();
+                    } else if (value != JsonToken.VALUE_NULL) {
+                        throw ConnectorException.invalidRequest("inputs.command must be a string, e.g. \"GET\".");
+                    }
+                }
+                case "args" -> args = args(parser, value);
+                default -> parser.skipChildren();
+            }
+        }
+        return new Inputs(command, args);
+    }
+
+    private static List<Object> args(JsonParser parser, JsonToken start) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
             return List.of();
         }
-        if (!(value instanceof JsonArray array)) {
+        if (start != JsonToken.START_ARRAY) {
             throw ConnectorException.invalidRequest("inputs.args must be an array of strings, numbers or booleans.");
         }
-        List<Object> out = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            Object element = array.getValue(i);
-            if (element instanceof JsonObject || element instanceof Map<?, ?>) {
-                throw ConnectorException.invalidRequest("inputs.args[" + i
+        List<Object> out = new ArrayList<>();
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            int index = out.size();
+            switch (token) {
+                case VALUE_STRING -> out.add(parser.getText());
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.add(parser.getNumberValue());
+                case VALUE_TRUE -> out.add(Boolean.TRUE);
+                case VALUE_FALSE -> out.add(Boolean.FALSE);
+                case VALUE_NULL -> throw ConnectorException.invalidRequest("inputs.args[" + index
+                        + "] is null; arguments must be strings, numbers or booleans.");
+                case START_OBJECT -> throw ConnectorException.invalidRequest("inputs.args[" + index
                         + "] is an object; arguments must be strings, numbers or booleans.");
-            }
-            if (element instanceof JsonArray || element instanceof List<?>) {
-                throw ConnectorException.invalidRequest("inputs.args[" + i
+                case START_ARRAY -> throw ConnectorException.invalidRequest("inputs.args[" + index
                         + "] is an array; arguments must be strings, numbers or booleans.");
+                default -> throw notJson();
             }
-            out.add(element);
         }
         return out;
     }
 
-    private static ExecuteOptions options(Object value) {
-        if (value == null) {
+    private static ExecuteOptions options(JsonParser parser, JsonToken start) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
             return ExecuteOptions.DEFAULT;
         }
-        if (!(value instanceof JsonObject options)) {
+        if (start != JsonToken.START_OBJECT) {
+            parser.skipChildren();
             throw ConnectorException.invalidRequest("options must be an object.");
         }
         Encoding encoding = Encoding.UTF8;
-        Object encodingValue = options.getValue("encoding");
-        if (encodingValue != null) {
-            if ("base64".equals(encodingValue)) {
-                encoding = Encoding.BASE64;
-            } else if (!"utf8".equals(encodingValue) && !"utf-8".equals(encodingValue)) {
-                throw ConnectorException.invalidRequest("options.encoding must be \"utf8\" or \"base64\".");
-            }
-        }
         Duration timeout = null;
-        Object timeoutValue = options.getValue("timeoutMs");
-        if (timeoutValue != null) {
-            if (!(timeoutValue instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
-                    || number.doubleValue() < 1 || number.doubleValue() > 3_600_000) {
-                throw ConnectorException.invalidRequest(
-                        "options.timeoutMs must be a whole number of milliseconds between 1 and 3600000.");
-            }
-            timeout = Duration.ofMillis(number.longValue());
-        }
-        for (String name : options.fieldNames()) {
-            if (!name.equals("encoding") && !name.equals("timeoutMs")) {
-                throw ConnectorException.invalidRequest("options." + name
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "encoding" -> {
+                    String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    if ("base64".equals(text)) {
+                        encoding = Encoding.BASE64;
+                    } else if (!"utf8".equals(text) && !"utf-8".equals(text)) {
+                        throw ConnectorException.invalidRequest("options.encoding must be \"utf8\" or \"base64\".");
+                    }
+                }
+                case "timeoutMs" -> {
+                    double number = value.isNumeric() ? parser.getDoubleValue() : -1;
+                    if (number != Math.rint(number) || number < 1 || number > 3_600_000) {
+                        throw ConnectorException.invalidRequest(
+                                "options.timeoutMs must be a whole number of milliseconds between 1 and 3600000.");
+                    }
+                    timeout = Duration.ofMillis((long) number);
+                }
+                default -> throw ConnectorException.invalidRequest("options." + safe(field)
                         + " is not a known option (known: encoding, timeoutMs).");
             }
         }
         return new ExecuteOptions(encoding, timeout);
+    }
+
+    private static String safe(String text) {
+        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return cut.replaceAll("[^\\x20-\\x7E]", "?");
     }
 }

@@ -1,0 +1,161 @@
+"""Turns one benchmark run into results.json, RESULTS.md and throughput.svg."""
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+
+def load_runs(work):
+    with open(os.path.join(work, "runs.jsonl")) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def find(runs, system, op, concurrency):
+    for run in runs:
+        if run["system"] == system and run["op"] == op and run["concurrency"] == concurrency:
+            return run
+    return None
+
+
+def ratio(a, b):
+    return round(a / b, 2) if a and b else None
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    java = subprocess.run([os.path.join(os.environ.get("JAVA_HOME", ""), "bin", "java"), "-version"],
+                          capture_output=True, text=True).stderr.splitlines()
+    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "java": java[0] if java else "unknown",
+            "note": "load generator (wrk, redis-benchmark) on the same cores as the systems under test"}
+
+
+def svg(runs, path):
+    series = [("redis-benchmark", "get", "#888888", "Redis direct (redis-benchmark GET)"),
+              ("nginx", "const", "#bbbbbb", "nginx constant body (HTTP ceiling)"),
+              ("webdis", "get", "#d62728", "webdis GET"),
+              ("redis-connector", "get", "#1f77b4", "redis-connector GET (full pipeline)"),
+              ("redis-connector", "set", "#17becf", "redis-connector SET"),
+              ("naive", "get", "#9467bd", "naive connection-per-request GET")]
+    concurrencies = sorted({r["concurrency"] for r in runs if r["system"] != "tenants"})
+    values = [r["rps"] for r in runs if r.get("rps")]
+    top = max(values) * 1.1 if values else 1
+    width, height, left, bottom, right, top_pad = 760, 420, 70, 50, 250, 20
+    plot_w, plot_h = width - left - right, height - bottom - top_pad
+
+    def x(i):
+        return left + (plot_w * i / max(len(concurrencies) - 1, 1))
+
+    def y(v):
+        return top_pad + plot_h - plot_h * v / top
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{left}" y="14" font-size="13">Throughput (requests/s) vs concurrency</text>']
+    for k in range(6):
+        v = top * k / 5
+        out.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" stroke="#eee"/>')
+        out.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v / 1000:.0f}k</text>')
+    for i, c in enumerate(concurrencies):
+        out.append(f'<text x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">c={c}</text>')
+    legend_y = top_pad + 10
+    for system, op, color, label in series:
+        points = [(x(i), y(r["rps"])) for i, c in enumerate(concurrencies)
+                  for r in [find(runs, system, op, c)] if r and r.get("rps")]
+        if not points:
+            continue
+        out.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
+                   % (color, " ".join(f"{px:.1f},{py:.1f}" for px, py in points)))
+        for px, py in points:
+            out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"/>')
+        out.append(f'<rect x="{left + plot_w + 15}" y="{legend_y - 9}" width="12" height="3" fill="{color}"/>')
+        out.append(f'<text x="{left + plot_w + 32}" y="{legend_y - 5}">{label}</text>')
+        legend_y += 20
+    out.append(f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" y2="{top_pad + plot_h}" stroke="black"/>')
+    out.append(f'<line x1="{left}" y1="{top_pad}" x2="{left}" y2="{top_pad + plot_h}" stroke="black"/>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def main():
+    work, out, smoke, duration = sys.argv[1], sys.argv[2], sys.argv[3] == "1", int(sys.argv[4])
+    runs = load_runs(work)
+    tenants = json.load(open(os.path.join(work, "tenants.json")))
+    cold = json.load(open(os.path.join(work, "coldpath.json")))
+    us64 = find(runs, "redis-connector", "get", 64)
+    webdis64 = find(runs, "webdis", "get", 64)
+    naive64 = find(runs, "naive", "get", 64)
+    redis64 = find(runs, "redis-benchmark", "get", 64)
+    tenant_run = find(runs, "tenants", "get", 64)
+    targets = [
+        {"target": "GET c=64 vs webdis", "goal": ">= 1.5x", "value": ratio(us64["rps"], webdis64["rps"]),
+         "met": bool(ratio(us64["rps"], webdis64["rps"]) and ratio(us64["rps"], webdis64["rps"]) >= 1.5)},
+        {"target": "GET c=64 p99 vs webdis p99", "goal": "<= 1.0x",
+         "value": ratio(us64["p99_ms"], webdis64["p99_ms"]),
+         "met": bool(us64["p99_ms"] <= webdis64["p99_ms"])},
+        {"target": "GET c=64 vs naive connection-per-request", "goal": ">= 10x",
+         "value": ratio(us64["rps"], naive64["rps"]),
+         "met": bool(ratio(us64["rps"], naive64["rps"]) and ratio(us64["rps"], naive64["rps"]) >= 10)},
+        {"target": "1,000 tenants vs single tenant (GET c=64)", "goal": ">= 0.8x",
+         "value": ratio(tenant_run["rps"], us64["rps"]),
+         "met": bool(ratio(tenant_run["rps"], us64["rps"]) and ratio(tenant_run["rps"], us64["rps"]) >= 0.8)},
+        {"target": "cold first request p50", "goal": "< 20 ms", "value": cold["cold_p50_ms"],
+         "met": cold["cold_p50_ms"] < 20},
+    ]
+    result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "smoke": smoke,
+              "duration_seconds": duration, "machine": machine(), "runs": runs, "tenants": tenants,
+              "cold_path": cold, "ratio_to_redis_direct_get_c64": ratio(us64["rps"], redis64["rps"]),
+              "targets": targets}
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    svg(runs, os.path.join(out, "throughput.svg"))
+
+    lines = [f"# Benchmark results ({result['date']}{', SMOKE RUN: numbers mean nothing' if smoke else ''})", "",
+             f"Machine: {result['machine']['cpu']}, {result['machine']['cores']} cores, "
+             f"{result['machine']['memory_gb']} GiB, Linux {result['machine']['kernel']}, {result['machine']['java']}. "
+             f"{result['machine']['note']}. Each HTTP run: {duration} s after a warm-up.", "",
+             "![throughput](throughput.svg)", "",
+             "| system | op | concurrency | req/s | p50 ms | p99 ms | p99.9 ms | errors | vs webdis | vs Redis direct |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for run in sorted(runs, key=lambda r: (r["concurrency"], r["system"], r["op"])):
+        webdis = find(runs, "webdis", run["op"] if run["op"] in ("get", "set") else "get", run["concurrency"])
+        redis = find(runs, "redis-benchmark", run["op"] if run["op"] in ("get", "set") else "get", run["concurrency"])
+        errors = sum(run.get("errors", {}).values())
+        fmt = lambda v: "" if v is None else f"{v:.2f}"
+        lines.append(f"| {run['system']} | {run['op']} | {run['concurrency']} | {run['rps']:.0f} | {fmt(run['p50_ms'])} | "
+                     f"{fmt(run['p99_ms'])} | {fmt(run.get('p999_ms'))} | {errors} | "
+                     f"{fmt(ratio(run['rps'], webdis['rps']) if webdis else None)} | "
+                     f"{fmt(ratio(run['rps'], redis['rps']) if redis else None)} |")
+    lines += ["", "## Targets", "", "| target | goal | measured | met |", "|---|---|---:|---|"]
+    for t in targets:
+        lines.append(f"| {t['target']} | {t['goal']} | {t['value']} | {'yes' if t['met'] else 'NO'} |")
+    lines += ["", "## Tenants and cold path", "",
+              f"- {tenants['tenants']} tenants (each its own service entry, same Redis, databases 0-15), GET at c=64: "
+              f"{tenant_run['rps']:.0f} req/s ({ratio(tenant_run['rps'], us64['rps'])}x single tenant).",
+              f"- Redis connections opened by the connector: {tenants['redis_connections_before']} before, "
+              f"{tenants['redis_connections_after']} after; heap after full GC {tenants['heap_used_kb_before']} KiB "
+              f"before, {tenants['heap_used_kb_after']} KiB after: **{tenants['heap_per_idle_tenant_kb']} KiB per idle "
+              f"tenant** (its connection plus its cached session, service and credentials).",
+              f"- First request of a fresh client (registry lookup, decrypt, connect): p50 {cold['cold_p50_ms']} ms, "
+              f"p99 {cold['cold_p99_ms']} ms; the same client warm: p50 {cold['warm_p50_ms']} ms "
+              f"(each measured on a new HTTP connection, {cold['clients']} clients)."]
+    with open(os.path.join(out, "RESULTS.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+-- wrk script: optional request body/method from env, optional random bearer token per request from a file,
+-- and a JSON summary (req/s, p50, p99, p99.9 in ms, errors) written to the file named by WRK_REPORT.
+local body = os.getenv("WRK_BODY")
+local method = os.getenv("WRK_METHOD") or "GET"
+local token = os.getenv("WRK_TOKEN")
+local tokens_file = os.getenv("WRK_TOKENS_FILE")
+local tokens = {}
+
+function init(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+  if tokens_file then
+    for line in io.lines(tokens_file) do
+      if #line > 0 then tokens[#tokens + 1] = line end
+    end
+  end
+end
+
+function request()
+  local headers = {}
+  if body then headers["Content-Type"] = "application/json" end
+  if #tokens > 0 then
+    headers["Authorization"] = "Bearer " .. tokens[math.random(#tokens)]
+  elseif token then
+    headers["Authorization"] = "Bearer " .. token
+  end
+  return wrk.format(method, nil, headers, body)
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1000000
+  local e = summary.errors
+  local f = io.open(os.getenv("WRK_REPORT"), "w")
+  f:write(string.format(
+    '{"requests": %d, "seconds": %.3f, "rps": %.1f, "p50_ms": %.3f, "p99_ms": %.3f, "p999_ms": %.3f, ' ..
+    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}}\n',
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000,
+    e.connect, e.read, e.write, e.status, e.timeout))
+  f:close()
+end

@@ -1,0 +1,139 @@
+package dev.redisconnector.server.http;
+
+import dev.redisconnector.core.RedisConnector;
+import dev.redisconnector.core.reply.ReplyJson;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * {@code POST /v1/redis/execute}, handled straight from the HTTP server (no router, no generic body handler: this
+ * is the hot path). Reads the body up to the configured limit, runs the pipeline and answers on the request's own
+ * event loop; when the Redis reply arrives on that same thread it is written without any hand-off. Thread-safe.
+ */
+public final class ExecuteHandler {
+
+    /** The path this handler serves. */
+    public static final String PATH = "/v1/redis/execute";
+
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final String OUTPUT_PREFIX = "{\"output1\":";
+
+    private final RedisConnector connector;
+    private final int maxBodyBytes;
+
+    public ExecuteHandler(RedisConnector connector, int maxBodyBytes) {
+        this.connector = connector;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Whether this handler serves the request (POST to {@link #PATH}). */
+    public boolean matches(HttpServerRequest request) {
+        return request.method() == HttpMethod.POST && PATH.equals(request.path());
+    }
+
+    /** Reads the body and runs the request. */
+    public void handle(HttpServerRequest request) {
+        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null && tooLong(declared)) {
+            tooLarge(request);
+            return;
+        }
+        BodyReader reader = new BodyReader(request, declared);
+        request.handler(reader::append);
+        request.exceptionHandler(failure -> request.connection().close());
+        request.endHandler(ignored -> {
+            if (reader.tooLarge) {
+                tooLarge(request);
+            } else {
+                execute(request, reader.body);
+            }
+        });
+    }
+
+    private boolean tooLong(String declared) {
+        try {
+            return Long.parseLong(declared.strip()) > maxBodyBytes;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void tooLarge(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        Errors.send(response, new ApiError(413, "INVALID_REQUEST", "command",
+                "The request body is larger than the limit (RC_MAX_BODY_BYTES)."));
+        response.endHandler(ignored -> request.connection().close());
+    }
+
+    private void execute(HttpServerRequest request, Buffer body) {
+        String token = bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
+        Context context = Vertx.currentContext();
+        Thread requestThread = Thread.currentThread();
+        HttpServerResponse response = request.response();
+        connector.authenticate(token).thenCompose(session -> {
+            ExecuteBody parsed = ExecuteBody.parse(body);
+            return connector.executeAsync(session, parsed.inputs(), parsed.options())
+                    .thenApply(reply -> {
+                        StringBuilder out = new StringBuilder(64).append(OUTPUT_PREFIX);
+                        ReplyJson.write(reply, parsed.options().encoding(), out);
+                        return out.append('}').toString();
+                    });
+        }).whenComplete((json, failure) -> {
+            if (Thread.currentThread() == requestThread || context == null) {
+                respond(response, json, failure);
+            } else {
+                context.runOnContext(ignored -> respond(response, json, failure));
+            }
+        });
+    }
+
+    private static void respond(HttpServerResponse response, String json, Throwable failure) {
+        if (failure != null) {
+            Errors.send(response, failure);
+        } else if (!response.ended() && !response.closed()) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(json);
+        }
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or {@code null}. */
+    public static String bearer(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return header.substring(7).strip();
+    }
+
+    /** Collects a request body up to the limit; past it, only remembers that it was too large. */
+    private final class BodyReader {
+        private final Buffer body;
+        private boolean tooLarge;
+
+        BodyReader(HttpServerRequest request, String declared) {
+            int expected = 256;
+            if (declared != null) {
+                try {
+                    expected = (int) Math.min(Math.max(Long.parseLong(declared.strip()), 0), maxBodyBytes);
+                } catch (NumberFormatException ignored) {
+                    // chunked or malformed: grow as needed
+                }
+            }
+            this.body = Buffer.buffer(expected);
+        }
+
+        void append(Buffer chunk) {
+            if (tooLarge) {
+                return;
+            }
+            if ((long) body.length() + chunk.length() > maxBodyBytes) {
+                tooLarge = true;
+            } else {
+                body.appendBuffer(chunk);
+            }
+        }
+    }
+}
