@@ -33,8 +33,11 @@ def machine():
                     break
     except OSError:
         pass
-    java = subprocess.run([os.path.join(os.environ.get("JAVA_HOME", ""), "bin", "java"), "-version"],
-                          capture_output=True, text=True).stderr.splitlines()
+    try:
+        java = subprocess.run([os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"), "-version"],
+                              capture_output=True, text=True).stderr.splitlines()
+    except OSError:
+        java = []
     return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
             "java": java[0] if java else "unknown",
@@ -94,6 +97,15 @@ def main():
     runs = load_runs(work)
     tenants = json.load(open(os.path.join(work, "tenants.json")))
     cold = json.load(open(os.path.join(work, "coldpath.json")))
+    jmh = {}
+    jmh_path = os.path.join(work, "jmh.json")
+    if os.path.exists(jmh_path):
+        for entry in json.load(open(jmh_path)):
+            name = entry["benchmark"].rsplit(".", 1)[1]
+            error = entry["primaryMetric"]["scoreError"]
+            jmh[name] = {"score": round(entry["primaryMetric"]["score"], 3),
+                         "error": round(error, 3) if isinstance(error, (int, float)) else None,
+                         "unit": entry["primaryMetric"]["scoreUnit"]}
     us64 = find(runs, "redis-connector", "get", 64)
     webdis64 = find(runs, "webdis", "get", 64)
     naive64 = find(runs, "naive", "get", 64)
@@ -114,9 +126,16 @@ def main():
         {"target": "cold first request p50", "goal": "< 20 ms", "value": cold["cold_p50_ms"],
          "met": cold["cold_p50_ms"] < 20},
     ]
+    if "connectorExecuteBatch64" in jmh and "rawLettuceDispatchBatch64" in jmh:
+        overhead = ratio(jmh["connectorExecuteBatch64"]["score"], jmh["rawLettuceDispatchBatch64"]["score"])
+        single = ratio(jmh["connectorExecute"]["score"], jmh["rawLettuceDispatch"]["score"])
+        targets.append({"target": "library execute vs raw Lettuce dispatch (JMH, 64 in flight)", "goal": "<= 1.15x",
+                        "value": overhead, "met": bool(overhead and overhead <= 1.15)})
+        targets.append({"target": "library execute vs raw Lettuce dispatch (JMH, one at a time)", "goal": "<= 1.15x",
+                        "value": single, "met": bool(single and single <= 1.15)})
     result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "smoke": smoke,
               "duration_seconds": duration, "machine": machine(), "runs": runs, "tenants": tenants,
-              "cold_path": cold, "ratio_to_redis_direct_get_c64": ratio(us64["rps"], redis64["rps"]),
+              "cold_path": cold, "jmh": jmh, "ratio_to_redis_direct_get_c64": ratio(us64["rps"], redis64["rps"]),
               "targets": targets}
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "results.json"), "w") as f:
@@ -152,6 +171,11 @@ def main():
               f"- First request of a fresh client (registry lookup, decrypt, connect): p50 {cold['cold_p50_ms']} ms, "
               f"p99 {cold['cold_p99_ms']} ms; the same client warm: p50 {cold['warm_p50_ms']} ms "
               f"(each measured on a new HTTP connection, {cold['clients']} clients)."]
+    if jmh:
+        lines += ["", "## JMH (library path and reply mapper)", "", "| benchmark | score | error (99.9%) | unit |",
+                  "|---|---:|---:|---|"]
+        for name, value in sorted(jmh.items()):
+            lines.append(f"| {name} | {value['score']} | {value['error']} | {value['unit']} |")
     with open(os.path.join(out, "RESULTS.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -124,13 +124,12 @@ public final class RedisConnector implements AutoCloseable {
      */
     public CompletionStage<Reply> executeAsync(Session session, Inputs inputs, ExecuteOptions requestOptions) {
         Objects.requireNonNull(session, "session");
-        VerifiedCommand command;
         try {
-            command = commandVerifier.verify(inputs, requestOptions.encoding());
+            VerifiedCommand command = commandVerifier.verify(inputs, requestOptions.encoding());
+            return settle(lookUp(session, command, requestOptions));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
         }
-        return settle(lookUp(session, command, requestOptions));
     }
 
     /** A stage that fails with the {@link ConnectorException} itself, never wrapped. */
@@ -150,16 +149,33 @@ public final class RedisConnector implements AutoCloseable {
         return settled;
     }
 
+    /** Steps 3 to 5; stays on the calling thread, without extra stages, while lookups answer from memory. */
     private CompletionStage<Reply> lookUp(Session session, VerifiedCommand command, ExecuteOptions requestOptions) {
         String clientId = session.user().clientId();
-        return step(Step.SERVICE, () -> serviceRegistry.findService(clientId))
-                .thenCompose(found -> {
-                    RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
-                            "No Redis service exists for client '" + clientId + "'."));
-                    commandPolicy.check(session, service, command);
-                    return step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service))
-                            .thenCompose(credentials -> run(service, credentials, command, requestOptions));
-                });
+        CompletableFuture<Optional<RedisService>> service =
+                step(Step.SERVICE, () -> serviceRegistry.findService(clientId)).toCompletableFuture();
+        if (isDone(service)) {
+            return withService(session, command, requestOptions, service.join());
+        }
+        return service.thenCompose(found -> withService(session, command, requestOptions, found));
+    }
+
+    private CompletionStage<Reply> withService(Session session, VerifiedCommand command, ExecuteOptions requestOptions,
+                                               Optional<RedisService> found) {
+        String clientId = session.user().clientId();
+        RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
+                "No Redis service exists for client '" + clientId + "'."));
+        commandPolicy.check(session, service, command);
+        CompletableFuture<Optional<RedisCredentials>> credentials =
+                step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service)).toCompletableFuture();
+        if (isDone(credentials)) {
+            return run(service, credentials.join(), command, requestOptions);
+        }
+        return credentials.thenCompose(stored -> run(service, stored, command, requestOptions));
+    }
+
+    private static boolean isDone(CompletableFuture<?> future) {
+        return future.isDone() && !future.isCompletedExceptionally();
     }
 
     private CompletionStage<Reply> run(RedisService service, Optional<RedisCredentials> credentials,

@@ -72,6 +72,30 @@ class ReplyJsonTest {
         }
     }
 
+    @Property(tries = 500)
+    void byteWriterMatchesTextWriter(@ForAll("replies") Reply reply) {
+        for (Encoding encoding : Encoding.values()) {
+            byte[] bytes = dev.redisconnector.core.reply.ReplyJsonBytes.encode(reply, encoding,
+                    "{\"output1\":".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {'}'});
+            assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("{\"output1\":" + ReplyJson.toJson(reply, encoding) + "}");
+        }
+    }
+
+    @Test
+    void byteWriterHandlesEdgeCasesOfUtf8() {
+        byte[][] samples = {"héllo €".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "\u2028x\u2029".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                {(byte) 0xC0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}, {'a', 0x1F, 0x7F, '\\', '"'}};
+        for (byte[] sample : samples) {
+            Reply reply = new Reply.StringReply(sample, false);
+            assertThat(new String(dev.redisconnector.core.reply.ReplyJsonBytes.encode(reply, Encoding.UTF8,
+                    new byte[0], new byte[0]), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(ReplyJson.toJson(reply, Encoding.UTF8));
+        }
+    }
+
     /** Numbers compared as doubles: JSON does not keep Long vs Double. */
     private static Object normalize(Object value) {
         if (value instanceof Number number) {

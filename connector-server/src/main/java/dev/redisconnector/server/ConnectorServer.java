@@ -123,6 +123,8 @@ public final class ConnectorServer implements AutoCloseable {
                                     .setMaxHeaderSize(16 * 1024)
                                     .setTcpNoDelay(true)
                                     .setTcpFastOpen(true)
+                                    // every response is written on its request's event loop, so skip the cross-thread checks
+                                    .setStrictThreadMode(true)
                                     .setIdleTimeout(120))
                             .requestHandler(server.requestHandler(adminRoutes));
                     servers.add(http);

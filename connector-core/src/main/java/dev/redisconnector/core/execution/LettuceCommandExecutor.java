@@ -222,24 +222,14 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         for (byte[] arg : command.args()) {
             args.add(arg);
         }
-        TimedCommand timed = new TimedCommand(new Command<>(new Keyword(command.name()), output, args),
-                timeout.toMillis());
+        TimedCommand timed = new TimedCommand(new Command<>(new Keyword(command.name()), output, args), output,
+                timeout, clientId, options.maxReplyBytes());
         try {
             connection.dispatch(timed);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(ExecutionErrors.commandFailure(e, clientId, timeout));
+            timed.completeExceptionally(e);
         }
-        return timed.handle((reply, failure) -> {
-            if (failure != null) {
-                throw ExecutionErrors.commandFailure(failure, clientId, timeout);
-            }
-            if (output.tooLarge()) {
-                throw new ConnectorException(ErrorCode.RESULT_TOO_LARGE, "The reply is larger than the limit of "
-                        + options.maxReplyBytes() + " bytes; narrow the command (e.g. SCAN instead of KEYS, HSCAN"
-                        + " instead of HGETALL).");
-            }
-            return reply == null ? Reply.NullReply.INSTANCE : reply;
-        });
+        return timed;
     }
 
     private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(ExecutionTarget target) {
@@ -365,17 +355,65 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         }
     }
 
-    /** A command that carries its own timeout, read by {@link PerCommandTimeout}. */
+    /**
+     * A command that carries its own timeout (read by {@link PerCommandTimeout}) and completes with the connector's
+     * outcome directly: the reply, or a {@link ConnectorException} (never wrapped), without an extra stage.
+     */
     static final class TimedCommand extends AsyncCommand<byte[], byte[], Reply> {
+        private final ReplyOutput output;
+        private final Duration timeout;
         private final long timeoutMillis;
+        private final String clientId;
+        private final long maxReplyBytes;
 
-        TimedCommand(RedisCommand<byte[], byte[], Reply> command, long timeoutMillis) {
+        TimedCommand(RedisCommand<byte[], byte[], Reply> command, ReplyOutput output, Duration timeout,
+                     String clientId, long maxReplyBytes) {
             super(command);
-            this.timeoutMillis = timeoutMillis;
+            this.output = output;
+            this.timeout = timeout;
+            this.timeoutMillis = timeout.toMillis();
+            this.clientId = clientId;
+            this.maxReplyBytes = maxReplyBytes;
         }
 
         long timeoutMillis() {
             return timeoutMillis;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return completeExceptionally(new java.util.concurrent.CancellationException());
+        }
+
+        /**
+         * Called once, by Lettuce, when the reply is decoded. A Redis error or an oversized reply is reported with
+         * {@code obtrudeException}: Lettuce's completion counter has already reached zero here, so its
+         * {@code completeExceptionally} would ignore the call.
+         */
+        @Override
+        public boolean complete(Reply reply) {
+            if (isDone()) {
+                return false;
+            }
+            if (output.topLevelError() != null) {
+                obtrudeException(ExecutionErrors.commandFailure(
+                        io.lettuce.core.internal.ExceptionFactory.createExecutionException(output.topLevelError()),
+                        clientId, timeout));
+                return true;
+            }
+            if (output.tooLarge()) {
+                obtrudeException(new ConnectorException(ErrorCode.RESULT_TOO_LARGE,
+                        "The reply is larger than the limit of " + maxReplyBytes + " bytes; narrow the command"
+                                + " (e.g. SCAN instead of KEYS, HSCAN instead of HGETALL)."));
+                return true;
+            }
+            return super.complete(reply == null ? Reply.NullReply.INSTANCE : reply);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            return super.completeExceptionally(failure instanceof ConnectorException ? failure
+                    : ExecutionErrors.commandFailure(failure, clientId, timeout));
         }
     }
 

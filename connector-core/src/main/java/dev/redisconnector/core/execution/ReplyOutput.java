@@ -25,6 +25,7 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Reply> {
     private final ArrayDeque<Aggregate> stack = new ArrayDeque<>();
     private long bytes;
     private boolean tooLarge;
+    private String topLevelError;
 
     ReplyOutput(long maxBytes) {
         super(ByteArrayCodec.INSTANCE, null);
@@ -34,6 +35,14 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Reply> {
     /** Whether the reply passed the byte cap (its content was dropped). */
     boolean tooLarge() {
         return tooLarge;
+    }
+
+    /**
+     * The error Redis replied with at the top level, or {@code null}. Kept here rather than in Lettuce's error
+     * field, so the command completes through {@code complete()} and the executor reports it without an extra stage.
+     */
+    String topLevelError() {
+        return topLevelError;
     }
 
     /** Bytes counted so far (payload plus element overhead). */
@@ -77,7 +86,7 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Reply> {
     @Override
     public void setError(ByteBuffer error) {
         if (stack.isEmpty()) {
-            super.setError(error);
+            topLevelError = text(error);
         } else {
             int length = error == null ? 0 : error.remaining();
             add(new Reply.ErrorReply(text(error)), length);
@@ -87,7 +96,7 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Reply> {
     @Override
     public void setError(String error) {
         if (stack.isEmpty()) {
-            super.setError(error);
+            topLevelError = error;
         } else {
             add(new Reply.ErrorReply(error), error == null ? 0 : error.length());
         }

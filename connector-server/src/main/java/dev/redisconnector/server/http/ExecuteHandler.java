@@ -1,7 +1,9 @@
 package dev.redisconnector.server.http;
 
+import dev.redisconnector.core.Encoding;
 import dev.redisconnector.core.RedisConnector;
-import dev.redisconnector.core.reply.ReplyJson;
+import dev.redisconnector.core.Session;
+import dev.redisconnector.core.reply.ReplyJsonBytes;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,6 +11,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /v1/redis/execute}, handled straight from the HTTP server (no router, no generic body handler: this
@@ -21,7 +25,8 @@ public final class ExecuteHandler {
     public static final String PATH = "/v1/redis/execute";
 
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-    private static final String OUTPUT_PREFIX = "{\"output1\":";
+    private static final byte[] OUTPUT_PREFIX = "{\"output1\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OUTPUT_SUFFIX = {'}'};
 
     private final RedisConnector connector;
     private final int maxBodyBytes;
@@ -72,31 +77,52 @@ public final class ExecuteHandler {
 
     private void execute(HttpServerRequest request, Buffer body) {
         String token = bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
-        Context context = Vertx.currentContext();
-        Thread requestThread = Thread.currentThread();
-        HttpServerResponse response = request.response();
-        connector.authenticate(token).thenCompose(session -> {
-            ExecuteBody parsed = ExecuteBody.parse(body);
-            return connector.executeAsync(session, parsed.inputs(), parsed.options())
-                    .thenApply(reply -> {
-                        StringBuilder out = new StringBuilder(64).append(OUTPUT_PREFIX);
-                        ReplyJson.write(reply, parsed.options().encoding(), out);
-                        return out.append('}').toString();
-                    });
-        }).whenComplete((json, failure) -> {
-            if (Thread.currentThread() == requestThread || context == null) {
-                respond(response, json, failure);
-            } else {
-                context.runOnContext(ignored -> respond(response, json, failure));
-            }
-        });
+        Exchange exchange = new Exchange(request.response(), Vertx.currentContext(), Thread.currentThread());
+        CompletableFuture<Session> session = connector.authenticate(token).toCompletableFuture();
+        if (session.isDone() && !session.isCompletedExceptionally()) {
+            run(exchange, session.join(), body);
+        } else {
+            session.whenComplete((live, failure) -> {
+                if (failure != null) {
+                    exchange.finish(null, failure);
+                } else {
+                    run(exchange, live, body);
+                }
+            });
+        }
     }
 
-    private static void respond(HttpServerResponse response, String json, Throwable failure) {
-        if (failure != null) {
-            Errors.send(response, failure);
-        } else if (!response.ended() && !response.closed()) {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(json);
+    private void run(Exchange exchange, Session session, Buffer body) {
+        ExecuteBody parsed;
+        try {
+            parsed = ExecuteBody.parse(body);
+        } catch (RuntimeException e) {
+            exchange.finish(null, e);
+            return;
+        }
+        Encoding encoding = parsed.options().encoding();
+        connector.executeAsync(session, parsed.inputs(), parsed.options()).whenComplete((reply, failure) ->
+                exchange.finish(failure == null ? ReplyJsonBytes.encode(reply, encoding, OUTPUT_PREFIX, OUTPUT_SUFFIX)
+                        : null, failure));
+    }
+
+    /** One request's response: written on the request's event loop, directly when already there. */
+    private record Exchange(HttpServerResponse response, Context context, Thread requestThread) {
+
+        void finish(byte[] json, Throwable failure) {
+            if (Thread.currentThread() == requestThread || context == null) {
+                write(json, failure);
+            } else {
+                context.runOnContext(ignored -> write(json, failure));
+            }
+        }
+
+        private void write(byte[] json, Throwable failure) {
+            if (failure != null) {
+                Errors.send(response, failure);
+            } else if (!response.ended() && !response.closed()) {
+                response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(Buffer.buffer(json));
+            }
         }
     }
 
