@@ -167,7 +167,8 @@ def main():
               f"- Redis connections opened by the connector: {tenants['redis_connections_before']} before, "
               f"{tenants['redis_connections_after']} after; heap after full GC {tenants['heap_used_kb_before']} KiB "
               f"before, {tenants['heap_used_kb_after']} KiB after: **{tenants['heap_per_idle_tenant_kb']} KiB per idle "
-              f"tenant** (its connection plus its cached session, service and credentials).",
+              f"tenant connection** (the server keeps one connection per tenant per event loop; the figure includes "
+              f"the tenants' cached sessions, services and credentials, spread over their connections).",
               f"- First request of a fresh client (registry lookup, decrypt, connect): p50 {cold['cold_p50_ms']} ms, "
               f"p99 {cold['cold_p99_ms']} ms; the same client warm: p50 {cold['warm_p50_ms']} ms "
               f"(each measured on a new HTTP connection, {cold['clients']} clients)."]
