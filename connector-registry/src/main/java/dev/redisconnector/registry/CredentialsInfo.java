@@ -10,6 +10,9 @@ import java.time.Instant;
  * @param username ACL username or {@code null}
  * @param setAt    when they were set
  * @param keyId    the master key they are encrypted with ({@code null} for kind none)
+ * @param sentinelAuth      whether sentinel credentials are stored
+ * @param clientCertificate whether a TLS client certificate is stored
  */
-public record CredentialsInfo(RedisCredentials.Kind kind, String username, Instant setAt, String keyId) {
+public record CredentialsInfo(RedisCredentials.Kind kind, String username, Instant setAt, String keyId,
+                              boolean sentinelAuth, boolean clientCertificate) {
 }

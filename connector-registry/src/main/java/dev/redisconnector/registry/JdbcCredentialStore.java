@@ -5,6 +5,7 @@ import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.spi.CredentialStore;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
+import dev.redisconnector.core.spi.Secret;
 import dev.redisconnector.registry.crypto.SecretCipher;
 import dev.redisconnector.registry.crypto.SecretDecryptionException;
 import dev.redisconnector.registry.internal.CachedLookup;
@@ -34,10 +35,14 @@ import javax.sql.DataSource;
 public final class JdbcCredentialStore implements CredentialStore {
 
     private static final String PASSWORD_FIELD = "password";
+    private static final String SENTINEL_FIELD = "sentinelPassword";
+    private static final String CLIENT_KEY_FIELD = "clientKey";
+    private static final String COLUMNS = "kind, username, password_ciphertext, key_id, version, set_at,"
+            + " sentinel_username, sentinel_password_ciphertext, client_cert_pem, client_key_ciphertext";
 
     private final DataSource dataSource;
     private final SecretCipher cipher;
-    private final CachedLookup<String, StoredCredentials> cache;
+    private final CachedLookup<String, Stored> cache;
     private final Consumer<String> onChange;
     private final SecureRandom random = new SecureRandom();
 
@@ -51,31 +56,39 @@ public final class JdbcCredentialStore implements CredentialStore {
 
     @Override
     public CompletionStage<Optional<RedisCredentials>> findCredentials(RedisService service) {
-        CompletableFuture<Optional<StoredCredentials>> stored = cache.get(service.clientId());
+        CompletableFuture<Optional<Stored>> stored = cache.get(service.clientId());
         if (stored.isDone() && !stored.isCompletedExceptionally()) {
-            return CompletableFuture.completedFuture(decrypt(service.clientId(), stored.join()));
+            try {
+                return CompletableFuture.completedFuture(decrypt(service.clientId(), stored.join()));
+            } catch (ConnectorException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
         return stored.thenApply(found -> decrypt(service.clientId(), found));
     }
 
     /** Stores a password (with an optional ACL username) for the client's service. */
     public CredentialsInfo setPassword(String clientId, String username, String password) {
-        if (password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("password must not be empty; use kind none for a service without one");
-        }
-        if (password.length() > 1024) {
-            throw new IllegalArgumentException("password must be at most 1024 characters");
-        }
-        if (username != null && (username.isBlank() || username.length() > 255 || username.contains(" "))) {
-            throw new IllegalArgumentException("username must be 1-255 characters without spaces");
-        }
-        String ciphertext = cipher.encrypt(password, clientId, PASSWORD_FIELD);
-        return write(clientId, RedisCredentials.Kind.PASSWORD, username, ciphertext);
+        return set(clientId, CredentialsInput.password(username, password));
     }
 
     /** Records that the client's service needs no password. */
     public CredentialsInfo setNone(String clientId) {
-        return write(clientId, RedisCredentials.Kind.NONE, null, null);
+        return set(clientId, CredentialsInput.none());
+    }
+
+    /** Stores credentials, encrypting every secret in them. */
+    public CredentialsInfo set(String clientId, CredentialsInput input) {
+        ClientIds.check(clientId);
+        Stored stored = new Stored(input.kind(), input.username(),
+                input.password() == null ? null : cipher.encrypt(input.password(), clientId, PASSWORD_FIELD),
+                input.sentinelUsername(),
+                input.sentinelPassword() == null ? null
+                        : cipher.encrypt(input.sentinelPassword(), clientId, SENTINEL_FIELD),
+                input.clientCertificatePem(),
+                input.clientKeyPem() == null ? null : cipher.encrypt(input.clientKeyPem(), clientId, CLIENT_KEY_FIELD),
+                cipher.keyring().writeKeyId(), random.nextLong(1, Long.MAX_VALUE), Instant.now());
+        return write(clientId, stored);
     }
 
     /** Deletes the client's credentials; {@code false} when there were none. */
@@ -94,7 +107,7 @@ public final class JdbcCredentialStore implements CredentialStore {
 
     /** What may be shown about the client's credentials, or empty when none are stored. */
     public Optional<CredentialsInfo> info(String clientId) {
-        return read(ClientIds.check(clientId)).map(StoredCredentials::info);
+        return read(ClientIds.check(clientId)).map(Stored::info);
     }
 
     /**
@@ -106,7 +119,8 @@ public final class JdbcCredentialStore implements CredentialStore {
         List<String> clients = Jdbc.query(dataSource, connection -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT client_id FROM redis_credentials WHERE password_ciphertext IS NOT NULL"
+                    "SELECT client_id FROM redis_credentials WHERE (password_ciphertext IS NOT NULL"
+                            + " OR sentinel_password_ciphertext IS NOT NULL OR client_key_ciphertext IS NOT NULL)"
                             + " AND (key_id IS NULL OR key_id <> ?)")) {
                 statement.setString(1, cipher.keyring().writeKeyId());
                 try (ResultSet rows = statement.executeQuery()) {
@@ -120,23 +134,31 @@ public final class JdbcCredentialStore implements CredentialStore {
         int count = 0;
         for (String clientId : clients) {
             boolean rewritten = Jdbc.inTransaction(dataSource, connection -> {
-                try (PreparedStatement select = connection.prepareStatement("SELECT password_ciphertext FROM"
-                        + " redis_credentials WHERE client_id = ? FOR UPDATE")) {
+                Stored old;
+                try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                        + " FROM redis_credentials WHERE client_id = ? FOR UPDATE")) {
                     select.setString(1, clientId);
                     try (ResultSet rows = select.executeQuery()) {
-                        if (!rows.next() || rows.getString(1) == null) {
+                        if (!rows.next()) {
                             return false;
                         }
-                        String plain = cipher.decrypt(rows.getString(1), clientId, PASSWORD_FIELD);
-                        String again = cipher.encrypt(plain, clientId, PASSWORD_FIELD);
-                        try (PreparedStatement update = connection.prepareStatement("UPDATE redis_credentials SET"
-                                + " password_ciphertext = ?, key_id = ? WHERE client_id = ?")) {
-                            update.setString(1, again);
-                            update.setString(2, SecretCipher.keyIdOf(again));
-                            update.setString(3, clientId);
-                            return update.executeUpdate() > 0;
-                        }
+                        old = map(rows);
                     }
+                }
+                Stored again = new Stored(old.kind(), old.username(),
+                        reencrypt(old.passwordCiphertext(), clientId, PASSWORD_FIELD), old.sentinelUsername(),
+                        reencrypt(old.sentinelCiphertext(), clientId, SENTINEL_FIELD), old.clientCertificatePem(),
+                        reencrypt(old.clientKeyCiphertext(), clientId, CLIENT_KEY_FIELD),
+                        cipher.keyring().writeKeyId(), old.version(), old.setAt());
+                try (PreparedStatement update = connection.prepareStatement("UPDATE redis_credentials SET"
+                        + " password_ciphertext = ?, sentinel_password_ciphertext = ?, client_key_ciphertext = ?,"
+                        + " key_id = ? WHERE client_id = ?")) {
+                    setOrNull(update, 1, again.passwordCiphertext());
+                    setOrNull(update, 2, again.sentinelCiphertext());
+                    setOrNull(update, 3, again.clientKeyCiphertext());
+                    update.setString(4, again.keyId());
+                    update.setString(5, clientId);
+                    return update.executeUpdate() > 0;
                 }
             });
             if (rewritten) {
@@ -147,41 +169,36 @@ public final class JdbcCredentialStore implements CredentialStore {
         return count;
     }
 
+    private String reencrypt(String ciphertext, String clientId, String field) {
+        return ciphertext == null ? null : cipher.encrypt(cipher.decrypt(ciphertext, clientId, field), clientId, field);
+    }
+
     /** Forgets cached entries of a client. */
     public void invalidate(String clientId) {
         cache.invalidate(clientId);
     }
 
-    private CredentialsInfo write(String clientId, RedisCredentials.Kind kind, String username, String ciphertext) {
-        ClientIds.check(clientId);
-        long version = random.nextLong(1, Long.MAX_VALUE);
-        Instant now = Instant.now();
+    private CredentialsInfo write(String clientId, Stored stored) {
         Jdbc.inTransaction(dataSource, connection -> {
             if (!serviceExists(connection, clientId)) {
                 throw new IllegalArgumentException("No Redis service exists for client '" + clientId
                         + "'; register the service before its credentials.");
             }
-            int updated;
-            try (PreparedStatement update = connection.prepareStatement("UPDATE redis_credentials SET kind = ?,"
-                    + " username = ?, password_ciphertext = ?, key_id = ?, version = ?, set_at = ?"
-                    + " WHERE client_id = ?")) {
-                bind(update, kind, username, ciphertext, version, now);
-                update.setString(7, clientId);
-                updated = update.executeUpdate();
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM redis_credentials WHERE client_id = ?")) {
+                delete.setString(1, clientId);
+                delete.executeUpdate();
             }
-            if (updated == 0) {
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO redis_credentials (kind,"
-                        + " username, password_ciphertext, key_id, version, set_at, client_id)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                    bind(insert, kind, username, ciphertext, version, now);
-                    insert.setString(7, clientId);
-                    insert.executeUpdate();
-                }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO redis_credentials (" + COLUMNS
+                    + ", client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(insert, stored);
+                insert.setString(11, clientId);
+                insert.executeUpdate();
             }
             return null;
         });
         changed(clientId);
-        return new CredentialsInfo(kind, username, now, SecretCipher.keyIdOf(ciphertext));
+        return stored.info();
     }
 
     private static boolean serviceExists(Connection connection, String clientId) throws SQLException {
@@ -194,23 +211,25 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
     }
 
-    private static void bind(PreparedStatement statement, RedisCredentials.Kind kind, String username,
-                             String ciphertext, long version, Instant now) throws SQLException {
-        statement.setString(1, kind.name().toLowerCase(java.util.Locale.ROOT));
-        if (username == null) {
-            statement.setNull(2, Types.VARCHAR);
+    private static void bind(PreparedStatement statement, Stored stored) throws SQLException {
+        statement.setString(1, stored.kind().name().toLowerCase(java.util.Locale.ROOT));
+        setOrNull(statement, 2, stored.username());
+        setOrNull(statement, 3, stored.passwordCiphertext());
+        setOrNull(statement, 4, stored.hasSecrets() ? stored.keyId() : null);
+        statement.setLong(5, stored.version());
+        statement.setObject(6, Jdbc.toDb(stored.setAt()));
+        setOrNull(statement, 7, stored.sentinelUsername());
+        setOrNull(statement, 8, stored.sentinelCiphertext());
+        setOrNull(statement, 9, stored.clientCertificatePem());
+        setOrNull(statement, 10, stored.clientKeyCiphertext());
+    }
+
+    private static void setOrNull(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
         } else {
-            statement.setString(2, username);
+            statement.setString(index, value);
         }
-        if (ciphertext == null) {
-            statement.setNull(3, Types.VARCHAR);
-            statement.setNull(4, Types.VARCHAR);
-        } else {
-            statement.setString(3, ciphertext);
-            statement.setString(4, SecretCipher.keyIdOf(ciphertext));
-        }
-        statement.setLong(5, version);
-        statement.setObject(6, Jdbc.toDb(now));
     }
 
     private void changed(String clientId) {
@@ -218,52 +237,65 @@ public final class JdbcCredentialStore implements CredentialStore {
         onChange.accept(clientId);
     }
 
-    private Optional<StoredCredentials> read(String clientId) {
+    private Optional<Stored> read(String clientId) {
         return Jdbc.query(dataSource, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT kind, username,"
-                    + " password_ciphertext, key_id, version, set_at FROM redis_credentials WHERE client_id = ?")) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM redis_credentials WHERE client_id = ?")) {
                 statement.setString(1, clientId);
                 try (ResultSet rows = statement.executeQuery()) {
-                    if (!rows.next()) {
-                        return Optional.empty();
-                    }
-                    RedisCredentials.Kind kind = RedisCredentials.Kind.valueOf(
-                            rows.getString("kind").toUpperCase(java.util.Locale.ROOT));
-                    return Optional.of(new StoredCredentials(kind, rows.getString("username"),
-                            rows.getString("password_ciphertext"), rows.getString("key_id"), rows.getLong("version"),
-                            Jdbc.fromDb(rows.getObject("set_at", java.time.OffsetDateTime.class))));
+                    return rows.next() ? Optional.of(map(rows)) : Optional.empty();
                 }
             }
         });
     }
 
-    private Optional<RedisCredentials> decrypt(String clientId, Optional<StoredCredentials> stored) {
+    private static Stored map(ResultSet rows) throws SQLException {
+        return new Stored(RedisCredentials.Kind.valueOf(rows.getString("kind").toUpperCase(java.util.Locale.ROOT)),
+                rows.getString("username"), rows.getString("password_ciphertext"),
+                rows.getString("sentinel_username"), rows.getString("sentinel_password_ciphertext"),
+                rows.getString("client_cert_pem"), rows.getString("client_key_ciphertext"), rows.getString("key_id"),
+                rows.getLong("version"), Jdbc.fromDb(rows.getObject("set_at", java.time.OffsetDateTime.class)));
+    }
+
+    private Optional<RedisCredentials> decrypt(String clientId, Optional<Stored> stored) {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
-        StoredCredentials found = stored.get();
-        if (found.kind() == RedisCredentials.Kind.NONE) {
-            return Optional.of(RedisCredentials.none(found.version()));
-        }
+        Stored found = stored.get();
         try {
-            String password = cipher.decrypt(found.ciphertext(), clientId, PASSWORD_FIELD);
-            return Optional.of(RedisCredentials.password(found.username(), password, found.version()));
+            RedisCredentials base = found.kind() == RedisCredentials.Kind.NONE ? RedisCredentials.none(found.version())
+                    : RedisCredentials.password(found.username(),
+                            cipher.decrypt(found.passwordCiphertext(), clientId, PASSWORD_FIELD), found.version());
+            RedisCredentials.SentinelAuth sentinel = found.sentinelCiphertext() == null ? null
+                    : new RedisCredentials.SentinelAuth(found.sentinelUsername(), Secret.of(
+                            cipher.decrypt(found.sentinelCiphertext(), clientId, SENTINEL_FIELD)));
+            RedisCredentials.ClientCertificate certificate = found.clientKeyCiphertext() == null ? null
+                    : new RedisCredentials.ClientCertificate(found.clientCertificatePem(), Secret.of(
+                            cipher.decrypt(found.clientKeyCiphertext(), clientId, CLIENT_KEY_FIELD)));
+            return Optional.of(base.with(sentinel, certificate));
         } catch (SecretDecryptionException e) {
             throw new ConnectorException(ErrorCode.NO_CREDENTIALS, "The stored credentials of client '" + clientId
                     + "' cannot be decrypted: " + e.getMessage() + ". Set them again.");
         }
     }
 
-    /** A credentials row as stored: the password still encrypted. */
-    private record StoredCredentials(RedisCredentials.Kind kind, String username, String ciphertext, String keyId,
-                                     long version, Instant setAt) {
+    /** A credentials row as stored: secrets still encrypted. */
+    private record Stored(RedisCredentials.Kind kind, String username, String passwordCiphertext,
+                          String sentinelUsername, String sentinelCiphertext, String clientCertificatePem,
+                          String clientKeyCiphertext, String keyId, long version, Instant setAt) {
+
+        boolean hasSecrets() {
+            return passwordCiphertext != null || sentinelCiphertext != null || clientKeyCiphertext != null;
+        }
+
         CredentialsInfo info() {
-            return new CredentialsInfo(kind, username, setAt, keyId);
+            return new CredentialsInfo(kind, username, setAt, hasSecrets() ? keyId : null,
+                    sentinelCiphertext != null, clientKeyCiphertext != null);
         }
 
         @Override
         public String toString() {
-            return "StoredCredentials[kind=" + kind + ", keyId=" + keyId + "]";
+            return "Stored[kind=" + kind + ", keyId=" + keyId + "]";
         }
     }
 }

@@ -29,7 +29,8 @@ import javax.sql.DataSource;
 public final class JdbcServiceRegistry implements ServiceRegistry {
 
     private static final String COLUMNS = "client_id, service_id, version, mode, host, port, database_index,"
-            + " tls_enabled, tls_verify_hostname, connect_timeout_ms, command_timeout_ms, created_at, updated_at";
+            + " tls_enabled, tls_verify_hostname, connect_timeout_ms, command_timeout_ms, created_at, updated_at,"
+            + " master_name, nodes, tls_ca_pem";
 
     private final DataSource dataSource;
     private final CachedLookup<String, ServiceRecord> cache;
@@ -142,14 +143,15 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
     private static void insert(Connection connection, String clientId, ServiceDefinition definition, Instant now)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO redis_service (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, clientId);
             statement.setString(2, UUID.randomUUID().toString());
             statement.setLong(3, 1);
-            statement.setString(4, "standalone");
+            statement.setString(4, modeName(definition));
             bindDefinition(statement, definition, 5);
             statement.setObject(12, Jdbc.toDb(now));
             statement.setObject(13, Jdbc.toDb(now));
+            bindTopology(statement, definition, 14);
             statement.executeUpdate();
         }
     }
@@ -158,12 +160,14 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
                                Instant now) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("UPDATE redis_service SET version = ?,"
                 + " mode = ?, host = ?, port = ?, database_index = ?, tls_enabled = ?, tls_verify_hostname = ?,"
-                + " connect_timeout_ms = ?, command_timeout_ms = ?, updated_at = ? WHERE client_id = ?")) {
+                + " connect_timeout_ms = ?, command_timeout_ms = ?, updated_at = ?, master_name = ?, nodes = ?,"
+                + " tls_ca_pem = ? WHERE client_id = ?")) {
             statement.setLong(1, version);
-            statement.setString(2, "standalone");
+            statement.setString(2, modeName(definition));
             bindDefinition(statement, definition, 3);
             statement.setObject(10, Jdbc.toDb(now));
-            statement.setString(11, clientId);
+            bindTopology(statement, definition, 11);
+            statement.setString(14, clientId);
             statement.executeUpdate();
         }
     }
@@ -179,6 +183,18 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
         setMillis(statement, first + 6, definition.commandTimeout());
     }
 
+    private static String modeName(ServiceDefinition definition) {
+        return definition.mode().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void bindTopology(PreparedStatement statement, ServiceDefinition definition, int first)
+            throws SQLException {
+        statement.setString(first, definition.masterName());
+        statement.setString(first + 1, definition.nodes().isEmpty() ? null : String.join(",",
+                definition.nodes().stream().map(RedisService.Address::toString).toList()));
+        statement.setString(first + 2, definition.tls().caCertificatePem());
+    }
+
     private static void setMillis(PreparedStatement statement, int index, Duration value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.INTEGER);
@@ -188,6 +204,13 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
     }
 
     private static ServiceRecord map(ResultSet rows) throws SQLException {
+        String nodes = rows.getString("nodes");
+        List<RedisService.Address> addresses = new ArrayList<>();
+        if (nodes != null && !nodes.isBlank()) {
+            for (String node : nodes.split(",")) {
+                addresses.add(ServiceDefinition.parseAddress(node, 6379));
+            }
+        }
         RedisService service = new RedisService(
                 rows.getString("client_id"),
                 rows.getString("service_id"),
@@ -195,9 +218,13 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
                 rows.getString("host"),
                 rows.getInt("port"),
                 rows.getInt("database_index"),
-                new RedisService.TlsSettings(rows.getBoolean("tls_enabled"), rows.getBoolean("tls_verify_hostname")),
+                new RedisService.TlsSettings(rows.getBoolean("tls_enabled"), rows.getBoolean("tls_verify_hostname"),
+                        rows.getString("tls_ca_pem")),
                 millis(rows, "connect_timeout_ms"),
-                millis(rows, "command_timeout_ms"));
+                millis(rows, "command_timeout_ms"),
+                ServiceDefinition.mode(rows.getString("mode")),
+                rows.getString("master_name"),
+                addresses);
         return new ServiceRecord(service,
                 Jdbc.fromDb(rows.getObject("created_at", java.time.OffsetDateTime.class)),
                 Jdbc.fromDb(rows.getObject("updated_at", java.time.OffsetDateTime.class)));

@@ -14,7 +14,8 @@ public record ServiceRecord(RedisService service, Instant createdAt, Instant upd
 
     /** The definition part (what an operator set). */
     public ServiceDefinition definition() {
-        return new ServiceDefinition(service.host(), service.port(), service.database(), service.tls(),
-                service.connectTimeout(), service.commandTimeout());
+        return new ServiceDefinition(service.mode(), service.host(), service.port(), service.database(),
+                service.tls(), service.connectTimeout(), service.commandTimeout(), service.masterName(),
+                service.nodes());
     }
 }

@@ -34,9 +34,19 @@ public final class ExecutionErrors {
             return new ConnectorException(ErrorCode.REDIS_AUTH_FAILED, "Redis rejected the stored credentials of "
                     + service + ": " + redisText(rejected) , failure);
         }
+        if (rejected != null && redisText(rejected).contains("cluster support disabled")) {
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Wrong mode: " + service + " is registered as"
+                    + " a cluster, but the server is not a Redis Cluster node (" + redisText(rejected)
+                    + "); register it as standalone or sentinel.", failure);
+        }
         if (rejected != null) {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not set up the connection to " + service
                     + ": Redis replied " + redisText(rejected), failure);
+        }
+        if (find(cause, io.lettuce.core.RedisException.class) != null && cause.getMessage() != null
+                && cause.getMessage().contains("Cannot provide redisAddress using sentinel")) {
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service
+                    + ": no sentinel knows a master with the registered name.", failure);
         }
         if (find(cause, SSLException.class) != null) {
             SSLException ssl = find(cause, SSLException.class);
@@ -69,7 +79,7 @@ public final class ExecutionErrors {
                 return new ConnectorException(ErrorCode.REDIS_AUTH_FAILED, "Redis rejected the stored credentials of"
                         + " the Redis service of client '" + clientId + "': " + text, failure);
             }
-            return new ConnectorException(ErrorCode.REDIS_ERROR, text, failure);
+            return new ConnectorException(ErrorCode.REDIS_ERROR, explain(text), failure);
         }
         if (cause instanceof RedisConnectionException) {
             return connectFailure(cause, clientId, timeout);
@@ -93,6 +103,22 @@ public final class ExecutionErrors {
     public static ConnectorException timeout(Duration timeout, Throwable cause) {
         return new ConnectorException(ErrorCode.TIMEOUT, "Redis did not reply within " + timeout.toMillis()
                 + " ms; the outcome is unknown: the command may or may not have run.", cause);
+    }
+
+    /** Redis's own text, with what to do about the errors a connector user cannot be expected to know. */
+    static String explain(String text) {
+        if (text.startsWith("CROSSSLOT")) {
+            return text + " (in a Redis Cluster every key of one command must hash to the same slot: give the keys a"
+                    + " common hash tag in braces, e.g. {order:12345}:status and {order:12345}:items)";
+        }
+        if (text.startsWith("MOVED") || text.startsWith("ASK ")) {
+            return text + " (the server is a Redis Cluster node: register the service with mode cluster)";
+        }
+        if (text.startsWith("READONLY")) {
+            return text + " (the server is a replica: for Sentinel, register the service with mode sentinel so"
+                    + " commands follow the master)";
+        }
+        return text;
     }
 
     static boolean isAuthFailure(String text) {

@@ -4,30 +4,21 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
-import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ConnectorOptions;
-import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.reply.Reply;
-import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.SslVerifyMode;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.ProtocolKeyword;
-import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,7 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs commands with Lettuce on one multiplexed connection per (service, service version, credentials version).
+ * Runs commands with Lettuce on one multiplexed connection per (service, service version, credentials version)
+ * and lane; standalone, through Sentinel, or on a Redis Cluster (routed by the key positions of the server's own
+ * command table; redirects followed; topology refreshed).
  *
  * <p>A connection is opened on first use, shared by every user of the client, closed after
  * {@link ConnectorOptions#connectionIdleTimeout()} without use, and closed as soon as a newer version of the same
@@ -52,14 +45,14 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final ConnectorOptions options;
     private final ClientResources resources;
     private final boolean ownsResources;
-    private final RedisClient client;
-    private final Cache<ConnectionKey, CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connections;
+    private final ConnectionOpener opener;
+    private final Cache<ConnectionKey, CompletableFuture<RedisHandle>> connections;
     private final Map<String, Versions> currentVersions = new ConcurrentHashMap<>();
     private final IntSupplier laneSelector;
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
-        this(options, DefaultClientResources.create(), true);
+        this(options, DefaultClientResources.create(), true, () -> 0);
     }
 
     /** An executor on shared Netty resources, which the caller closes. */
@@ -76,18 +69,13 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         this(options, resources, false, laneSelector);
     }
 
-    private LettuceCommandExecutor(ConnectorOptions options, ClientResources resources, boolean ownsResources) {
-        this(options, resources, ownsResources, () -> 0);
-    }
-
     private LettuceCommandExecutor(ConnectorOptions options, ClientResources resources, boolean ownsResources,
                                    IntSupplier laneSelector) {
-        this.laneSelector = laneSelector;
         this.options = options;
         this.resources = resources;
         this.ownsResources = ownsResources;
-        this.client = RedisClient.create(resources);
-        this.client.setOptions(clientOptions(options));
+        this.laneSelector = laneSelector;
+        this.opener = new ConnectionOpener(options, resources);
         this.connections = Caffeine.newBuilder()
                 .expireAfterAccess(options.connectionIdleTimeout())
                 .scheduler(Scheduler.systemScheduler())
@@ -96,111 +84,71 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                 .build();
     }
 
-    static ClientOptions clientOptions(ConnectorOptions options) {
-        long defaultTimeoutMillis = options.commandTimeout().toMillis();
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .replayFilter(command -> true)
-                .pingBeforeActivateConnection(true)
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(maxConnectTimeout(options))
-                        .keepAlive(true)
-                        .tcpNoDelay(true)
-                        .build())
-                .timeoutOptions(TimeoutOptions.builder()
-                        .timeoutCommands(true)
-                        .timeoutSource(new PerCommandTimeout(defaultTimeoutMillis))
-                        .build())
-                .build();
-    }
-
-    private static Duration maxConnectTimeout(ConnectorOptions options) {
-        Duration floor = Duration.ofSeconds(30);
-        return options.connectTimeout().compareTo(floor) > 0 ? options.connectTimeout() : floor;
-    }
-
     @Override
     public CompletionStage<Reply> execute(ExecutionTarget target, VerifiedCommand command, Duration timeout) {
         if (options.connectionPerRequest()) {
             return executeOnNewConnection(target, command, timeout);
         }
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection = connection(target);
+        CompletableFuture<RedisHandle> handle = connection(target);
         String clientId = target.service().clientId();
-        if (connection.isDone() && !connection.isCompletedExceptionally()) {
-            return dispatch(connection.join(), command, timeout, clientId);
+        if (handle.isDone() && !handle.isCompletedExceptionally()) {
+            return dispatch(handle.join(), command, timeout, clientId);
         }
-        return connection.thenCompose(open -> dispatch(open, command, timeout, clientId));
+        return handle.thenCompose(open -> dispatch(open, command, timeout, clientId));
     }
 
     /** The benchmark's naive baseline: connect, run, close. */
     private CompletionStage<Reply> executeOnNewConnection(ExecutionTarget target, VerifiedCommand command,
                                                           Duration timeout) {
-        RedisService service = target.service();
-        Duration connectTimeout = service.connectTimeout() != null ? service.connectTimeout()
-                : options.connectTimeout();
-        return client.connectAsync(ByteArrayCodec.INSTANCE, uri(service, target.credentials()))
-                .toCompletableFuture()
-                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
-                        ExecutionErrors.connectFailure(failure, service.clientId(), connectTimeout)))
-                .thenCompose(connection -> dispatch(connection, command, timeout, service.clientId())
-                        .whenComplete((reply, failure) -> connection.closeAsync()));
+        return open(target).thenCompose(handle -> dispatch(handle, command, timeout, target.service().clientId())
+                .whenComplete((reply, failure) -> handle.close()));
     }
 
     /**
-     * Opens a fresh connection to the target (never the shared one), runs {@code PING}, {@code INFO server} and
-     * {@code ROLE}, and closes it. Fails with the same codes as {@link #execute}.
+     * Opens a fresh connection to the target (never the shared one) and reports what it finds; fails with the same
+     * codes as {@link #execute}. See {@link ConnectionReport}.
      */
     public CompletionStage<ConnectionReport> testConnection(ExecutionTarget target) {
+        Duration timeout = commandTimeout(target.service());
+        return open(target).thenCompose(handle -> new ConnectionProbe(this, opener, handle, target, timeout).run()
+                .whenComplete((report, failure) -> handle.close()));
+    }
+
+    /** Opens a connection with this executor's timeouts, failing with a connector error. */
+    CompletableFuture<RedisHandle> open(ExecutionTarget target) {
         RedisService service = target.service();
-        Duration connectTimeout = service.connectTimeout() != null ? service.connectTimeout()
-                : options.connectTimeout();
-        Duration timeout = service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
-        return client.connectAsync(ByteArrayCodec.INSTANCE, uri(service, target.credentials()))
-                .toCompletableFuture()
-                .orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
-                        ExecutionErrors.connectFailure(failure, service.clientId(), connectTimeout)))
-                .thenCompose(connection -> probe(connection, service.clientId(), timeout)
-                        .whenComplete((report, failure) -> connection.closeAsync()));
-    }
-
-    private CompletableFuture<ConnectionReport> probe(StatefulRedisConnection<byte[], byte[]> connection,
-                                                      String clientId, Duration timeout) {
-        long started = System.nanoTime();
-        return dispatch(connection, new VerifiedCommand("PING", java.util.List.of()), timeout, clientId)
-                .thenCompose(pong -> {
-                    double latency = (System.nanoTime() - started) / 1_000_000.0;
-                    return dispatch(connection, new VerifiedCommand("INFO", java.util.List.of(
-                            "server".getBytes(StandardCharsets.US_ASCII))), timeout, clientId)
-                            .thenCombine(dispatch(connection, new VerifiedCommand("ROLE", java.util.List.of()),
-                                    timeout, clientId), (info, role) -> {
-                                String text = info instanceof Reply.StringReply s ? s.text() : "";
-                                String roleName = role instanceof Reply.ArrayReply a && !a.elements().isEmpty()
-                                        && a.elements().getFirst() instanceof Reply.StringReply r ? r.text()
-                                        : "unknown";
-                                String protocol = connection.getOptions() != null
-                                        && "RESP2".equals(String.valueOf(protocolOf(connection))) ? "RESP2" : "RESP3";
-                                return new ConnectionReport(infoField(text, "redis_version"), roleName,
-                                        infoField(text, "redis_mode"), latency, protocol);
-                            });
-                });
-    }
-
-    private static Object protocolOf(StatefulRedisConnection<byte[], byte[]> connection) {
-        if (connection instanceof io.lettuce.core.StatefulRedisConnectionImpl<?, ?> impl) {
-            return impl.getConnectionState().getNegotiatedProtocolVersion();
+        Duration connectTimeout = connectTimeout(service);
+        CompletableFuture<RedisHandle> result = new CompletableFuture<>();
+        CompletableFuture<RedisHandle> attempt;
+        try {
+            attempt = opener.open(target);
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
         }
-        return null;
-    }
-
-    private static String infoField(String info, String field) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1).strip();
+        attempt.whenComplete((handle, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(ExecutionErrors.connectFailure(failure, service.clientId(),
+                        connectTimeout));
+            } else if (!result.complete(handle)) {
+                handle.close();
             }
-        }
-        return "unknown";
+        });
+        CompletableFuture.delayedExecutor(connectTimeout.toMillis() + (service.mode() == RedisService.Mode.CLUSTER
+                ? commandTimeout(service).toMillis() * 2 : 0), TimeUnit.MILLISECONDS).execute(() -> {
+                    if (!result.isDone()) {
+                        result.completeExceptionally(ExecutionErrors.connectFailure(
+                                new java.util.concurrent.TimeoutException(), service.clientId(), connectTimeout));
+                    }
+                });
+        return result;
+    }
+
+    private Duration connectTimeout(RedisService service) {
+        return service.connectTimeout() != null ? service.connectTimeout() : options.connectTimeout();
+    }
+
+    private Duration commandTimeout(RedisService service) {
+        return service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
     }
 
     /** Closes every connection of a client at once (its service or credentials changed or were deleted). */
@@ -215,15 +163,58 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return connections.estimatedSize();
     }
 
-    private CompletableFuture<Reply> dispatch(StatefulRedisConnection<byte[], byte[]> connection,
-                                              VerifiedCommand command, Duration timeout, String clientId) {
-        ReplyOutput output = new ReplyOutput(options.maxReplyBytes());
-        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
-        for (byte[] arg : command.args()) {
-            args.add(arg);
+    /** Runs a command on an open connection; on a cluster, routes it by its first key. */
+    CompletableFuture<Reply> dispatch(RedisHandle handle, VerifiedCommand command, Duration timeout,
+                                      String clientId) {
+        if (!handle.isCluster()) {
+            return send(handle.connection(), command, -1, timeout, clientId, options.maxReplyBytes());
         }
-        TimedCommand timed = new TimedCommand(new Command<>(new Keyword(command.name()), output, args), output,
-                timeout, clientId, options.maxReplyBytes());
+        int keyIndex = handle.commandTable().firstKeyIndex(command);
+        if (keyIndex != CommandTable.MOVABLE) {
+            return send(handle.connection(), command, keyIndex, timeout, clientId, options.maxReplyBytes());
+        }
+        List<byte[]> getKeys = new ArrayList<>(command.args().size() + 2);
+        getKeys.add("GETKEYS".getBytes(StandardCharsets.US_ASCII));
+        getKeys.add(command.name().getBytes(StandardCharsets.US_ASCII));
+        getKeys.addAll(command.args());
+        return send(handle.connection(), new VerifiedCommand("COMMAND", getKeys), -1, timeout, clientId,
+                options.maxReplyBytes())
+                .exceptionally(noKeys -> Reply.NullReply.INSTANCE)
+                .thenCompose(keys -> send(handle.connection(), command, firstKeyAt(command, keys), timeout, clientId,
+                        options.maxReplyBytes()));
+    }
+
+    private static int firstKeyAt(VerifiedCommand command, Reply keys) {
+        if (keys instanceof Reply.ArrayReply array && !array.elements().isEmpty()
+                && array.elements().getFirst() instanceof Reply.StringReply first) {
+            for (int i = 0; i < command.args().size(); i++) {
+                if (Arrays.equals(command.args().get(i), first.bytes())) {
+                    return i;
+                }
+            }
+        }
+        return CommandTable.KEYLESS;
+    }
+
+    /**
+     * Sends one command. {@code keyIndex} marks the argument Lettuce routes a cluster command by ({@code < 0}: none).
+     * The future completes with the reply or fails with a {@code ConnectorException}, never wrapped.
+     */
+    static CompletableFuture<Reply> send(StatefulConnection<byte[], byte[]> connection, VerifiedCommand command,
+                                         int keyIndex, Duration timeout, String clientId, long maxReplyBytes) {
+        ReplyOutput output = new ReplyOutput(maxReplyBytes);
+        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
+        List<byte[]> values = command.args();
+        for (int i = 0; i < values.size(); i++) {
+            if (i == keyIndex) {
+                args.addKey(values.get(i));
+            } else {
+                args.add(values.get(i));
+            }
+        }
+        Commands.TimedCommand timed = new Commands.TimedCommand(
+                new Command<>(new Commands.Keyword(command.name()), output, args), output, timeout, clientId,
+                maxReplyBytes);
         try {
             connection.dispatch(timed);
         } catch (RuntimeException e) {
@@ -232,7 +223,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return timed;
     }
 
-    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(ExecutionTarget target) {
+    private CompletableFuture<RedisHandle> connection(ExecutionTarget target) {
         RedisService service = target.service();
         Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
         Versions current = currentVersions.get(service.clientId());
@@ -243,92 +234,41 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                         && !key.versions().equals(versions));
             }
         }
-        ConnectionKey key = new ConnectionKey(service.clientId(), versions, laneSelector.getAsInt());
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> existing = connections.getIfPresent(key);
+        // a cluster connection already spreads over many nodes: one per service is enough
+        int lane = service.mode() == RedisService.Mode.CLUSTER ? 0 : laneSelector.getAsInt();
+        ConnectionKey key = new ConnectionKey(service.clientId(), versions, lane);
+        CompletableFuture<RedisHandle> existing = connections.getIfPresent(key);
         if (existing != null) {
             return existing;
         }
-        return connections.get(key, k -> connect(k, target));
+        return connections.get(key, k -> {
+            CompletableFuture<RedisHandle> opened = open(target);
+            // async: a synchronous failure must not touch the cache from inside its own compute
+            opened.whenCompleteAsync((handle, failure) -> {
+                if (failure != null) {
+                    connections.asMap().remove(k, opened);
+                    LOG.info("connect failed client={} service={} reason={}", service.clientId(),
+                            service.serviceId(), failure.getMessage());
+                }
+            });
+            return opened;
+        });
     }
 
-    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect(ConnectionKey key,
-                                                                               ExecutionTarget target) {
-        RedisService service = target.service();
-        Duration connectTimeout = service.connectTimeout() != null ? service.connectTimeout()
-                : options.connectTimeout();
-        RedisURI uri = uri(service, target.credentials());
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> result = new CompletableFuture<>();
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> attempt =
-                client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
-        attempt.whenComplete((connection, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(ExecutionErrors.connectFailure(failure, service.clientId(),
-                        connectTimeout));
-            } else if (!result.complete(connection)) {
-                connection.closeAsync();
-            }
-        });
-        CompletableFuture.delayedExecutor(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!result.isDone()) {
-                result.completeExceptionally(ExecutionErrors.connectFailure(
-                        new java.util.concurrent.TimeoutException(), service.clientId(), connectTimeout));
-            }
-        });
-        // async: a synchronous failure must not touch the cache from inside its own compute
-        result.whenCompleteAsync((connection, failure) -> {
-            if (failure != null) {
-                connections.asMap().remove(key, result);
-                LOG.info("connect failed client={} service={} reason={}", service.clientId(), service.serviceId(),
-                        failure.getMessage());
-            } else {
-                LOG.debug("connected client={} service={} version={}", service.clientId(), service.serviceId(),
-                        service.version());
-            }
-        });
-        return result;
-    }
-
-    static RedisURI uri(RedisService service, RedisCredentials credentials) {
-        // the URI timeout bounds the connection handshake (HELLO, AUTH, SELECT); commands carry their own timeouts
-        Duration handshakeTimeout = service.connectTimeout() != null ? service.connectTimeout()
-                : ConnectorOptions.DEFAULT_CONNECT_TIMEOUT;
-        RedisURI.Builder builder = RedisURI.builder()
-                .withHost(service.host())
-                .withPort(service.port())
-                .withDatabase(service.database())
-                .withTimeout(handshakeTimeout)
-                .withClientName("redis-connector:" + service.clientId());
-        if (credentials.kind() == RedisCredentials.Kind.PASSWORD) {
-            char[] password = credentials.password().reveal().toCharArray();
-            if (credentials.username() != null && !credentials.username().isEmpty()) {
-                builder.withAuthentication(credentials.username(), password);
-            } else {
-                builder.withPassword(password);
-            }
+    private void onRemoval(ConnectionKey key, CompletableFuture<RedisHandle> future, RemovalCause cause) {
+        if (future != null) {
+            future.thenAccept(handle -> {
+                LOG.debug("closing connection client={} cause={}", key.clientId(), cause);
+                handle.close();
+            });
         }
-        if (service.tls().enabled()) {
-            builder.withSsl(true).withVerifyPeer(service.tls().verifyHostname() ? SslVerifyMode.FULL
-                    : SslVerifyMode.CA);
-        }
-        return builder.build();
-    }
-
-    private void onRemoval(ConnectionKey key, CompletableFuture<StatefulRedisConnection<byte[], byte[]>> future,
-                           RemovalCause cause) {
-        if (future == null) {
-            return;
-        }
-        future.thenAccept(connection -> {
-            LOG.debug("closing connection client={} cause={}", key.clientId(), cause);
-            connection.closeAsync();
-        });
     }
 
     @Override
     public void close() {
         connections.invalidateAll();
         connections.cleanUp();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        opener.shutdown();
         if (ownsResources) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
@@ -340,99 +280,5 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** What a connection was opened for: a change of any part means a new connection. */
     record Versions(String serviceId, long serviceVersion, long credentialsVersion) {
-    }
-
-    /** Any command name, including module commands Lettuce has no enum for. */
-    record Keyword(String name) implements ProtocolKeyword {
-        @Override
-        public byte[] getBytes() {
-            return name.getBytes(StandardCharsets.US_ASCII);
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /**
-     * A command that carries its own timeout (read by {@link PerCommandTimeout}) and completes with the connector's
-     * outcome directly: the reply, or a {@link ConnectorException} (never wrapped), without an extra stage.
-     */
-    static final class TimedCommand extends AsyncCommand<byte[], byte[], Reply> {
-        private final ReplyOutput output;
-        private final Duration timeout;
-        private final long timeoutMillis;
-        private final String clientId;
-        private final long maxReplyBytes;
-
-        TimedCommand(RedisCommand<byte[], byte[], Reply> command, ReplyOutput output, Duration timeout,
-                     String clientId, long maxReplyBytes) {
-            super(command);
-            this.output = output;
-            this.timeout = timeout;
-            this.timeoutMillis = timeout.toMillis();
-            this.clientId = clientId;
-            this.maxReplyBytes = maxReplyBytes;
-        }
-
-        long timeoutMillis() {
-            return timeoutMillis;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return completeExceptionally(new java.util.concurrent.CancellationException());
-        }
-
-        /**
-         * Called once, by Lettuce, when the reply is decoded. A Redis error or an oversized reply is reported with
-         * {@code obtrudeException}: Lettuce's completion counter has already reached zero here, so its
-         * {@code completeExceptionally} would ignore the call.
-         */
-        @Override
-        public boolean complete(Reply reply) {
-            if (isDone()) {
-                return false;
-            }
-            if (output.topLevelError() != null) {
-                obtrudeException(ExecutionErrors.commandFailure(
-                        io.lettuce.core.internal.ExceptionFactory.createExecutionException(output.topLevelError()),
-                        clientId, timeout));
-                return true;
-            }
-            if (output.tooLarge()) {
-                obtrudeException(new ConnectorException(ErrorCode.RESULT_TOO_LARGE,
-                        "The reply is larger than the limit of " + maxReplyBytes + " bytes; narrow the command"
-                                + " (e.g. SCAN instead of KEYS, HSCAN instead of HGETALL)."));
-                return true;
-            }
-            return super.complete(reply == null ? Reply.NullReply.INSTANCE : reply);
-        }
-
-        @Override
-        public boolean completeExceptionally(Throwable failure) {
-            return super.completeExceptionally(failure instanceof ConnectorException ? failure
-                    : ExecutionErrors.commandFailure(failure, clientId, timeout));
-        }
-    }
-
-    /** Lettuce's command expiry reads each command's own timeout. */
-    static final class PerCommandTimeout extends TimeoutOptions.TimeoutSource {
-        private final long defaultMillis;
-
-        PerCommandTimeout(long defaultMillis) {
-            this.defaultMillis = defaultMillis;
-        }
-
-        @Override
-        public long getTimeout(RedisCommand<?, ?, ?> command) {
-            return command instanceof TimedCommand timed ? timed.timeoutMillis() : defaultMillis;
-        }
-
-        @Override
-        public TimeUnit getTimeUnit() {
-            return TimeUnit.MILLISECONDS;
-        }
     }
 }

@@ -8,6 +8,8 @@ import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.registry.ClientIds;
 import dev.redisconnector.registry.CredentialsInfo;
+import dev.redisconnector.registry.CredentialsInput;
+import dev.redisconnector.registry.RedisUrl;
 import dev.redisconnector.registry.IssuedSession;
 import dev.redisconnector.registry.JdbcServiceRegistry;
 import dev.redisconnector.registry.Registry;
@@ -19,6 +21,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -32,9 +36,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AdminService implements AdminApi {
 
-    private static final Set<String> SERVICE_FIELDS = Set.of("host", "port", "database", "tls", "connectTimeoutMs",
-            "commandTimeoutMs");
-    private static final Set<String> CREDENTIAL_FIELDS = Set.of("kind", "username", "password");
+    private static final Set<String> SERVICE_FIELDS = Set.of("mode", "host", "port", "database", "tls",
+            "connectTimeoutMs", "commandTimeoutMs", "masterName", "nodes", "url");
+    private static final Set<String> CREDENTIAL_FIELDS = Set.of("kind", "username", "password", "sentinel",
+            "tlsClient");
     private static final Set<String> SESSION_FIELDS = Set.of("userId", "clientId", "ttlSeconds", "readOnly");
 
     private final Registry registry;
@@ -53,6 +58,9 @@ public final class AdminService implements AdminApi {
         checkClient(clientId);
         requireBody(body);
         onlyFields(body, SERVICE_FIELDS);
+        if (body.containsKey("url")) {
+            return importUrl(clientId, body);
+        }
         ServiceDefinition definition = definition(body);
         JdbcServiceRegistry.PutResult result = registry.services().put(clientId, definition);
         JsonObject out = service(result.record());
@@ -62,6 +70,25 @@ public final class AdminService implements AdminApi {
                     + " set them again.");
         }
         return out;
+    }
+
+    /** {@code {"url": "rediss://user:pass@host:port/db"}}: the service, plus its credentials when the URL has some. */
+    private JsonObject importUrl(String clientId, JsonObject body) {
+        if (body.size() > 1) {
+            throw ApiException.invalid("url cannot be combined with other fields.");
+        }
+        RedisUrl url;
+        try {
+            url = RedisUrl.parse(string(body, "url", null));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage() + ".");
+        }
+        JdbcServiceRegistry.PutResult result = registry.services().put(clientId, url.definition());
+        if (url.credentials() != null) {
+            registry.credentials().set(clientId, url.credentials());
+        }
+        ServiceRecord stored = registry.services().get(clientId).orElse(result.record());
+        return service(stored).put("created", result.created()).put("credentialsImported", url.credentials() != null);
     }
 
     /** A client's service with what may be shown of its credentials. */
@@ -101,22 +128,27 @@ public final class AdminService implements AdminApi {
         if (kind == null) {
             throw ApiException.invalid("kind is required: \"none\" or \"password\".");
         }
-        CredentialsInfo info;
-        switch (kind.toLowerCase(Locale.ROOT)) {
-            case "none" -> {
-                if (body.containsKey("password") || body.containsKey("username")) {
-                    throw ApiException.invalid("credentials of kind none take no username or password.");
-                }
-                info = registry.credentials().setNone(clientId);
-            }
-            case "password" -> {
-                String password = string(body, "password", null);
-                if (password == null || password.isEmpty()) {
-                    throw ApiException.invalid("password is required for kind password.");
-                }
-                info = registry.credentials().setPassword(clientId, string(body, "username", null), password);
-            }
+        RedisCredentials.Kind parsedKind = switch (kind.toLowerCase(Locale.ROOT)) {
+            case "none" -> RedisCredentials.Kind.NONE;
+            case "password" -> RedisCredentials.Kind.PASSWORD;
             default -> throw ApiException.invalid("kind must be \"none\" or \"password\".");
+        };
+        if (parsedKind == RedisCredentials.Kind.PASSWORD && (string(body, "password", null) == null
+                || string(body, "password", null).isEmpty())) {
+            throw ApiException.invalid("password is required for kind password.");
+        }
+        JsonObject sentinel = object(body, "sentinel", Set.of("username", "password"));
+        JsonObject tlsClient = object(body, "tlsClient", Set.of("certificatePem", "keyPem"));
+        CredentialsInfo info;
+        try {
+            info = registry.credentials().set(clientId, new CredentialsInput(parsedKind, string(body, "username", null),
+                    string(body, "password", null),
+                    sentinel == null ? null : string(sentinel, "username", null),
+                    sentinel == null ? null : string(sentinel, "password", null),
+                    tlsClient == null ? null : string(tlsClient, "certificatePem", null),
+                    tlsClient == null ? null : string(tlsClient, "keyPem", null)));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
         }
         return credentials(info);
     }
@@ -171,10 +203,21 @@ public final class AdminService implements AdminApi {
         try {
             ConnectionReport report = executor.testConnection(new ExecutionTarget(service, credentials.get()))
                     .toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return out.put("ok", true).put("reachable", true).put("authenticated", true)
+            out.put("ok", true).put("reachable", true).put("authenticated", true)
                     .put("serverVersion", report.serverVersion()).put("role", report.role())
                     .put("mode", report.mode()).put("protocol", report.protocol())
                     .put("latencyMs", Math.round(report.latencyMillis() * 100) / 100.0);
+            if (report.currentMaster() != null) {
+                out.put("currentMaster", report.currentMaster());
+            }
+            if (report.clusterState() != null) {
+                out.put("clusterState", report.clusterState()).put("clusterKnownNodes", report.clusterKnownNodes());
+            }
+            if (report.tlsProtocol() != null) {
+                out.put("tls", new JsonObject().put("protocol", report.tlsProtocol())
+                        .put("peerSubject", report.tlsPeerSubject()));
+            }
+            return out;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectorException failure) {
                 return failed(out, failure);
@@ -245,12 +288,15 @@ public final class AdminService implements AdminApi {
                 .put("clientId", service.clientId())
                 .put("serviceId", service.serviceId())
                 .put("version", service.version())
-                .put("mode", "standalone")
+                .put("mode", service.mode().name().toLowerCase(Locale.ROOT))
                 .put("host", service.host())
                 .put("port", service.port())
                 .put("database", service.database())
+                .put("masterName", service.masterName())
+                .put("nodes", new JsonArray(service.nodes().stream().map(Object::toString).toList()))
                 .put("tls", new JsonObject().put("enabled", service.tls().enabled())
-                        .put("verifyHostname", service.tls().verifyHostname()))
+                        .put("verifyHostname", service.tls().verifyHostname())
+                        .put("customCa", service.tls().caCertificatePem() != null))
                 .put("connectTimeoutMs", service.connectTimeout() == null ? null : service.connectTimeout().toMillis())
                 .put("commandTimeoutMs", service.commandTimeout() == null ? null : service.commandTimeout().toMillis())
                 .put("createdAt", record.createdAt().toString())
@@ -263,6 +309,8 @@ public final class AdminService implements AdminApi {
     private static JsonObject credentials(CredentialsInfo info) {
         return new JsonObject().put("kind", info.kind().name().toLowerCase(Locale.ROOT))
                 .put("username", info.username())
+                .put("sentinelAuth", info.sentinelAuth())
+                .put("tlsClientCertificate", info.clientCertificate())
                 .put("setAt", info.setAt().toString());
     }
 
@@ -274,8 +322,14 @@ public final class AdminService implements AdminApi {
     }
 
     private static ServiceDefinition definition(JsonObject body) {
+        RedisService.Mode mode;
+        try {
+            mode = ServiceDefinition.mode(string(body, "mode", "standalone"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage() + ".");
+        }
         String host = string(body, "host", null);
-        if (host == null) {
+        if (host == null && mode == RedisService.Mode.STANDALONE) {
             throw ApiException.invalid("host is required.");
         }
         int port = (int) number(body, "port", 6379);
@@ -285,21 +339,53 @@ public final class AdminService implements AdminApi {
         if (tlsValue instanceof Boolean enabled) {
             tls = new RedisService.TlsSettings(enabled, true);
         } else if (tlsValue instanceof JsonObject tlsObject) {
-            onlyFields(tlsObject, Set.of("enabled", "verifyHostname"));
+            onlyFields(tlsObject, Set.of("enabled", "verifyHostname", "caCertificatePem"));
             tls = new RedisService.TlsSettings(bool(tlsObject, "enabled", false),
-                    bool(tlsObject, "verifyHostname", true));
+                    bool(tlsObject, "verifyHostname", true), string(tlsObject, "caCertificatePem", null));
         } else if (tlsValue != null) {
-            throw ApiException.invalid("tls must be true, false or {\"enabled\": true, \"verifyHostname\": true}.");
+            throw ApiException.invalid("tls must be true, false or {\"enabled\": true, \"verifyHostname\": true,"
+                    + " \"caCertificatePem\": \"...\"}.");
+        }
+        List<RedisService.Address> nodes = new ArrayList<>();
+        Object nodesValue = body.getValue("nodes");
+        if (nodesValue instanceof JsonArray array) {
+            for (Object node : array) {
+                if (!(node instanceof String text)) {
+                    throw ApiException.invalid("nodes must be an array of \"host:port\" strings.");
+                }
+                try {
+                    nodes.add(ServiceDefinition.parseAddress(text, mode == RedisService.Mode.SENTINEL ? 26379 : 6379));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.invalid(e.getMessage() + ".");
+                }
+            }
+        } else if (nodesValue != null) {
+            throw ApiException.invalid("nodes must be an array of \"host:port\" strings.");
         }
         Duration connect = body.getValue("connectTimeoutMs") == null ? null
                 : Duration.ofMillis(number(body, "connectTimeoutMs", 0));
         Duration command = body.getValue("commandTimeoutMs") == null ? null
                 : Duration.ofMillis(number(body, "commandTimeoutMs", 0));
         try {
-            return new ServiceDefinition(host, port, database, tls, connect, command);
+            boolean standalone = mode == RedisService.Mode.STANDALONE;
+            return new ServiceDefinition(mode, standalone ? host : null, standalone ? port : 0, database, tls,
+                    connect, command, string(body, "masterName", null), nodes);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage() + ".");
         }
+    }
+
+    private static JsonObject object(JsonObject body, String name, Set<String> fields) {
+        Object value = body.getValue(name);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonObject object)) {
+            throw ApiException.invalid(name + " must be an object with " + String.join(", ", new java.util.TreeSet<>(fields))
+                    + ".");
+        }
+        onlyFields(object, fields);
+        return object;
     }
 
     private static void checkClient(String clientId) {

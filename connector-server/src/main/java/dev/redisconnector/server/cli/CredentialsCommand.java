@@ -47,35 +47,61 @@ final class CredentialsCommand implements Callable<Integer> {
         String username;
         @Option(names = "--none", description = "The service needs no password.")
         boolean none;
-        @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
+        @Option(names = "--password-stdin", description = "Read the password from the first line of stdin (and, with"
+                + " --sentinel-auth, the sentinels' password from the second).")
         boolean passwordStdin;
+        @Option(names = "--sentinel-auth", description = "The sentinels need a password too (read after the"
+                + " service's password).")
+        boolean sentinelAuth;
+        @Option(names = "--sentinel-username", description = "The sentinels' ACL username.")
+        String sentinelUsername;
+        @Option(names = "--tls-client-cert", description = "PEM file of the TLS client certificate (mutual TLS).")
+        java.nio.file.Path clientCert;
+        @Option(names = "--tls-client-key", description = "PKCS#8 PEM file of its private key.")
+        java.nio.file.Path clientKey;
 
         @Override
         public Integer call() throws IOException {
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            JsonObject body = new JsonObject();
             if (none) {
                 if (username != null) {
                     throw new IllegalArgumentException("--none takes no --username");
                 }
-                return run(admin -> admin.putCredentials(clientId, new JsonObject().put("kind", "none")));
+                body.put("kind", "none");
+            } else {
+                body.put("kind", "password").put("password", readSecret(stdin, "Password for " + clientId));
+                if (username != null) {
+                    body.put("username", username);
+                }
             }
-            String password = readPassword();
-            JsonObject body = new JsonObject().put("kind", "password").put("password", password);
-            if (username != null) {
-                body.put("username", username);
+            if (sentinelAuth || sentinelUsername != null) {
+                JsonObject sentinel = new JsonObject().put("password", readSecret(stdin, "Sentinel password"));
+                if (sentinelUsername != null) {
+                    sentinel.put("username", sentinelUsername);
+                }
+                body.put("sentinel", sentinel);
+            }
+            if (clientCert != null || clientKey != null) {
+                if (clientCert == null || clientKey == null) {
+                    throw new IllegalArgumentException("--tls-client-cert and --tls-client-key go together");
+                }
+                body.put("tlsClient", new JsonObject().put("certificatePem", java.nio.file.Files.readString(clientCert))
+                        .put("keyPem", java.nio.file.Files.readString(clientKey)));
             }
             return run(admin -> admin.putCredentials(clientId, body));
         }
 
-        private String readPassword() throws IOException {
+        private String readSecret(BufferedReader stdin, String prompt) throws IOException {
             Console console = System.console();
             if (!passwordStdin && console != null) {
-                char[] typed = console.readPassword("Password for %s: ", clientId);
+                char[] typed = console.readPassword("%s: ", prompt);
                 if (typed == null || typed.length == 0) {
                     throw new IllegalArgumentException("no password given");
                 }
                 return new String(typed);
             }
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            String line = stdin.readLine();
             if (line == null || line.isEmpty()) {
                 throw new IllegalArgumentException("no password on stdin (pipe it in, or use --none)");
             }

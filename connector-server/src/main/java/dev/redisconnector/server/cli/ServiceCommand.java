@@ -10,8 +10,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code service set|get|list|delete|test}. */
 @Command(name = "service", mixinStandardHelpOptions = true, description = "Register and inspect clients' Redis services.",
-        subcommands = {ServiceCommand.Set.class, ServiceCommand.Get.class, ServiceCommand.ListAll.class,
-                ServiceCommand.Delete.class, ServiceCommand.Test.class})
+        subcommands = {ServiceCommand.Set.class, ServiceCommand.Import.class, ServiceCommand.Get.class,
+                ServiceCommand.ListAll.class, ServiceCommand.Delete.class, ServiceCommand.Test.class})
 final class ServiceCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -37,8 +37,18 @@ final class ServiceCommand implements Callable<Integer> {
     static final class Set extends Sub {
         @Parameters(index = "0", description = "Client id.")
         String clientId;
-        @Option(names = "--host", required = true, description = "Redis host name or address.")
+        @Option(names = "--mode", defaultValue = "standalone",
+                description = "standalone (default), sentinel or cluster.")
+        String mode;
+        @Option(names = "--host", description = "Redis host name or address (standalone).")
         String host;
+        @Option(names = "--node", description = "host:port of a sentinel (sentinel mode) or seed node (cluster mode);"
+                + " repeat for each.")
+        java.util.List<String> nodes;
+        @Option(names = "--master-name", description = "The master's name as the sentinels know it (sentinel mode).")
+        String masterName;
+        @Option(names = "--tls-ca-file", description = "PEM file of the CA certificates to trust for TLS.")
+        java.nio.file.Path caFile;
         @Option(names = "--port", defaultValue = "6379", description = "Port (default ${DEFAULT-VALUE}).")
         int port;
         @Option(names = {"--database", "--db"}, defaultValue = "0", description = "Database index.")
@@ -53,11 +63,39 @@ final class ServiceCommand implements Callable<Integer> {
         Integer commandTimeoutMs;
 
         @Override
-        public Integer call() {
-            JsonObject body = new JsonObject(map("host", host, "port", port, "database", database,
-                    "tls", new JsonObject().put("enabled", tls).put("verifyHostname", !noVerifyHostname),
+        public Integer call() throws java.io.IOException {
+            JsonObject tlsSettings = new JsonObject().put("enabled", tls || caFile != null)
+                    .put("verifyHostname", !noVerifyHostname);
+            if (caFile != null) {
+                tlsSettings.put("caCertificatePem", java.nio.file.Files.readString(caFile));
+            }
+            boolean standalone = "standalone".equalsIgnoreCase(mode);
+            JsonObject body = new JsonObject(map("mode", mode, "host", host, "port", standalone ? port : null,
+                    "database", database, "tls", tlsSettings, "masterName", masterName,
+                    "nodes", nodes == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(nodes)),
                     "connectTimeoutMs", connectTimeoutMs, "commandTimeoutMs", commandTimeoutMs));
+            if (standalone && host == null) {
+                throw new IllegalArgumentException("--host is required in standalone mode");
+            }
             return run(admin -> admin.putService(clientId, body));
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Register a service from a redis:// or rediss:// URL read from stdin (it may hold a"
+                    + " password, so never as an argument); its credentials are stored apart, encrypted.")
+    static final class Import extends Sub {
+        @Parameters(index = "0", description = "Client id.")
+        String clientId;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            String url = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("no URL on stdin");
+            }
+            return run(admin -> admin.putService(clientId, new JsonObject().put("url", url.strip())));
         }
     }
 

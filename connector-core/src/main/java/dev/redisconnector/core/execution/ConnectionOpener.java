@@ -1,0 +1,208 @@
+package dev.redisconnector.core.execution;
+
+import dev.redisconnector.core.ConnectorOptions;
+import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.reply.Reply;
+import dev.redisconnector.core.spi.RedisCredentials;
+import dev.redisconnector.core.spi.RedisService;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Opens connections to a service in each mode: standalone, through its sentinels to the current master, or to a
+ * cluster (loading the server's command table for key routing). Services with their own TLS trust anchors or client
+ * certificate, and clusters, get a client of their own on the shared Netty resources. Thread-safe.
+ */
+final class ConnectionOpener {
+
+    private final ConnectorOptions options;
+    private final ClientResources resources;
+    private final RedisClient sharedClient;
+
+    ConnectionOpener(ConnectorOptions options, ClientResources resources) {
+        this.options = options;
+        this.resources = resources;
+        this.sharedClient = RedisClient.create(resources);
+        this.sharedClient.setOptions(clientOptions(null));
+    }
+
+    /** Opens a connection; the future fails with whatever Lettuce raised (the caller maps it). */
+    CompletableFuture<RedisHandle> open(ExecutionTarget target) {
+        RedisService service = target.service();
+        RedisCredentials credentials = target.credentials();
+        SslOptions ssl;
+        try {
+            ssl = TlsMaterial.needsOwnOptions(service, credentials) ? TlsMaterial.sslOptions(service, credentials)
+                    : null;
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (service.mode() == RedisService.Mode.CLUSTER) {
+            return openCluster(service, credentials, ssl);
+        }
+        RedisClient client = sharedClient;
+        if (ssl != null) {
+            client = RedisClient.create(resources);
+            client.setOptions(clientOptions(ssl));
+        }
+        RedisClient own = ssl != null ? client : null;
+        CompletableFuture<RedisHandle> opened = client.connectAsync(ByteArrayCodec.INSTANCE, uri(service, credentials))
+                .toCompletableFuture()
+                .thenApply(connection -> new RedisHandle(connection, own, null));
+        return shutdownOnFailure(opened, own);
+    }
+
+    private CompletableFuture<RedisHandle> openCluster(RedisService service, RedisCredentials credentials,
+                                                       SslOptions ssl) {
+        List<RedisURI> seeds = new ArrayList<>();
+        for (RedisService.Address node : service.nodes()) {
+            seeds.add(nodeUri(service, credentials, node.host(), node.port(), 0).build());
+        }
+        RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+        cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .enableAllAdaptiveRefreshTriggers()
+                        .build())
+                .build());
+        CompletableFuture<RedisHandle> opened = cluster.connectAsync(ByteArrayCodec.INSTANCE)
+                .thenCompose(connection -> loadCommandTable(connection, service)
+                        .thenApply(table -> new RedisHandle(connection, cluster, table))
+                        .whenComplete((handle, failure) -> {
+                            if (failure != null) {
+                                connection.closeAsync();
+                            }
+                        }));
+        return shutdownOnFailure(opened, cluster);
+    }
+
+    private CompletableFuture<CommandTable> loadCommandTable(StatefulConnection<byte[], byte[]> connection,
+                                                             RedisService service) {
+        Duration timeout = service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
+        return LettuceCommandExecutor.send(connection, new VerifiedCommand("COMMAND", List.of()), -1,
+                timeout.multipliedBy(2), service.clientId(), 64L * 1024 * 1024).thenApply(CommandTable::parse);
+    }
+
+    private static CompletableFuture<RedisHandle> shutdownOnFailure(CompletableFuture<RedisHandle> opened,
+                                                                    AbstractRedisClient own) {
+        if (own != null) {
+            opened.whenComplete((handle, failure) -> {
+                if (failure != null) {
+                    own.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            });
+        }
+        return opened;
+    }
+
+    /** The URI of a standalone service, or of its master through the sentinels. */
+    static RedisURI uri(RedisService service, RedisCredentials credentials) {
+        if (service.mode() != RedisService.Mode.SENTINEL) {
+            return nodeUri(service, credentials, service.host(), service.port(), service.database()).build();
+        }
+        RedisURI.Builder builder = RedisURI.builder().withSentinelMasterId(service.masterName());
+        for (RedisService.Address sentinel : service.nodes()) {
+            RedisURI.Builder sentinelUri = RedisURI.builder().withHost(sentinel.host()).withPort(sentinel.port())
+                    .withTimeout(handshakeTimeout(service));
+            RedisCredentials.SentinelAuth auth = credentials.sentinel();
+            if (auth != null) {
+                if (auth.username() != null) {
+                    sentinelUri.withAuthentication(auth.username(), auth.password().reveal().toCharArray());
+                } else {
+                    sentinelUri.withPassword(auth.password().reveal().toCharArray());
+                }
+            }
+            tls(sentinelUri, service);
+            builder.withSentinel(sentinelUri.build());
+        }
+        common(builder, service, credentials, service.database());
+        return builder.build();
+    }
+
+    private static RedisURI.Builder nodeUri(RedisService service, RedisCredentials credentials, String host, int port,
+                                            int database) {
+        RedisURI.Builder builder = RedisURI.builder().withHost(host).withPort(port);
+        common(builder, service, credentials, database);
+        return builder;
+    }
+
+    private static void common(RedisURI.Builder builder, RedisService service, RedisCredentials credentials,
+                               int database) {
+        // the URI timeout bounds the connection handshake (HELLO, AUTH, SELECT); commands carry their own timeouts
+        builder.withDatabase(database)
+                .withTimeout(handshakeTimeout(service))
+                .withClientName("redis-connector:" + service.clientId());
+        if (credentials.kind() == RedisCredentials.Kind.PASSWORD) {
+            char[] password = credentials.password().reveal().toCharArray();
+            if (credentials.username() != null && !credentials.username().isEmpty()) {
+                builder.withAuthentication(credentials.username(), password);
+            } else {
+                builder.withPassword(password);
+            }
+        }
+        tls(builder, service);
+    }
+
+    private static void tls(RedisURI.Builder builder, RedisService service) {
+        if (service.tls().enabled()) {
+            builder.withSsl(true).withVerifyPeer(service.tls().verifyHostname() ? SslVerifyMode.FULL
+                    : SslVerifyMode.CA);
+        }
+    }
+
+    private static Duration handshakeTimeout(RedisService service) {
+        return service.connectTimeout() != null ? service.connectTimeout() : ConnectorOptions.DEFAULT_CONNECT_TIMEOUT;
+    }
+
+    /** Client options: at-most-once, fail fast while disconnected, per-command timeouts, optional TLS. */
+    ClientOptions clientOptions(SslOptions ssl) {
+        ClientOptions.Builder builder = ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .replayFilter(command -> true)
+                .pingBeforeActivateConnection(true)
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(maxConnectTimeout())
+                        .keepAlive(true)
+                        .tcpNoDelay(true)
+                        .build())
+                .timeoutOptions(TimeoutOptions.builder()
+                        .timeoutCommands(true)
+                        .timeoutSource(new Commands.PerCommandTimeout(options.commandTimeout().toMillis()))
+                        .build());
+        if (ssl != null) {
+            builder.sslOptions(ssl);
+        }
+        return builder.build();
+    }
+
+    private Duration maxConnectTimeout() {
+        Duration floor = Duration.ofSeconds(30);
+        return options.connectTimeout().compareTo(floor) > 0 ? options.connectTimeout() : floor;
+    }
+
+    /** The shared client (for sentinel lookups in probes). */
+    RedisClient sharedClient() {
+        return sharedClient;
+    }
+
+    void shutdown() {
+        sharedClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}

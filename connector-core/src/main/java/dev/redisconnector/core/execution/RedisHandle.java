@@ -1,0 +1,26 @@
+package dev.redisconnector.core.execution;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.api.StatefulConnection;
+
+/**
+ * One open connection to a service (standalone, through sentinels, or to a cluster), with the client that exists
+ * only for it (a service with its own TLS material, or a cluster) and, for a cluster, the server's command table.
+ */
+record RedisHandle(StatefulConnection<byte[], byte[]> connection, AbstractRedisClient ownClient,
+                   CommandTable commandTable) {
+
+    /** Whether commands must be routed by key. */
+    boolean isCluster() {
+        return commandTable != null;
+    }
+
+    /** Closes the connection and, when it has one, its own client. */
+    void close() {
+        connection.closeAsync().whenComplete((ignored, failure) -> {
+            if (ownClient != null) {
+                ownClient.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        });
+    }
+}
