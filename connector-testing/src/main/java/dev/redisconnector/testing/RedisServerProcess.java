@@ -26,17 +26,22 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
+    /** How the process listens. */
+    public enum Kind { PLAIN, TLS, SENTINEL }
+
     private final List<String> configLines;
     private final Path directory;
     private final int port;
     private final String password;
+    private final Kind kind;
     private volatile Process process;
 
-    private RedisServerProcess(List<String> configLines, Path directory, int port, String password) {
+    private RedisServerProcess(List<String> configLines, Path directory, int port, String password, Kind kind) {
         this.configLines = List.copyOf(configLines);
         this.directory = directory;
         this.port = port;
         this.password = password;
+        this.kind = kind;
     }
 
     /**
@@ -46,6 +51,14 @@ public final class RedisServerProcess implements AutoCloseable {
      * @param directory   working directory for the server; created if missing
      */
     public static RedisServerProcess start(List<String> extraConfig, Path directory) {
+        return start(extraConfig, directory, Kind.PLAIN);
+    }
+
+    /**
+     * Starts a server of the given kind: {@link Kind#TLS} listens with TLS only (pass the {@code tls-*} lines, e.g.
+     * from {@link TlsFiles#serverConfig(boolean)}); {@link Kind#SENTINEL} runs {@code redis-server --sentinel}.
+     */
+    public static RedisServerProcess start(List<String> extraConfig, Path directory, Kind kind) {
         String password = extraConfig.stream()
                 .filter(line -> line.startsWith("requirepass "))
                 .map(line -> line.substring("requirepass ".length()).trim())
@@ -53,7 +66,7 @@ public final class RedisServerProcess implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = FreePorts.next();
-            RedisServerProcess server = new RedisServerProcess(extraConfig, directory, port, password);
+            RedisServerProcess server = new RedisServerProcess(extraConfig, directory, port, password, kind);
             try {
                 server.launch();
                 return server;
@@ -91,6 +104,9 @@ public final class RedisServerProcess implements AutoCloseable {
      * returns the raw RESP2 reply text, for checks that must not go through the code under test.
      */
     public String call(String... command) {
+        if (kind == Kind.TLS) {
+            throw new IllegalStateException("call() speaks plain TCP; this server listens with TLS only");
+        }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host(), port), 2000);
             socket.setSoTimeout(10_000);
@@ -152,17 +168,31 @@ public final class RedisServerProcess implements AutoCloseable {
     private void launch() throws IOException {
         Files.createDirectories(directory);
         List<String> lines = new ArrayList<>();
-        lines.add("port " + port);
+        if (kind == Kind.TLS) {
+            lines.add("port 0");
+            lines.add("tls-port " + port);
+        } else {
+            lines.add("port " + port);
+        }
         lines.add("bind 127.0.0.1");
-        lines.add("save \"\"");
-        lines.add("appendonly no");
+        if (kind != Kind.SENTINEL) {
+            lines.add("save \"\"");
+            lines.add("appendonly no");
+        }
         lines.add("dir " + directory.toAbsolutePath());
-        lines.add("logfile " + directory.resolve("redis.log").toAbsolutePath());
+        lines.add("logfile " + directory.resolve("redis-" + port + ".log").toAbsolutePath());
         lines.add("daemonize no");
         lines.addAll(configLines);
         Path config = directory.resolve("redis-" + port + ".conf");
-        Files.write(config, lines, StandardCharsets.UTF_8);
-        ProcessBuilder builder = new ProcessBuilder(RedisBinaries.redisServer(), config.toString())
+        if (!Files.exists(config) || kind != Kind.SENTINEL) {
+            // a sentinel rewrites its own config; keep its state across a restart
+            Files.write(config, lines, StandardCharsets.UTF_8);
+        }
+        List<String> command = new ArrayList<>(List.of(RedisBinaries.redisServer(), config.toString()));
+        if (kind == Kind.SENTINEL) {
+            command.add("--sentinel");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("redis-stdout.log").toFile());
@@ -177,7 +207,15 @@ public final class RedisServerProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!started.isAlive()) {
                 throw new IOException("redis-server exited with " + started.exitValue() + "; see "
-                        + directory.resolve("redis.log"));
+                        + directory.resolve("redis-" + port + ".log"));
+            }
+            if (kind == Kind.TLS) {
+                Path log = directory.resolve("redis-" + port + ".log");
+                if (Files.exists(log) && Files.readString(log).contains("Ready to accept connections")) {
+                    return;
+                }
+                sleep(25);
+                continue;
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host(), port), 200);

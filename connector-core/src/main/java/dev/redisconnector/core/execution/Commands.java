@@ -40,6 +40,7 @@ final class Commands {
         private final long timeoutMillis;
         private final String clientId;
         private final long maxReplyBytes;
+        private volatile boolean written;
 
         TimedCommand(RedisCommand<byte[], byte[], Reply> command, ReplyOutput output, Duration timeout,
                      String clientId, long maxReplyBytes) {
@@ -53,6 +54,21 @@ final class Commands {
 
         long timeoutMillis() {
             return timeoutMillis;
+        }
+
+        /** Whether Lettuce encoded this command onto a connection (it may have reached Redis). */
+        boolean written() {
+            return written;
+        }
+
+        @Override
+        public void encode(io.netty.buffer.ByteBuf buffer) {
+            if (written) {
+                // sent again by the cluster after a MOVED or ASK: start from a clean reply
+                output.reset();
+            }
+            written = true;
+            super.encode(buffer);
         }
 
         @Override
@@ -87,9 +103,22 @@ final class Commands {
 
         @Override
         public boolean completeExceptionally(Throwable failure) {
+            if (!written && failure instanceof io.lettuce.core.RedisCommandTimeoutException) {
+                return super.completeExceptionally(new ConnectorException(ErrorCode.REDIS_UNAVAILABLE,
+                        "The Redis service of client '" + clientId + "' was not reachable within " + timeoutMillis
+                                + " ms; the command was not sent."));
+            }
             return super.completeExceptionally(failure instanceof ConnectorException ? failure
                     : ExecutionErrors.commandFailure(failure, clientId, timeout));
         }
+    }
+
+    /**
+     * At most once: after a reconnect, a command that was already written is never sent again; one that was only
+     * queued while the connection was down is sent for the first time.
+     */
+    static boolean neverResend(RedisCommand<?, ?, ?> command) {
+        return !(command instanceof TimedCommand timed) || timed.written();
     }
 
     /** Lettuce's command expiry reads each command's own timeout. */

@@ -75,13 +75,17 @@ final class ConnectionOpener {
             seeds.add(nodeUri(service, credentials, node.host(), node.port(), 0).build());
         }
         RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+        // cluster node connections open on demand: queue (never resend) instead of rejecting while they connect
         cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.DEFAULT)
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(30))
                         .enableAllAdaptiveRefreshTriggers()
                         .build())
                 .build());
-        CompletableFuture<RedisHandle> opened = cluster.connectAsync(ByteArrayCodec.INSTANCE)
+        // the topology is loaded first, without blocking: connectAsync needs it
+        CompletableFuture<RedisHandle> opened = cluster.refreshPartitionsAsync().toCompletableFuture()
+                .thenCompose(loaded -> cluster.connectAsync(ByteArrayCodec.INSTANCE))
                 .thenCompose(connection -> loadCommandTable(connection, service)
                         .thenApply(table -> new RedisHandle(connection, cluster, table))
                         .whenComplete((handle, failure) -> {
@@ -175,7 +179,7 @@ final class ConnectionOpener {
         ClientOptions.Builder builder = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .replayFilter(command -> true)
+                .replayFilter(Commands::neverResend)
                 .pingBeforeActivateConnection(true)
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(maxConnectTimeout())

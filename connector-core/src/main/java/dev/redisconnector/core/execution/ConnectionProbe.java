@@ -47,19 +47,37 @@ final class ConnectionProbe {
         RedisService service = target.service();
         String clientId = service.clientId();
         long started = System.nanoTime();
-        return call("PING").thenCompose(pong -> {
+        // an ACL user may not be allowed PING, INFO or ROLE: the round trip still proves the connection and the login
+        return optional("PING").thenCompose(pong -> {
             double latency = (System.nanoTime() - started) / 1_000_000.0;
-            return call("INFO", "server").thenCompose(info -> call("ROLE").thenCompose(role -> {
+            return optional("INFO", "server").thenCompose(info -> optional("ROLE").thenCompose(role -> {
                 String text = info instanceof Reply.StringReply s ? s.text() : "";
-                String serverMode = infoField(text, "redis_mode");
-                checkMode(service, serverMode);
+                String mode = info instanceof Reply.ErrorReply denied ? "unknown (" + denied.message() + ")"
+                        : infoField(text, "redis_mode");
+                if (!(info instanceof Reply.ErrorReply)) {
+                    checkMode(service, mode);
+                }
                 String roleName = role instanceof Reply.ArrayReply a && !a.elements().isEmpty()
-                        && a.elements().getFirst() instanceof Reply.StringReply r ? r.text() : "unknown";
+                        && a.elements().getFirst() instanceof Reply.StringReply r ? r.text()
+                        : role instanceof Reply.ErrorReply denied ? "unknown (" + denied.message() + ")" : "unknown";
                 return modeDetails(service).thenCompose(details -> tlsDetails(service, details.masterAddress())
-                        .thenApply(tls -> new ConnectionReport(infoField(text, "redis_version"), roleName,
-                                serverMode, latency, protocol(), details.masterAddress(), details.clusterState(),
+                        .thenApply(tls -> new ConnectionReport(info instanceof Reply.ErrorReply denied
+                                ? "unknown (" + denied.message() + ")" : infoField(text, "redis_version"), roleName,
+                                mode, latency, protocol(), details.masterAddress(), details.clusterState(),
                                 details.knownNodes(), tls == null ? null : tls[0], tls == null ? null : tls[1])));
             }));
+        });
+    }
+
+    /** A command the service's user may not be allowed to run (ACL): a Redis error becomes an error reply. */
+    private CompletableFuture<Reply> optional(String name, String... args) {
+        return call(name, args).exceptionally(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            if (cause instanceof ConnectorException e && e.code() == ErrorCode.REDIS_ERROR) {
+                return new Reply.ErrorReply(e.getMessage().split(" ")[0]);
+            }
+            throw failure instanceof RuntimeException runtime ? runtime : new java.util.concurrent.CompletionException(
+                    failure);
         });
     }
 

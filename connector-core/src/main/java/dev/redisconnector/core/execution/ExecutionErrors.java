@@ -34,10 +34,10 @@ public final class ExecutionErrors {
             return new ConnectorException(ErrorCode.REDIS_AUTH_FAILED, "Redis rejected the stored credentials of "
                     + service + ": " + redisText(rejected) , failure);
         }
-        if (rejected != null && redisText(rejected).contains("cluster support disabled")) {
+        if (mentions(cause, "cluster support disabled")) {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Wrong mode: " + service + " is registered as"
-                    + " a cluster, but the server is not a Redis Cluster node (" + redisText(rejected)
-                    + "); register it as standalone or sentinel.", failure);
+                    + " a cluster, but the server is not a Redis Cluster node (ERR This instance has cluster support"
+                    + " disabled); register it as standalone or sentinel.", failure);
         }
         if (rejected != null) {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not set up the connection to " + service
@@ -157,6 +157,17 @@ public final class ExecutionErrors {
             current = current.getCause();
         }
         return current;
+    }
+
+    /** Whether any message along the cause chain contains {@code text} (used only to classify, never shown). */
+    private static boolean mentions(Throwable failure, String text) {
+        Throwable current = failure;
+        for (int depth = 0; current != null && depth < 16; depth++, current = current.getCause()) {
+            if (current.getMessage() != null && current.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static <T extends Throwable> T find(Throwable failure, Class<T> type) {

@@ -247,12 +247,22 @@ public final class LettuceCommandExecutor implements CommandExecutor {
             opened.whenCompleteAsync((handle, failure) -> {
                 if (failure != null) {
                     connections.asMap().remove(k, opened);
-                    LOG.info("connect failed client={} service={} reason={}", service.clientId(),
-                            service.serviceId(), failure.getMessage());
+                    LOG.info("connect failed client={} service={} reason={} cause={}", service.clientId(),
+                            service.serviceId(), failure.getMessage(), causeChain(failure));
                 }
             });
             return opened;
         });
+    }
+
+    /** The types along a failure's cause chain, for logs (types only: messages may hold addresses). */
+    static String causeChain(Throwable failure) {
+        StringBuilder chain = new StringBuilder();
+        Throwable current = failure.getCause();
+        for (int depth = 0; current != null && depth < 8; depth++, current = current.getCause()) {
+            chain.append(depth == 0 ? "" : " > ").append(current.getClass().getSimpleName());
+        }
+        return chain.isEmpty() ? "none" : chain.toString();
     }
 
     private void onRemoval(ConnectionKey key, CompletableFuture<RedisHandle> future, RemovalCause cause) {

@@ -45,6 +45,29 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Reply> {
         return topLevelError;
     }
 
+    /**
+     * Lettuce's cluster redirect logic reads the error to follow {@code MOVED} and {@code ASK}; everything else the
+     * executor reports itself, so {@link #hasError()} stays false.
+     */
+    @Override
+    public String getError() {
+        return topLevelError;
+    }
+
+    @Override
+    public boolean hasError() {
+        return false;
+    }
+
+    /** Forgets everything before the command is sent again (a cluster redirect). */
+    void reset() {
+        stack.clear();
+        bytes = 0;
+        tooLarge = false;
+        topLevelError = null;
+        output = null;
+    }
+
     /** Bytes counted so far (payload plus element overhead). */
     long size() {
         return bytes;

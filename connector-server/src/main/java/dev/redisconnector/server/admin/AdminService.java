@@ -235,7 +235,8 @@ public final class AdminService implements AdminApi {
     private static JsonObject failed(JsonObject out, ConnectorException failure) {
         boolean reachable = failure.code() == dev.redisconnector.core.ErrorCode.REDIS_AUTH_FAILED
                 || failure.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR;
-        return out.put("ok", false).put("reachable", reachable).put("authenticated", false)
+        return out.put("ok", false).put("reachable", reachable)
+                .put("authenticated", failure.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR)
                 .put("code", failure.code().name()).put("message", failure.getMessage());
     }
 

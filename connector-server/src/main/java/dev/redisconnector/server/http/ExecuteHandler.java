@@ -70,9 +70,12 @@ public final class ExecuteHandler {
 
     private static void tooLarge(HttpServerRequest request) {
         HttpServerResponse response = request.response();
+        if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/1.1: the rest of the body would still arrive on this connection; close it after the answer
+            response.endHandler(ignored -> request.connection().close());
+        }
         Errors.send(response, new ApiError(413, "INVALID_REQUEST", "command",
                 "The request body is larger than the limit (RC_MAX_BODY_BYTES)."));
-        response.endHandler(ignored -> request.connection().close());
     }
 
     private void execute(HttpServerRequest request, Buffer body) {

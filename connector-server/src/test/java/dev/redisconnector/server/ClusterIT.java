@@ -1,0 +1,106 @@
+package dev.redisconnector.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redisconnector.testing.RedisServerProcess;
+import dev.redisconnector.testing.RedisTopologies;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A three-master Redis Cluster made with redis-cli: routing by key, CROSSSLOT explained, resharding followed. */
+class ClusterIT {
+
+    @TempDir
+    static Path dir;
+
+    static RedisTopologies.Cluster cluster;
+    static AdminFixture fixture;
+    static String token;
+
+    @BeforeAll
+    static void start() {
+        cluster = RedisTopologies.cluster(dir.resolve("redis"));
+        fixture = new AdminFixture(dir.resolve("data"));
+        JsonArray seeds = new JsonArray().add("127.0.0.1:" + cluster.nodes().getFirst().port());
+        token = fixture.register("cluster", new JsonObject().put("mode", "cluster").put("nodes", seeds),
+                new JsonObject().put("kind", "none"));
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+        cluster.close();
+    }
+
+    static long keysOn(RedisServerProcess node) {
+        return Long.parseLong(node.call("DBSIZE").substring(1).strip());
+    }
+
+    @Test
+    void keysSpreadOverEveryNodeAndReshardingIsFollowed() {
+        for (int i = 0; i < 1000; i++) {
+            HttpTestClient.Response response = fixture.http.command(token, "SET", "key:" + i, "v" + i);
+            assertThat(response.body()).as("key:" + i).isEqualTo("{\"output1\":\"OK\"}");
+        }
+        assertThat(cluster.nodes()).allSatisfy(node -> assertThat(keysOn(node)).isGreaterThan(200));
+        assertThat(cluster.nodes().stream().mapToLong(ClusterIT::keysOn).sum()).isEqualTo(1000);
+
+        RedisServerProcess from = cluster.nodes().get(0);
+        RedisServerProcess to = cluster.nodes().get(1);
+        RedisTopologies.run(List.of("redis-cli", "--cluster", "reshard", "127.0.0.1:" + from.port(),
+                "--cluster-from", cluster.nodeId(from), "--cluster-to", cluster.nodeId(to),
+                "--cluster-slots", "1000", "--cluster-yes"), dir.resolve("reshard.log"));
+        for (int i = 0; i < 1000; i++) {
+            assertThat(fixture.http.command(token, "GET", "key:" + i).body()).as("key:" + i)
+                    .isEqualTo("{\"output1\":\"v" + i + "\"}");
+        }
+    }
+
+    @Test
+    void multiKeyCommandsAcrossSlotsAreExplained() {
+        HttpTestClient.Response response = fixture.http.command(token, "MSET", "a", "1", "b", "2");
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.errorCode()).isEqualTo("REDIS_ERROR");
+        assertThat(response.errorMessage()).startsWith("CROSSSLOT Keys in request don't hash to the same slot")
+                .contains("give the keys a common hash tag in braces");
+        assertThat(fixture.http.command(token, "MSET", "{order:1}:a", "1", "{order:1}:b", "2").body())
+                .isEqualTo("{\"output1\":\"OK\"}");
+        assertThat(fixture.http.command(token, "MGET", "{order:1}:a", "{order:1}:b").body())
+                .isEqualTo("{\"output1\":[\"1\",\"2\"]}");
+    }
+
+    @Test
+    void movableKeysAndKeylessCommandsRoute() {
+        assertThat(fixture.http.command(token, "EVAL", "return redis.call('SET', KEYS[1], ARGV[1])", 1,
+                "eval:key", "x").body()).isEqualTo("{\"output1\":\"OK\"}");
+        assertThat(fixture.http.command(token, "GET", "eval:key").body()).isEqualTo("{\"output1\":\"x\"}");
+        assertThat(fixture.http.command(token, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
+        assertThat(fixture.http.command(token, "XADD", "stream:1", "*", "f", "v").status()).isEqualTo(200);
+        assertThat(fixture.http.command(token, "XINFO", "STREAM", "stream:1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void testConnectionReportsTheCluster() {
+        JsonObject report = fixture.test("cluster");
+        assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();
+        assertThat(report.getString("clusterState")).isEqualTo("ok");
+        assertThat(report.getInteger("clusterKnownNodes")).isEqualTo(3);
+        assertThat(report.getString("mode")).isEqualTo("cluster");
+    }
+
+    @Test
+    void aClusterRegisteredAsStandaloneIsTheWrongMode() {
+        fixture.register("cluster-as-standalone", new JsonObject().put("host", "127.0.0.1")
+                .put("port", cluster.nodes().getFirst().port()), new JsonObject().put("kind", "none"));
+        JsonObject report = fixture.test("cluster-as-standalone");
+        assertThat(report.getBoolean("ok")).isFalse();
+        assertThat(report.getString("message")).startsWith("Wrong mode: the server at 127.0.0.1:")
+                .contains("is a Redis Cluster node");
+    }
+}

@@ -1,0 +1,118 @@
+package dev.redisconnector.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redisconnector.testing.FreePorts;
+import dev.redisconnector.testing.RedisServerExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Connection tests say precisely what went wrong; ACL users; services imported from a URL. */
+class ConnectionTestIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = RedisServerExtension.builder()
+            .password("default-pw")
+            .aclUser("app", "p@ss:w/rd", "~app:* +@read +@write")
+            .build();
+
+    @TempDir
+    static Path dir;
+
+    static AdminFixture fixture;
+
+    @BeforeAll
+    static void start() {
+        fixture = new AdminFixture(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    static JsonObject standalone(String host, int port) {
+        return new JsonObject().put("host", host).put("port", port);
+    }
+
+    @Test
+    void unknownHost() {
+        fixture.register("dns", standalone("no-such-host.invalid", 6379), new JsonObject().put("kind", "none"));
+        JsonObject report = fixture.test("dns");
+        assertThat(report.getBoolean("ok")).isFalse();
+        assertThat(report.getBoolean("reachable")).isFalse();
+        assertThat(report.getString("message")).isEqualTo(
+                "Could not connect to the Redis service of client 'dns': its host name could not be resolved.");
+    }
+
+    @Test
+    void closedPort() {
+        fixture.register("refused", standalone("127.0.0.1", FreePorts.next()), new JsonObject().put("kind", "none"));
+        JsonObject report = fixture.test("refused");
+        assertThat(report.getBoolean("ok")).isFalse();
+        assertThat(report.getString("code")).isEqualTo("REDIS_UNAVAILABLE");
+        assertThat(report.getString("message")).isEqualTo("Could not connect to the Redis service of client 'refused'.");
+    }
+
+    @Test
+    void authenticationRejected() {
+        fixture.register("bad-auth", standalone("127.0.0.1", REDIS.port()), new JsonObject().put("kind", "password")
+                .put("username", "app").put("password", "wrong"));
+        JsonObject report = fixture.test("bad-auth");
+        assertThat(report.getBoolean("ok")).isFalse();
+        assertThat(report.getBoolean("reachable")).isTrue();
+        assertThat(report.getString("code")).isEqualTo("REDIS_AUTH_FAILED");
+        assertThat(report.getString("message")).contains("WRONGPASS").doesNotContain("wrong\"");
+    }
+
+    @Test
+    void standaloneRegisteredAsClusterIsTheWrongMode() {
+        fixture.register("not-a-cluster", new JsonObject().put("mode", "cluster")
+                .put("nodes", new JsonArray().add("127.0.0.1:" + REDIS.port())), new JsonObject()
+                .put("kind", "password").put("password", "default-pw"));
+        JsonObject report = fixture.test("not-a-cluster");
+        assertThat(report.getBoolean("ok")).isFalse();
+        assertThat(report.getString("message")).startsWith("Wrong mode: the Redis service of client 'not-a-cluster'"
+                + " is registered as a cluster, but the server is not a Redis Cluster node");
+    }
+
+    @Test
+    void aclUserAllowedAndDenied() {
+        String token = fixture.register("acl", standalone("127.0.0.1", REDIS.port()), new JsonObject()
+                .put("kind", "password").put("username", "app").put("password", "p@ss:w/rd"));
+        assertThat(fixture.http.command(token, "SET", "app:1", "v").body()).isEqualTo("{\"output1\":\"OK\"}");
+        HttpTestClient.Response denied = fixture.http.command(token, "SET", "other:1", "v");
+        assertThat(denied.status()).isEqualTo(422);
+        assertThat(denied.errorCode()).isEqualTo("REDIS_ERROR");
+        assertThat(denied.errorMessage()).isEqualTo("NOPERM this user has no permissions to access one of the keys"
+                + " used as arguments");
+        HttpTestClient.Response noCommand = fixture.http.command(token, "CONFIG", "GET", "maxmemory");
+        assertThat(noCommand.errorMessage()).startsWith("NOPERM this user has no permissions to run the 'config|get'"
+                + " command");
+        JsonObject report = fixture.test("acl");
+        assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();
+        assertThat(report.getString("serverVersion")).isNotBlank();
+    }
+
+    @Test
+    void importFromAUrlWithEncodedCredentials() {
+        JsonObject imported = fixture.ok("PUT", "/v1/admin/clients/from-url/service", new JsonObject()
+                .put("url", "redis://app:p%40ss%3Aw%2Frd@127.0.0.1:" + REDIS.port() + "/0"));
+        assertThat(imported.getBoolean("credentialsImported")).isTrue();
+        assertThat(imported.getJsonObject("credentials").getString("username")).isEqualTo("app");
+        assertThat(imported.encode()).doesNotContain("p@ss").doesNotContain("p%40ss");
+        String token = fixture.session("from-url");
+        assertThat(fixture.http.command(token, "SET", "app:url", "v").body()).isEqualTo("{\"output1\":\"OK\"}");
+
+        HttpTestClient.Response bad = fixture.admin("PUT", "/v1/admin/clients/bad-url/service",
+                new JsonObject().put("url", "http://secret:pw@host"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorMessage()).isEqualTo("url must start with redis:// or rediss://.").doesNotContain("pw");
+    }
+}
