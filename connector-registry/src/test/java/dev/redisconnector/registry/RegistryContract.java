@@ -107,6 +107,83 @@ abstract class RegistryContract {
     }
 
     @Test
+    void sentinelAndClusterDefinitionsRoundTrip() {
+        registry.services().put("s", ServiceDefinition.sentinel("mymaster", java.util.List.of(
+                new RedisService.Address("10.0.0.1", 26379), new RedisService.Address("10.0.0.2", 26380)))
+                .withTls(new RedisService.TlsSettings(true, false, "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                        + "-----END CERTIFICATE-----\n")));
+        RedisService sentinel = find("s").orElseThrow();
+        assertThat(sentinel.mode()).isEqualTo(RedisService.Mode.SENTINEL);
+        assertThat(sentinel.masterName()).isEqualTo("mymaster");
+        assertThat(sentinel.nodes()).extracting(Object::toString).containsExactly("10.0.0.1:26379", "10.0.0.2:26380");
+        assertThat(sentinel.tls().caCertificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(sentinel.tls().verifyHostname()).isFalse();
+
+        registry.services().put("c", ServiceDefinition.cluster(java.util.List.of(
+                new RedisService.Address("node-1", 7000))));
+        RedisService cluster = find("c").orElseThrow();
+        assertThat(cluster.mode()).isEqualTo(RedisService.Mode.CLUSTER);
+        assertThat(cluster.host()).isEqualTo("node-1");
+        assertThat(cluster.port()).isEqualTo(7000);
+        assertThatThrownBy(() -> ServiceDefinition.cluster(java.util.List.of()))
+                .hasMessageContaining("nodes are required for cluster mode");
+        assertThatThrownBy(() -> ServiceDefinition.sentinel("", java.util.List.of(
+                new RedisService.Address("h", 26379)))).hasMessageContaining("masterName is required");
+    }
+
+    @Test
+    void sentinelAuthAndClientCertificatesAreEncryptedAndRotated() throws Exception {
+        registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
+        String keyPem = "-----BEGIN PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL\n-----END PRIVATE KEY-----\n";
+        registry.credentials().set("acme", new CredentialsInput(RedisCredentials.Kind.PASSWORD, "app", "data-pw",
+                "sentinel-user", "sentinel-pw", "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----\n",
+                keyPem));
+        RedisCredentials found = credentialsOf("acme").orElseThrow();
+        assertThat(found.sentinel().username()).isEqualTo("sentinel-user");
+        assertThat(found.sentinel().password().reveal()).isEqualTo("sentinel-pw");
+        assertThat(found.clientCertificate().privateKeyPem().reveal()).isEqualTo(keyPem);
+        assertThat(found.toString()).doesNotContain("sentinel-pw").doesNotContain("TOP-SECRET");
+        try (Connection connection = registry.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT * FROM redis_credentials");
+             ResultSet rows = statement.executeQuery()) {
+            assertThat(rows.next()).isTrue();
+            StringBuilder wholeRow = new StringBuilder();
+            for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                wholeRow.append(rows.getString(i)).append('|');
+            }
+            assertThat(wholeRow.toString()).doesNotContain("data-pw").doesNotContain("sentinel-pw")
+                    .doesNotContain("TOP-SECRET");
+        }
+        registry.close();
+        registry = Registry.open(RegistryConfig.of(database.jdbcUrl(), database.user(), database.password()),
+                Keyring.parse(K1 + "\n" + K2, "k2"), clock);
+        assertThat(registry.credentials().reencryptAll()).isEqualTo(1);
+        registry.close();
+        registry = Registry.open(RegistryConfig.of(database.jdbcUrl(), database.user(), database.password()),
+                Keyring.parse(K2, null), clock);
+        RedisCredentials rotated = credentialsOf("acme").orElseThrow();
+        assertThat(rotated.sentinel().password().reveal()).isEqualTo("sentinel-pw");
+        assertThat(rotated.clientCertificate().privateKeyPem().reveal()).isEqualTo(keyPem);
+        assertThat(registry.credentials().info("acme").orElseThrow().clientCertificate()).isTrue();
+    }
+
+    @Test
+    void connectionUrlsAreParsed() {
+        RedisUrl url = RedisUrl.parse("rediss://app:p%40ss%3Aw%2Frd@redis.example:6380/3");
+        assertThat(url.definition().host()).isEqualTo("redis.example");
+        assertThat(url.definition().port()).isEqualTo(6380);
+        assertThat(url.definition().database()).isEqualTo(3);
+        assertThat(url.definition().tls().enabled()).isTrue();
+        assertThat(url.credentials().username()).isEqualTo("app");
+        assertThat(url.credentials().password()).isEqualTo("p@ss:w/rd");
+        assertThat(url.toString()).doesNotContain("p@ss");
+        assertThat(RedisUrl.parse("redis://localhost").credentials()).isNull();
+        assertThat(RedisUrl.parse("redis://:only-pw@localhost").credentials().username()).isNull();
+        assertThatThrownBy(() -> RedisUrl.parse("redis://u:secret-pw@host/notanumber"))
+                .hasMessage("the url's path must be a database number, e.g. /0");
+    }
+
+    @Test
     void invalidDefinitionsAreRejectedWithClearMessages() {
         assertThatThrownBy(() -> ServiceDefinition.of("", 0))
                 .hasMessage("host is required; port must be between 1 and 65535");
