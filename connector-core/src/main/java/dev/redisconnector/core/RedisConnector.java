@@ -1,5 +1,6 @@
 package dev.redisconnector.core;
 
+import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.CommandVerifier;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
@@ -165,25 +166,50 @@ public final class RedisConnector implements AutoCloseable {
         String clientId = session.user().clientId();
         RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
                 "No Redis service exists for client '" + clientId + "'."));
-        commandPolicy.check(session, service, command);
         CompletableFuture<Optional<RedisCredentials>> credentials =
                 step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service)).toCompletableFuture();
         if (isDone(credentials)) {
-            return run(service, credentials.join(), command, requestOptions);
+            return withCredentials(session, service, credentials.join(), command, requestOptions);
         }
-        return credentials.thenCompose(stored -> run(service, stored, command, requestOptions));
+        return credentials.thenCompose(stored -> withCredentials(session, service, stored, command, requestOptions));
+    }
+
+    /** Step 2b (it needs the service's command table, so it runs once the target is known) and step 5. */
+    private CompletionStage<Reply> withCredentials(Session session, RedisService service,
+                                                   Optional<RedisCredentials> credentials, VerifiedCommand command,
+                                                   ExecuteOptions requestOptions) {
+        RedisCredentials found = credentials.orElseThrow(() -> new ConnectorException(ErrorCode.NO_CREDENTIALS,
+                "No credentials are stored for the Redis service of client '" + service.clientId() + "'."));
+        ExecutionTarget target = new ExecutionTarget(service, found);
+        if (!commandPolicy.needsCatalog() && !session.readOnly()) {
+            commandPolicy.check(session, service, command, CommandCatalog.EMPTY);
+            return run(target, command, requestOptions);
+        }
+        CompletableFuture<CommandCatalog> catalog = commandExecutor.catalog(target).toCompletableFuture();
+        if (isDone(catalog)) {
+            checkPolicy(session, service, command, catalog.join());
+            return run(target, command, requestOptions);
+        }
+        return catalog.thenCompose(loaded -> {
+            checkPolicy(session, service, command, loaded);
+            return run(target, command, requestOptions);
+        });
+    }
+
+    private void checkPolicy(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog) {
+        if (session.readOnly()) {
+            dev.redisconnector.core.policy.PolicyEnforcer.requireReadOnly(session, service, command, catalog);
+        }
+        commandPolicy.check(session, service, command, catalog);
+    }
+
+    private CompletionStage<Reply> run(ExecutionTarget target, VerifiedCommand command, ExecuteOptions requestOptions) {
+        Duration timeout = effectiveTimeout(target.service(), requestOptions);
+        return commandExecutor.execute(target, command, timeout);
     }
 
     private static boolean isDone(CompletableFuture<?> future) {
         return future.isDone() && !future.isCompletedExceptionally();
-    }
-
-    private CompletionStage<Reply> run(RedisService service, Optional<RedisCredentials> credentials,
-                                       VerifiedCommand command, ExecuteOptions requestOptions) {
-        RedisCredentials found = credentials.orElseThrow(() -> new ConnectorException(ErrorCode.NO_CREDENTIALS,
-                "No credentials are stored for the Redis service of client '" + service.clientId() + "'."));
-        Duration timeout = effectiveTimeout(service, requestOptions);
-        return commandExecutor.execute(new ExecutionTarget(service, found), command, timeout);
     }
 
     private Duration effectiveTimeout(RedisService service, ExecuteOptions requestOptions) {

@@ -1,5 +1,6 @@
 package dev.redisconnector.registry;
 
+import dev.redisconnector.core.policy.ServicePolicy;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.ServiceRegistry;
 import dev.redisconnector.registry.internal.CachedLookup;
@@ -30,7 +31,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
 
     private static final String COLUMNS = "client_id, service_id, version, mode, host, port, database_index,"
             + " tls_enabled, tls_verify_hostname, connect_timeout_ms, command_timeout_ms, created_at, updated_at,"
-            + " master_name, nodes, tls_ca_pem";
+            + " master_name, nodes, tls_ca_pem, policy_mode, policy_allow, policy_deny, key_prefixes";
 
     private final DataSource dataSource;
     private final CachedLookup<String, ServiceRecord> cache;
@@ -143,7 +144,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
     private static void insert(Connection connection, String clientId, ServiceDefinition definition, Instant now)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO redis_service (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, clientId);
             statement.setString(2, UUID.randomUUID().toString());
             statement.setLong(3, 1);
@@ -152,6 +153,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
             statement.setObject(12, Jdbc.toDb(now));
             statement.setObject(13, Jdbc.toDb(now));
             bindTopology(statement, definition, 14);
+            bindPolicy(statement, definition.policy(), 17);
             statement.executeUpdate();
         }
     }
@@ -161,13 +163,15 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
         try (PreparedStatement statement = connection.prepareStatement("UPDATE redis_service SET version = ?,"
                 + " mode = ?, host = ?, port = ?, database_index = ?, tls_enabled = ?, tls_verify_hostname = ?,"
                 + " connect_timeout_ms = ?, command_timeout_ms = ?, updated_at = ?, master_name = ?, nodes = ?,"
-                + " tls_ca_pem = ? WHERE client_id = ?")) {
+                + " tls_ca_pem = ?, policy_mode = ?, policy_allow = ?, policy_deny = ?, key_prefixes = ?"
+                + " WHERE client_id = ?")) {
             statement.setLong(1, version);
             statement.setString(2, modeName(definition));
             bindDefinition(statement, definition, 3);
             statement.setObject(10, Jdbc.toDb(now));
             bindTopology(statement, definition, 11);
-            statement.setString(14, clientId);
+            bindPolicy(statement, definition.policy(), 14);
+            statement.setString(18, clientId);
             statement.executeUpdate();
         }
     }
@@ -193,6 +197,38 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
         statement.setString(first + 1, definition.nodes().isEmpty() ? null : String.join(",",
                 definition.nodes().stream().map(RedisService.Address::toString).toList()));
         statement.setString(first + 2, definition.tls().caCertificatePem());
+    }
+
+    private static void bindPolicy(PreparedStatement statement, ServicePolicy policy, int first) throws SQLException {
+        statement.setString(first, policy.mode().wireName());
+        statement.setString(first + 1, String.join("\n", policy.allow()));
+        statement.setString(first + 2, String.join("\n", policy.deny()));
+        statement.setString(first + 3, String.join("\n", policy.keyPrefixes()));
+    }
+
+    private static ServicePolicy policy(ResultSet rows) throws SQLException {
+        String mode = rows.getString("policy_mode");
+        if (mode == null) {
+            return ServicePolicy.DEFAULT;
+        }
+        return new ServicePolicy(ServicePolicy.Mode.parse(mode), lines(rows.getString("policy_allow")),
+                lines(rows.getString("policy_deny")), List.copyOf(lines(rows.getString("key_prefixes"), true)));
+    }
+
+    private static java.util.Set<String> lines(String value) {
+        return new java.util.TreeSet<>(lines(value, false));
+    }
+
+    private static List<String> lines(String value, boolean keepOrder) {
+        List<String> out = new ArrayList<>();
+        if (value != null) {
+            for (String line : value.split("\n")) {
+                if (!line.isEmpty()) {
+                    out.add(line);
+                }
+            }
+        }
+        return out;
     }
 
     private static void setMillis(PreparedStatement statement, int index, Duration value) throws SQLException {
@@ -224,7 +260,8 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
                 millis(rows, "command_timeout_ms"),
                 ServiceDefinition.mode(rows.getString("mode")),
                 rows.getString("master_name"),
-                addresses);
+                addresses,
+                policy(rows));
         return new ServiceRecord(service,
                 Jdbc.fromDb(rows.getObject("created_at", java.time.OffsetDateTime.class)),
                 Jdbc.fromDb(rows.getObject("updated_at", java.time.OffsetDateTime.class)));

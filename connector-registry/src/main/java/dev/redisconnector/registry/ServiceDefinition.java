@@ -1,5 +1,6 @@
 package dev.redisconnector.registry;
 
+import dev.redisconnector.core.policy.ServicePolicy;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.RedisService.Address;
 import dev.redisconnector.core.spi.RedisService.Mode;
@@ -20,10 +21,12 @@ import java.util.Locale;
  * @param commandTimeout command timeout or {@code null} for the default
  * @param masterName     sentinel: the monitored master's name
  * @param nodes          sentinel: the sentinels; cluster: seed nodes; standalone: empty
+ * @param policy         the command policy ({@code null}: read-write with {@code @admin} and {@code @dangerous}
+ *                       denied)
  */
 public record ServiceDefinition(Mode mode, String host, int port, int database, RedisService.TlsSettings tls,
                                 Duration connectTimeout, Duration commandTimeout, String masterName,
-                                List<Address> nodes) {
+                                List<Address> nodes, ServicePolicy policy) {
 
     /** The longest timeout a service may set: 10 minutes. */
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
@@ -34,6 +37,10 @@ public record ServiceDefinition(Mode mode, String host, int port, int database, 
         mode = mode == null ? Mode.STANDALONE : mode;
         tls = tls == null ? RedisService.TlsSettings.DISABLED : tls;
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        policy = policy == null ? ServicePolicy.DEFAULT : policy;
+        if (policy.keyPrefixes().stream().anyMatch(p -> p.contains("\n"))) {
+            throw new IllegalArgumentException("key prefixes cannot contain line breaks");
+        }
         if (mode != Mode.STANDALONE && !nodes.isEmpty() && (host == null || host.isBlank())) {
             host = nodes.getFirst().host();
             port = nodes.getFirst().port();
@@ -49,7 +56,19 @@ public record ServiceDefinition(Mode mode, String host, int port, int database, 
     /** A standalone service (the mode most services use). */
     public ServiceDefinition(String host, int port, int database, RedisService.TlsSettings tls,
                              Duration connectTimeout, Duration commandTimeout) {
-        this(Mode.STANDALONE, host, port, database, tls, connectTimeout, commandTimeout, null, List.of());
+        this(Mode.STANDALONE, host, port, database, tls, connectTimeout, commandTimeout, null, List.of(), null);
+    }
+
+    /** A service in any mode with the default policy. */
+    public ServiceDefinition(Mode mode, String host, int port, int database, RedisService.TlsSettings tls,
+                             Duration connectTimeout, Duration commandTimeout, String masterName, List<Address> nodes) {
+        this(mode, host, port, database, tls, connectTimeout, commandTimeout, masterName, nodes, null);
+    }
+
+    /** The same definition with another policy. */
+    public ServiceDefinition withPolicy(ServicePolicy value) {
+        return new ServiceDefinition(mode, host, port, database, tls, connectTimeout, commandTimeout, masterName, nodes,
+                value);
     }
 
     /** A plain standalone service with default timeouts. */
@@ -69,18 +88,19 @@ public record ServiceDefinition(Mode mode, String host, int port, int database, 
 
     /** The same definition with another database index. */
     public ServiceDefinition withDatabase(int value) {
-        return new ServiceDefinition(mode, host, port, value, tls, connectTimeout, commandTimeout, masterName, nodes);
+        return new ServiceDefinition(mode, host, port, value, tls, connectTimeout, commandTimeout, masterName, nodes,
+                policy);
     }
 
     /** The same definition with other timeouts. */
     public ServiceDefinition withTimeouts(Duration connect, Duration command) {
-        return new ServiceDefinition(mode, host, port, database, tls, connect, command, masterName, nodes);
+        return new ServiceDefinition(mode, host, port, database, tls, connect, command, masterName, nodes, policy);
     }
 
     /** The same definition with other TLS settings. */
     public ServiceDefinition withTls(RedisService.TlsSettings value) {
         return new ServiceDefinition(mode, host, port, database, value, connectTimeout, commandTimeout, masterName,
-                nodes);
+                nodes, policy);
     }
 
     /**

@@ -16,6 +16,6 @@ public record ServiceRecord(RedisService service, Instant createdAt, Instant upd
     public ServiceDefinition definition() {
         return new ServiceDefinition(service.mode(), service.host(), service.port(), service.database(),
                 service.tls(), service.connectTimeout(), service.commandTimeout(), service.masterName(),
-                service.nodes());
+                service.nodes(), service.policy());
     }
 }

@@ -105,6 +105,7 @@ public final class ConnectorServer implements AutoCloseable {
                 .sessionValidator(sessions)
                 .serviceRegistry(registry.services())
                 .credentialStore(registry.credentials())
+                .commandPolicy(new dev.redisconnector.core.policy.PolicyEnforcer())
                 .commandExecutor(executor)
                 .options(config.connectorOptions())
                 .build();

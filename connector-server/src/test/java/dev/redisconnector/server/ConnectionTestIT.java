@@ -92,8 +92,8 @@ class ConnectionTestIT {
         assertThat(denied.errorCode()).isEqualTo("REDIS_ERROR");
         assertThat(denied.errorMessage()).isEqualTo("NOPERM this user has no permissions to access one of the keys"
                 + " used as arguments");
-        HttpTestClient.Response noCommand = fixture.http.command(token, "CONFIG", "GET", "maxmemory");
-        assertThat(noCommand.errorMessage()).startsWith("NOPERM this user has no permissions to run the 'config|get'"
+        HttpTestClient.Response noCommand = fixture.http.command(token, "PING");
+        assertThat(noCommand.errorMessage()).startsWith("NOPERM this user has no permissions to run the 'ping'"
                 + " command");
         JsonObject report = fixture.test("acl");
         assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();

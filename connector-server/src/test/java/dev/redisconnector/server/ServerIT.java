@@ -263,7 +263,7 @@ class ServerIT {
                 400, "INVALID_REQUEST", "admin", "port must be between 1 and 65535.");
         assertError(http.send("PUT", "/v1/admin/clients/x/service", ADMIN, "{\"hots\": \"h\"}"), 400,
                 "INVALID_REQUEST", "admin", "Unknown field 'hots'; known fields: commandTimeoutMs, connectTimeoutMs,"
-                        + " database, host, masterName, mode, nodes, port, tls, url.");
+                        + " database, host, masterName, mode, nodes, policy, port, tls, url.");
         assertError(http.send("PUT", "/v1/admin/clients/bad%20id/service", ADMIN, "{\"host\": \"h\"}"), 400,
                 "INVALID_REQUEST", "admin", "clientId must be 1-128 letters, digits or . _ - @ :.");
         assertError(http.send("PUT", "/v1/admin/clients/x/credentials", ADMIN, "{\"kind\": \"password\"}"), 400,

@@ -21,6 +21,15 @@ public interface CommandExecutor extends AutoCloseable {
      */
     CompletionStage<Reply> execute(ExecutionTarget target, VerifiedCommand command, Duration timeout);
 
+    /**
+     * The target server's command table ({@code COMMAND}), loaded once per service version and cached. Executors
+     * that cannot load one return {@link dev.redisconnector.core.command.CommandCatalog#EMPTY}.
+     */
+    default CompletionStage<dev.redisconnector.core.command.CommandCatalog> catalog(ExecutionTarget target) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+                dev.redisconnector.core.command.CommandCatalog.EMPTY);
+    }
+
     /** Closes every connection. */
     @Override
     void close();

@@ -96,11 +96,11 @@ final class ConnectionOpener {
         return shutdownOnFailure(opened, cluster);
     }
 
-    private CompletableFuture<CommandTable> loadCommandTable(StatefulConnection<byte[], byte[]> connection,
+    private CompletableFuture<dev.redisconnector.core.command.CommandCatalog> loadCommandTable(StatefulConnection<byte[], byte[]> connection,
                                                              RedisService service) {
         Duration timeout = service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
         return LettuceCommandExecutor.send(connection, new VerifiedCommand("COMMAND", List.of()), -1,
-                timeout.multipliedBy(2), service.clientId(), 64L * 1024 * 1024).thenApply(CommandTable::parse);
+                timeout.multipliedBy(2), service.clientId(), 64L * 1024 * 1024).thenApply(dev.redisconnector.core.command.CommandCatalog::parse);
     }
 
     private static CompletableFuture<RedisHandle> shutdownOnFailure(CompletableFuture<RedisHandle> opened,

@@ -49,6 +49,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final Cache<ConnectionKey, CompletableFuture<RedisHandle>> connections;
     private final Map<String, Versions> currentVersions = new ConcurrentHashMap<>();
     private final IntSupplier laneSelector;
+    private final Cache<CatalogKey, CompletableFuture<dev.redisconnector.core.command.CommandCatalog>> catalogs;
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
@@ -81,6 +82,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                 .scheduler(Scheduler.systemScheduler())
                 .executor(Runnable::run)
                 .removalListener(this::onRemoval)
+                .build();
+        this.catalogs = Caffeine.newBuilder()
+                .expireAfterAccess(options.connectionIdleTimeout())
+                .executor(Runnable::run)
                 .build();
     }
 
@@ -154,6 +159,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     /** Closes every connection of a client at once (its service or credentials changed or were deleted). */
     public void closeConnections(String clientId) {
         currentVersions.remove(clientId);
+        catalogs.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
         connections.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
     }
 
@@ -169,9 +175,15 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         if (!handle.isCluster()) {
             return send(handle.connection(), command, -1, timeout, clientId, options.maxReplyBytes());
         }
-        int keyIndex = handle.commandTable().firstKeyIndex(command);
-        if (keyIndex != CommandTable.MOVABLE) {
+        java.util.Optional<List<byte[]>> keys = handle.commandTable().keys(command);
+        if (keys.isPresent()) {
+            int keyIndex = keys.get().isEmpty() ? -1 : indexOf(command, keys.get().getFirst());
             return send(handle.connection(), command, keyIndex, timeout, clientId, options.maxReplyBytes());
+        }
+        if (handle.commandTable().spec(command).isEmpty()) {
+            // not in the server's table: almost every command has its key first
+            return send(handle.connection(), command, command.args().isEmpty() ? -1 : 0, timeout, clientId,
+                    options.maxReplyBytes());
         }
         List<byte[]> getKeys = new ArrayList<>(command.args().size() + 2);
         getKeys.add("GETKEYS".getBytes(StandardCharsets.US_ASCII));
@@ -180,8 +192,17 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return send(handle.connection(), new VerifiedCommand("COMMAND", getKeys), -1, timeout, clientId,
                 options.maxReplyBytes())
                 .exceptionally(noKeys -> Reply.NullReply.INSTANCE)
-                .thenCompose(keys -> send(handle.connection(), command, firstKeyAt(command, keys), timeout, clientId,
-                        options.maxReplyBytes()));
+                .thenCompose(found -> send(handle.connection(), command, firstKeyAt(command, found), timeout,
+                        clientId, options.maxReplyBytes()));
+    }
+
+    private static int indexOf(VerifiedCommand command, byte[] key) {
+        for (int i = 0; i < command.args().size(); i++) {
+            if (command.args().get(i) == key) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int firstKeyAt(VerifiedCommand command, Reply keys) {
@@ -193,7 +214,45 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                 }
             }
         }
-        return CommandTable.KEYLESS;
+        return -1;
+    }
+
+    @Override
+    public CompletionStage<dev.redisconnector.core.command.CommandCatalog> catalog(ExecutionTarget target) {
+        RedisService service = target.service();
+        Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
+        CatalogKey key = new CatalogKey(service.clientId(), versions);
+        CompletableFuture<dev.redisconnector.core.command.CommandCatalog> cached = catalogs.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        return catalogs.get(key, k -> {
+            CompletableFuture<dev.redisconnector.core.command.CommandCatalog> loaded = connection(target)
+                    .thenCompose(handle -> handle.isCluster() ? CompletableFuture.completedFuture(handle.commandTable())
+                            : send(handle.connection(), new VerifiedCommand("COMMAND", List.of()), -1,
+                                    commandTimeout(service).multipliedBy(2), service.clientId(), 64L * 1024 * 1024)
+                                    .thenApply(dev.redisconnector.core.command.CommandCatalog::parse)
+                                    .exceptionally(failure -> {
+                                        // an ACL user may not run COMMAND: classify nothing (restrictive policies
+                                        // then refuse what they cannot classify; the user's ACL still applies)
+                                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                                                ? failure.getCause() : failure;
+                                        if (cause instanceof dev.redisconnector.core.ConnectorException e
+                                                && e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR) {
+                                            LOG.info("command table unavailable client={} reason={}",
+                                                    service.clientId(), e.getMessage());
+                                            return dev.redisconnector.core.command.CommandCatalog.EMPTY;
+                                        }
+                                        throw failure instanceof RuntimeException runtime ? runtime
+                                                : new java.util.concurrent.CompletionException(failure);
+                                    }));
+            loaded.whenCompleteAsync((catalog, failure) -> {
+                if (failure != null) {
+                    catalogs.asMap().remove(k, loaded);
+                }
+            });
+            return loaded;
+        });
     }
 
     /**
@@ -286,6 +345,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** Identity of one shared connection. */
     record ConnectionKey(String clientId, Versions versions, int lane) {
+    }
+
+    /** Identity of one service version's command table. */
+    record CatalogKey(String clientId, Versions versions) {
     }
 
     /** What a connection was opened for: a change of any part means a new connection. */

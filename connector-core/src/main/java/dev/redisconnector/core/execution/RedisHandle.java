@@ -8,7 +8,7 @@ import io.lettuce.core.api.StatefulConnection;
  * only for it (a service with its own TLS material, or a cluster) and, for a cluster, the server's command table.
  */
 record RedisHandle(StatefulConnection<byte[], byte[]> connection, AbstractRedisClient ownClient,
-                   CommandTable commandTable) {
+                   dev.redisconnector.core.command.CommandCatalog commandTable) {
 
     /** Whether commands must be routed by key. */
     boolean isCluster() {

@@ -1,23 +1,41 @@
 package dev.redisconnector.core.spi;
 
 import dev.redisconnector.core.Session;
+import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
 
 /**
  * Step 2b: decides whether a command may run against a service. Thread-safe, fast (runs on every request).
  *
  * <p>The connection-safety refusals (AUTH, SELECT, MULTI, SUBSCRIBE, ...) are applied before any policy and cannot
- * be lifted by one.
+ * be lifted by one. The server's own command table is passed in, so a policy can decide by flags, ACL categories and
+ * key positions rather than by a hard-coded list.
  */
-@FunctionalInterface
 public interface CommandPolicy {
 
     /** Allows every command that passed the connection-safety refusals. */
-    CommandPolicy ALLOW_ALL = (session, service, command) -> { };
+    CommandPolicy ALLOW_ALL = new CommandPolicy() {
+        @Override
+        public void check(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog) {
+        }
+
+        @Override
+        public boolean needsCatalog() {
+            return false;
+        }
+    };
 
     /**
      * Throws a {@link dev.redisconnector.core.ConnectorException} with code {@code COMMAND_NOT_ALLOWED} naming the rule
      * when the command is refused; returns normally otherwise.
+     *
+     * @param catalog the target server's command table ({@link CommandCatalog#EMPTY} when {@link #needsCatalog()}
+     *                is false)
      */
-    void check(Session session, RedisService service, VerifiedCommand command);
+    void check(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog);
+
+    /** Whether {@link #check} needs the server's command table (loaded once per service version). */
+    default boolean needsCatalog() {
+        return true;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.redisconnector.core.spi;
 
+import dev.redisconnector.core.policy.ServicePolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -19,10 +20,11 @@ import java.util.Objects;
  * @param mode           standalone, sentinel or cluster
  * @param masterName     the monitored master's name (sentinel), else {@code null}
  * @param nodes          the sentinels (sentinel) or seed nodes (cluster); empty for standalone
+ * @param policy         the command policy; {@code null} means {@link ServicePolicy#DEFAULT}
  */
 public record RedisService(String clientId, String serviceId, long version, String host, int port, int database,
                            TlsSettings tls, Duration connectTimeout, Duration commandTimeout, Mode mode,
-                           String masterName, List<Address> nodes) {
+                           String masterName, List<Address> nodes, ServicePolicy policy) {
 
     /** How the service runs. */
     public enum Mode { STANDALONE, SENTINEL, CLUSTER }
@@ -34,6 +36,7 @@ public record RedisService(String clientId, String serviceId, long version, Stri
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(mode, "mode");
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        policy = policy == null ? ServicePolicy.DEFAULT : policy;
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be between 1 and 65535");
         }
@@ -52,7 +55,15 @@ public record RedisService(String clientId, String serviceId, long version, Stri
     public RedisService(String clientId, String serviceId, long version, String host, int port, int database,
                         TlsSettings tls, Duration connectTimeout, Duration commandTimeout) {
         this(clientId, serviceId, version, host, port, database, tls, connectTimeout, commandTimeout,
-                Mode.STANDALONE, null, List.of());
+                Mode.STANDALONE, null, List.of(), ServicePolicy.DEFAULT);
+    }
+
+    /** A service in any mode with the default policy. */
+    public RedisService(String clientId, String serviceId, long version, String host, int port, int database,
+                        TlsSettings tls, Duration connectTimeout, Duration commandTimeout, Mode mode,
+                        String masterName, List<Address> nodes) {
+        this(clientId, serviceId, version, host, port, database, tls, connectTimeout, commandTimeout, mode,
+                masterName, nodes, ServicePolicy.DEFAULT);
     }
 
     /** A host and port. */

@@ -4,6 +4,7 @@ import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.execution.ConnectionReport;
 import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.policy.ServicePolicy;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.registry.ClientIds;
@@ -37,7 +38,7 @@ import java.util.concurrent.TimeoutException;
 public final class AdminService implements AdminApi {
 
     private static final Set<String> SERVICE_FIELDS = Set.of("mode", "host", "port", "database", "tls",
-            "connectTimeoutMs", "commandTimeoutMs", "masterName", "nodes", "url");
+            "connectTimeoutMs", "commandTimeoutMs", "masterName", "nodes", "url", "policy");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("kind", "username", "password", "sentinel",
             "tlsClient");
     private static final Set<String> SESSION_FIELDS = Set.of("userId", "clientId", "ttlSeconds", "readOnly");
@@ -298,6 +299,10 @@ public final class AdminService implements AdminApi {
                 .put("tls", new JsonObject().put("enabled", service.tls().enabled())
                         .put("verifyHostname", service.tls().verifyHostname())
                         .put("customCa", service.tls().caCertificatePem() != null))
+                .put("policy", new JsonObject().put("mode", service.policy().mode().wireName())
+                        .put("allow", new JsonArray(List.copyOf(service.policy().allow())))
+                        .put("deny", new JsonArray(List.copyOf(service.policy().deny())))
+                        .put("keyPrefixes", new JsonArray(service.policy().keyPrefixes())))
                 .put("connectTimeoutMs", service.connectTimeout() == null ? null : service.connectTimeout().toMillis())
                 .put("commandTimeoutMs", service.commandTimeout() == null ? null : service.commandTimeout().toMillis())
                 .put("createdAt", record.createdAt().toString())
@@ -370,10 +375,38 @@ public final class AdminService implements AdminApi {
         try {
             boolean standalone = mode == RedisService.Mode.STANDALONE;
             return new ServiceDefinition(mode, standalone ? host : null, standalone ? port : 0, database, tls,
-                    connect, command, string(body, "masterName", null), nodes);
+                    connect, command, string(body, "masterName", null), nodes, policy(body));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage() + ".");
         }
+    }
+
+    private static ServicePolicy policy(JsonObject body) {
+        JsonObject policy = object(body, "policy", Set.of("mode", "allow", "deny", "keyPrefixes"));
+        if (policy == null) {
+            return null;
+        }
+        return new ServicePolicy(ServicePolicy.Mode.parse(string(policy, "mode", "read-write")),
+                new java.util.TreeSet<>(strings(policy, "allow")), new java.util.TreeSet<>(strings(policy, "deny")),
+                strings(policy, "keyPrefixes"));
+    }
+
+    private static List<String> strings(JsonObject body, String name) {
+        Object value = body.getValue(name);
+        if (value == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (value instanceof JsonArray array) {
+            for (Object item : array) {
+                if (!(item instanceof String text)) {
+                    throw ApiException.invalid(name + " must be an array of strings.");
+                }
+                out.add(text);
+            }
+            return out;
+        }
+        throw ApiException.invalid(name + " must be an array of strings.");
     }
 
     private static JsonObject object(JsonObject body, String name, Set<String> fields) {

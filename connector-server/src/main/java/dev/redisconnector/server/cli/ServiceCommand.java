@@ -49,6 +49,14 @@ final class ServiceCommand implements Callable<Integer> {
         String masterName;
         @Option(names = "--tls-ca-file", description = "PEM file of the CA certificates to trust for TLS.")
         java.nio.file.Path caFile;
+        @Option(names = "--policy", description = "read-write (default), read-only or custom.")
+        String policy;
+        @Option(names = "--allow", description = "Allow a command or @category (repeat); in custom mode only these run.")
+        java.util.List<String> allow;
+        @Option(names = "--deny", description = "Deny a command or @category (repeat).")
+        java.util.List<String> deny;
+        @Option(names = "--key-prefix", description = "Every key must start with one of these prefixes (repeat).")
+        java.util.List<String> keyPrefixes;
         @Option(names = "--port", defaultValue = "6379", description = "Port (default ${DEFAULT-VALUE}).")
         int port;
         @Option(names = {"--database", "--db"}, defaultValue = "0", description = "Database index.")
@@ -74,6 +82,13 @@ final class ServiceCommand implements Callable<Integer> {
                     "database", database, "tls", tlsSettings, "masterName", masterName,
                     "nodes", nodes == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(nodes)),
                     "connectTimeoutMs", connectTimeoutMs, "commandTimeoutMs", commandTimeoutMs));
+            if (policy != null || allow != null || deny != null || keyPrefixes != null) {
+                body.put("policy", new JsonObject(map("mode", policy == null ? "read-write" : policy,
+                        "allow", allow == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(allow)),
+                        "deny", deny == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(deny)),
+                        "keyPrefixes", keyPrefixes == null ? null
+                                : new io.vertx.core.json.JsonArray(java.util.List.copyOf(keyPrefixes)))));
+            }
             if (standalone && host == null) {
                 throw new IllegalArgumentException("--host is required in standalone mode");
             }

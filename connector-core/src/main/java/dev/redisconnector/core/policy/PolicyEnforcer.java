@@ -1,0 +1,128 @@
+package dev.redisconnector.core.policy;
+
+import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Session;
+import dev.redisconnector.core.command.CommandCatalog;
+import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.spi.CommandPolicy;
+import dev.redisconnector.core.spi.RedisService;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies each service's {@link ServicePolicy} (and read-only sessions) using the server's command table. Denials
+ * are {@code COMMAND_NOT_ALLOWED} naming the rule. Stateless and thread-safe.
+ */
+public final class PolicyEnforcer implements CommandPolicy {
+
+    @Override
+    public void check(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog) {
+        ServicePolicy policy = service.policy();
+        Optional<CommandCatalog.CommandSpec> found = catalog.spec(command);
+        String name = found.map(CommandCatalog.CommandSpec::name).orElse(command.name());
+        Set<String> categories = found.map(CommandCatalog.CommandSpec::categories).orElse(Set.of());
+        String client = service.clientId();
+
+        String denyRule = firstMatch(policy.deny(), command.name(), name, categories);
+        if (denyRule != null) {
+            throw refused(command, client, "denied by the service's rule 'deny " + denyRule + "'");
+        }
+        String allowRule = firstMatch(policy.allow(), command.name(), name, categories);
+        boolean readOnly = session.readOnly() || policy.mode() == ServicePolicy.Mode.READ_ONLY;
+        if (readOnly && !(found.isPresent() && (found.get().readOnly() || categories.contains("@connection")))) {
+            throw refused(command, client, found.isEmpty()
+                    ? "it is not in the server's command table, and " + (session.readOnly() ? "the session"
+                    : "the service's policy") + " is read-only"
+                    : "it is not a read-only command and " + (session.readOnly() ? "the session is" : "the service's"
+                    + " policy is") + " read-only");
+        }
+        if (policy.mode() == ServicePolicy.Mode.CUSTOM && allowRule == null) {
+            throw refused(command, client, "the service's custom policy allows only " + String.join(", ",
+                    policy.allow()));
+        }
+        if (allowRule == null) {
+            for (String category : ServicePolicy.DENIED_BY_DEFAULT) {
+                if (categories.contains(category)) {
+                    throw refused(command, client, category + " commands are denied unless the operator allows"
+                            + " them (rule: default deny " + category + "; allow " + command.name() + " or " + category
+                            + " in the service's policy)");
+                }
+            }
+        }
+        if (!policy.keyPrefixes().isEmpty()) {
+            checkNamespace(command, found, catalog, policy.keyPrefixes(), client);
+        }
+    }
+
+    /** Refuses anything but read-only commands (read-only sessions, whatever the policy). */
+    public static void requireReadOnly(Session session, RedisService service, VerifiedCommand command,
+                                       CommandCatalog catalog) {
+        Optional<CommandCatalog.CommandSpec> found = catalog.spec(command);
+        if (!(found.isPresent() && (found.get().readOnly() || found.get().categories().contains("@connection")))) {
+            throw refused(command, service.clientId(), (found.isEmpty() ? "it is not in the server's command table"
+                    : "it is not a read-only command") + " and the session is read-only");
+        }
+    }
+
+    private static String firstMatch(Set<String> rules, String commandName, String specName, Set<String> categories) {
+        if (rules.contains(commandName)) {
+            return commandName;
+        }
+        if (rules.contains(specName)) {
+            return specName;
+        }
+        for (String category : categories) {
+            if (rules.contains(category)) {
+                return category;
+            }
+        }
+        return null;
+    }
+
+    private static void checkNamespace(VerifiedCommand command, Optional<CommandCatalog.CommandSpec> found,
+                                       CommandCatalog catalog, List<String> prefixes, String client) {
+        if (found.isEmpty()) {
+            throw refused(command, client, "it is not in the server's command table, so its keys cannot be checked"
+                    + " against the service's key namespace");
+        }
+        if (command.name().equals("PUBLISH") || command.name().equals("SPUBLISH")) {
+            if (!command.args().isEmpty()) {
+                requirePrefix(command, command.args().getFirst(), prefixes, client, "channel");
+            }
+            return;
+        }
+        Optional<List<byte[]>> keys = catalog.keys(command);
+        if (keys.isEmpty()) {
+            throw refused(command, client, "its keys cannot be determined, so they cannot be checked against the"
+                    + " service's key namespace");
+        }
+        for (byte[] key : keys.get()) {
+            requirePrefix(command, key, prefixes, client, "key");
+        }
+    }
+
+    private static void requirePrefix(VerifiedCommand command, byte[] key, List<String> prefixes, String client,
+                                      String what) {
+        String text = new String(key, StandardCharsets.UTF_8);
+        for (String prefix : prefixes) {
+            if (text.startsWith(prefix)) {
+                return;
+            }
+        }
+        throw refused(command, client, "the " + what + " '" + shorten(text) + "' is outside the service's key"
+                + " namespace (" + String.join(", ", prefixes.stream().map(p -> p + "*").toList()) + ")");
+    }
+
+    private static String shorten(String text) {
+        String cut = text.length() > 60 ? text.substring(0, 60) + "..." : text;
+        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    private static ConnectorException refused(VerifiedCommand command, String client, String reason) {
+        return new ConnectorException(ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed for client '"
+                + client + "': " + reason + ".");
+    }
+}
