@@ -14,6 +14,7 @@ import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.ServiceRegistry;
 import dev.redisconnector.core.spi.SessionValidator;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -131,6 +132,80 @@ public final class RedisConnector implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
         }
+    }
+
+    /** Default and largest number of commands in one pipeline: {@value}. */
+    public static final int MAX_PIPELINE_COMMANDS = 1000;
+
+    /**
+     * Runs several commands in order on the client's connection, not atomically: each is verified and checked
+     * against the policy on its own, and each gets its reply or its error. Steps 3 and 4 run once.
+     *
+     * @return a stage with one result per command, in order; it fails (with a {@link ConnectorException}) only when
+     *         the whole pipeline cannot run: not logged in, too many commands, no service, no credentials
+     */
+    public CompletionStage<List<PipelineResult>> executePipelineAsync(Session session, List<Inputs> commands,
+                                                                      ExecuteOptions requestOptions) {
+        Objects.requireNonNull(session, "session");
+        if (commands == null || commands.isEmpty()) {
+            return CompletableFuture.failedFuture(ConnectorException.invalidRequest(
+                    "inputs.commands must hold at least one command."));
+        }
+        if (commands.size() > MAX_PIPELINE_COMMANDS) {
+            return CompletableFuture.failedFuture(ConnectorException.invalidRequest("inputs.commands has "
+                    + commands.size() + " commands; the limit is " + MAX_PIPELINE_COMMANDS + "."));
+        }
+        String clientId = session.user().clientId();
+        CompletionStage<List<PipelineResult>> results = step(Step.SERVICE, () -> serviceRegistry.findService(clientId))
+                .thenCompose(found -> {
+                    RedisService service = found.orElseThrow(() -> new ConnectorException(
+                            ErrorCode.NO_REDIS_SERVICE, "No Redis service exists for client '" + clientId + "'."));
+                    return step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service))
+                            .thenCompose(stored -> {
+                                RedisCredentials credentials = stored.orElseThrow(() -> new ConnectorException(
+                                        ErrorCode.NO_CREDENTIALS, "No credentials are stored for the Redis service"
+                                        + " of client '" + clientId + "'."));
+                                ExecutionTarget target = new ExecutionTarget(service, credentials);
+                                boolean needsCatalog = commandPolicy.needsCatalog() || session.readOnly();
+                                CompletionStage<CommandCatalog> catalog = needsCatalog
+                                        ? commandExecutor.catalog(target)
+                                        : CompletableFuture.completedFuture(CommandCatalog.EMPTY);
+                                return catalog.thenCompose(loaded -> runPipeline(session, target, loaded, commands,
+                                        requestOptions));
+                            });
+                });
+        return settle(results);
+    }
+
+    private CompletionStage<List<PipelineResult>> runPipeline(Session session, ExecutionTarget target,
+                                                              CommandCatalog catalog, List<Inputs> commands,
+                                                              ExecuteOptions requestOptions) {
+        PipelineResult[] results = new PipelineResult[commands.size()];
+        List<VerifiedCommand> toSend = new java.util.ArrayList<>(commands.size());
+        List<Integer> positions = new java.util.ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            try {
+                VerifiedCommand command = commandVerifier.verify(commands.get(i), requestOptions.encoding());
+                checkPolicy(session, target.service(), command, catalog);
+                toSend.add(command);
+                positions.add(i);
+            } catch (RuntimeException e) {
+                results[i] = new PipelineResult(null, asConnectorException(e, Step.COMMAND));
+            }
+        }
+        Duration timeout = effectiveTimeout(target.service(), requestOptions);
+        return commandExecutor.executeAll(target, toSend, timeout).thenCompose(outcomes -> {
+            CompletableFuture<?>[] all = new CompletableFuture<?>[outcomes.size()];
+            for (int k = 0; k < outcomes.size(); k++) {
+                int position = positions.get(k);
+                all[k] = outcomes.get(k).toCompletableFuture().handle((reply, failure) -> {
+                    results[position] = failure == null ? new PipelineResult(reply, null)
+                            : new PipelineResult(null, asConnectorException(failure, Step.EXECUTION));
+                    return null;
+                });
+            }
+            return CompletableFuture.allOf(all).thenApply(ignored -> List.of(results));
+        });
     }
 
     /** A stage that fails with the {@link ConnectorException} itself, never wrapped. */

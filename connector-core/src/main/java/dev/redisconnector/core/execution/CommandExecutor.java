@@ -22,6 +22,19 @@ public interface CommandExecutor extends AutoCloseable {
     CompletionStage<Reply> execute(ExecutionTarget target, VerifiedCommand command, Duration timeout);
 
     /**
+     * Runs commands in the given order (a pipeline). The outer stage completes once every command is sent; each inner
+     * stage holds one command's outcome.
+     */
+    default CompletionStage<java.util.List<CompletionStage<Reply>>> executeAll(ExecutionTarget target,
+            java.util.List<VerifiedCommand> commands, Duration timeout) {
+        java.util.List<CompletionStage<Reply>> outcomes = new java.util.ArrayList<>(commands.size());
+        for (VerifiedCommand command : commands) {
+            outcomes.add(execute(target, command, timeout));
+        }
+        return java.util.concurrent.CompletableFuture.completedFuture(outcomes);
+    }
+
+    /**
      * The target server's command table ({@code COMMAND}), loaded once per service version and cached. Executors
      * that cannot load one return {@link dev.redisconnector.core.command.CommandCatalog#EMPTY}.
      */

@@ -49,7 +49,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final Cache<ConnectionKey, CompletableFuture<RedisHandle>> connections;
     private final Map<String, Versions> currentVersions = new ConcurrentHashMap<>();
     private final IntSupplier laneSelector;
-    private final Cache<CatalogKey, CompletableFuture<dev.redisconnector.core.command.CommandCatalog>> catalogs;
+    private final Cache<ServerKey, dev.redisconnector.core.command.CommandCatalog> sharedCatalogs;
+    private final Cache<CatalogKey, Boolean> deniedCatalogs;
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
@@ -83,10 +84,11 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                 .executor(Runnable::run)
                 .removalListener(this::onRemoval)
                 .build();
-        this.catalogs = Caffeine.newBuilder()
-                .expireAfterAccess(options.connectionIdleTimeout())
-                .executor(Runnable::run)
-                .build();
+        // a server's table can change (a module loaded): re-read it now and then
+        this.sharedCatalogs = Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(10))
+                .maximumSize(10_000).executor(Runnable::run).build();
+        this.deniedCatalogs = Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(10))
+                .maximumSize(100_000).executor(Runnable::run).build();
     }
 
     @Override
@@ -100,6 +102,23 @@ public final class LettuceCommandExecutor implements CommandExecutor {
             return dispatch(handle.join(), command, timeout, clientId);
         }
         return handle.thenCompose(open -> dispatch(open, command, timeout, clientId));
+    }
+
+    /** Waits for the connection once, then sends every command in order (dependents of one future run LIFO). */
+    @Override
+    public CompletionStage<List<CompletionStage<Reply>>> executeAll(ExecutionTarget target,
+                                                                   List<VerifiedCommand> commands, Duration timeout) {
+        if (options.connectionPerRequest()) {
+            return CommandExecutor.super.executeAll(target, commands, timeout);
+        }
+        String clientId = target.service().clientId();
+        return connection(target).thenApply(handle -> {
+            List<CompletionStage<Reply>> outcomes = new ArrayList<>(commands.size());
+            for (VerifiedCommand command : commands) {
+                outcomes.add(dispatch(handle, command, timeout, clientId));
+            }
+            return outcomes;
+        });
     }
 
     /** The benchmark's naive baseline: connect, run, close. */
@@ -159,7 +178,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     /** Closes every connection of a client at once (its service or credentials changed or were deleted). */
     public void closeConnections(String clientId) {
         currentVersions.remove(clientId);
-        catalogs.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
+        deniedCatalogs.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
         connections.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
     }
 
@@ -217,42 +236,48 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return -1;
     }
 
+    /**
+     * The command table of the target's server. Tables are shared by every service on the same server (1,000 tenants
+     * on one Redis load and keep it once); a service whose user may not run {@code COMMAND} gets an empty table of
+     * its own, never shared.
+     */
     @Override
     public CompletionStage<dev.redisconnector.core.command.CommandCatalog> catalog(ExecutionTarget target) {
         RedisService service = target.service();
         Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
-        CatalogKey key = new CatalogKey(service.clientId(), versions);
-        CompletableFuture<dev.redisconnector.core.command.CommandCatalog> cached = catalogs.getIfPresent(key);
-        if (cached != null) {
-            return cached;
+        CatalogKey tenantKey = new CatalogKey(service.clientId(), versions);
+        if (deniedCatalogs.getIfPresent(tenantKey) != null) {
+            return CompletableFuture.completedFuture(dev.redisconnector.core.command.CommandCatalog.EMPTY);
         }
-        return catalogs.get(key, k -> {
-            CompletableFuture<dev.redisconnector.core.command.CommandCatalog> loaded = connection(target)
-                    .thenCompose(handle -> handle.isCluster() ? CompletableFuture.completedFuture(handle.commandTable())
-                            : send(handle.connection(), new VerifiedCommand("COMMAND", List.of()), -1,
-                                    commandTimeout(service).multipliedBy(2), service.clientId(), 64L * 1024 * 1024)
-                                    .thenApply(dev.redisconnector.core.command.CommandCatalog::parse)
-                                    .exceptionally(failure -> {
-                                        // an ACL user may not run COMMAND: classify nothing (restrictive policies
-                                        // then refuse what they cannot classify; the user's ACL still applies)
-                                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                                                ? failure.getCause() : failure;
-                                        if (cause instanceof dev.redisconnector.core.ConnectorException e
-                                                && e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR) {
-                                            LOG.info("command table unavailable client={} reason={}",
-                                                    service.clientId(), e.getMessage());
-                                            return dev.redisconnector.core.command.CommandCatalog.EMPTY;
-                                        }
-                                        throw failure instanceof RuntimeException runtime ? runtime
-                                                : new java.util.concurrent.CompletionException(failure);
-                                    }));
-            loaded.whenCompleteAsync((catalog, failure) -> {
-                if (failure != null) {
-                    catalogs.asMap().remove(k, loaded);
-                }
-            });
-            return loaded;
-        });
+        ServerKey serverKey = new ServerKey(service.mode(), service.host(), service.port(), service.masterName(),
+                service.nodes());
+        dev.redisconnector.core.command.CommandCatalog shared = sharedCatalogs.getIfPresent(serverKey);
+        if (shared != null) {
+            return CompletableFuture.completedFuture(shared);
+        }
+        return connection(target)
+                .thenCompose(handle -> handle.isCluster() ? CompletableFuture.completedFuture(handle.commandTable())
+                        : send(handle.connection(), new VerifiedCommand("COMMAND", List.of()), -1,
+                                commandTimeout(service).multipliedBy(2), service.clientId(), 64L * 1024 * 1024)
+                                .thenApply(dev.redisconnector.core.command.CommandCatalog::parse))
+                .handle((catalog, failure) -> {
+                    if (failure == null) {
+                        sharedCatalogs.put(serverKey, catalog);
+                        return catalog;
+                    }
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                            ? failure.getCause() : failure;
+                    if (cause instanceof dev.redisconnector.core.ConnectorException e
+                            && e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR) {
+                        // an ACL user may not run COMMAND: classify nothing for this service (restrictive
+                        // policies then refuse what they cannot classify; the user's ACL still applies)
+                        LOG.info("command table unavailable client={} reason={}", service.clientId(), e.getMessage());
+                        deniedCatalogs.put(tenantKey, Boolean.TRUE);
+                        return dev.redisconnector.core.command.CommandCatalog.EMPTY;
+                    }
+                    throw cause instanceof RuntimeException runtime ? runtime
+                            : new java.util.concurrent.CompletionException(cause);
+                });
     }
 
     /**
@@ -347,8 +372,13 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     record ConnectionKey(String clientId, Versions versions, int lane) {
     }
 
-    /** Identity of one service version's command table. */
+    /** One service version (for tables it may not read). */
     record CatalogKey(String clientId, Versions versions) {
+    }
+
+    /** One server (or sentinel group, or cluster), whose command table every service on it shares. */
+    record ServerKey(RedisService.Mode mode, String host, int port, String masterName,
+                     List<RedisService.Address> nodes) {
     }
 
     /** What a connection was opened for: a change of any part means a new connection. */

@@ -67,6 +67,87 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
         }
     }
 
+    /**
+     * Parses a pipeline body: {@code {"inputs": {"commands": [{"command", "args"}, ...]}, "options": {...}}}.
+     *
+     * @param commands the commands, in order
+     * @param options  encoding and timeout, for every command
+     */
+    public record Pipeline(List<Inputs> commands, ExecuteOptions options) {
+    }
+
+    private static final String PIPELINE_SHAPE = " Send {\"inputs\": {\"commands\": [{\"command\": \"SET\","
+            + " \"args\": [\"k\", \"v\"]}, {\"command\": \"GET\", \"args\": [\"k\"]}]}}.";
+
+    /** Parses the body of {@code POST /v1/redis/pipeline}. */
+    public static Pipeline parsePipeline(Buffer body) {
+        if (body == null || body.length() == 0) {
+            throw ConnectorException.invalidRequest("The request body is empty." + PIPELINE_SHAPE);
+        }
+        try (JsonParser parser = JSON.createParser(body.getBytes())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw ConnectorException.invalidRequest("The request body must be a JSON object." + PIPELINE_SHAPE);
+            }
+            List<Inputs> commands = null;
+            ExecuteOptions options = ExecuteOptions.DEFAULT;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "inputs" -> commands = pipelineInputs(parser, value);
+                    case "options" -> options = options(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw notJson();
+            }
+            if (commands == null) {
+                throw ConnectorException.invalidRequest("inputs.commands is required." + PIPELINE_SHAPE);
+            }
+            return new Pipeline(commands, options);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ConnectorException connectorException) {
+                throw connectorException;
+            }
+            throw notJson();
+        }
+    }
+
+    private static List<Inputs> pipelineInputs(JsonParser parser, JsonToken start) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            throw ConnectorException.invalidRequest("inputs must be an object." + PIPELINE_SHAPE);
+        }
+        List<Inputs> commands = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (!field.equals("commands")) {
+                parser.skipChildren();
+                continue;
+            }
+            if (value != JsonToken.START_ARRAY) {
+                parser.skipChildren();
+                throw ConnectorException.invalidRequest("inputs.commands must be an array of {\"command\","
+                        + " \"args\"} objects.");
+            }
+            commands = new ArrayList<>();
+            JsonToken element;
+            while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (element != JsonToken.START_OBJECT) {
+                    throw ConnectorException.invalidRequest("inputs.commands[" + commands.size()
+                            + "] must be an object like {\"command\": \"GET\", \"args\": [\"k\"]}.");
+                }
+                if (commands.size() >= 100_000) {
+                    throw ConnectorException.invalidRequest("inputs.commands has too many commands.");
+                }
+                commands.add(inputs(parser, element));
+            }
+        }
+        return commands;
+    }
+
     /** The body as a JSON object (for the admin API), or {@code INVALID_REQUEST}. */
     static JsonObject object(Buffer body) {
         if (body == null || body.length() == 0) {

@@ -23,6 +23,8 @@ public final class ExecuteHandler {
 
     /** The path this handler serves. */
     public static final String PATH = "/v1/redis/execute";
+    /** The pipeline path. */
+    public static final String PIPELINE_PATH = "/v1/redis/pipeline";
 
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
     private static final byte[] OUTPUT_PREFIX = "{\"output1\":".getBytes(StandardCharsets.US_ASCII);
@@ -38,7 +40,8 @@ public final class ExecuteHandler {
 
     /** Whether this handler serves the request (POST to {@link #PATH}). */
     public boolean matches(HttpServerRequest request) {
-        return request.method() == HttpMethod.POST && PATH.equals(request.path());
+        return request.method() == HttpMethod.POST && (PATH.equals(request.path())
+                || PIPELINE_PATH.equals(request.path()));
     }
 
     /** Reads the body and runs the request. */
@@ -80,7 +83,8 @@ public final class ExecuteHandler {
 
     private void execute(HttpServerRequest request, Buffer body) {
         String token = bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
-        Exchange exchange = new Exchange(request.response(), Vertx.currentContext(), Thread.currentThread());
+        Exchange exchange = new Exchange(request.response(), Vertx.currentContext(), Thread.currentThread(),
+                PIPELINE_PATH.equals(request.path()));
         CompletableFuture<Session> session = connector.authenticate(token).toCompletableFuture();
         if (session.isDone() && !session.isCompletedExceptionally()) {
             run(exchange, session.join(), body);
@@ -96,6 +100,10 @@ public final class ExecuteHandler {
     }
 
     private void run(Exchange exchange, Session session, Buffer body) {
+        if (exchange.pipeline()) {
+            runPipeline(exchange, session, body);
+            return;
+        }
         ExecuteBody parsed;
         try {
             parsed = ExecuteBody.parse(body);
@@ -109,8 +117,42 @@ public final class ExecuteHandler {
                         : null, failure));
     }
 
+    private void runPipeline(Exchange exchange, Session session, Buffer body) {
+        ExecuteBody.Pipeline parsed;
+        try {
+            parsed = ExecuteBody.parsePipeline(body);
+        } catch (RuntimeException e) {
+            exchange.finish(null, e);
+            return;
+        }
+        Encoding encoding = parsed.options().encoding();
+        connector.executePipelineAsync(session, parsed.commands(), parsed.options()).whenComplete((results, failure) ->
+                exchange.finish(failure == null ? pipelineJson(results, encoding) : null, failure));
+    }
+
+    /** {@code {"output1": [reply, {"error": "...", "code": "..."}, ...]}}. */
+    static byte[] pipelineJson(java.util.List<dev.redisconnector.core.PipelineResult> results, Encoding encoding) {
+        StringBuilder out = new StringBuilder(64 * results.size() + 16).append("{\"output1\":[");
+        for (int i = 0; i < results.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            dev.redisconnector.core.PipelineResult result = results.get(i);
+            if (result.ok()) {
+                dev.redisconnector.core.reply.ReplyJson.write(result.reply(), encoding, out);
+            } else {
+                out.append("{\"error\":");
+                dev.redisconnector.core.reply.ReplyJson.writeString(result.error().getMessage(), out);
+                out.append(",\"code\":");
+                dev.redisconnector.core.reply.ReplyJson.writeString(result.error().code().name(), out);
+                out.append('}');
+            }
+        }
+        return out.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     /** One request's response: written on the request's event loop, directly when already there. */
-    private record Exchange(HttpServerResponse response, Context context, Thread requestThread) {
+    private record Exchange(HttpServerResponse response, Context context, Thread requestThread, boolean pipeline) {
 
         void finish(byte[] json, Throwable failure) {
             if (Thread.currentThread() == requestThread || context == null) {
