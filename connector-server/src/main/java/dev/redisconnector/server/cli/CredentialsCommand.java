@@ -6,36 +6,17 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Console;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code credentials set|delete|reencrypt}. Passwords come from stdin or a prompt, never from an argument. */
 @Command(name = "credentials", mixinStandardHelpOptions = true, description = "Set or delete a service's credentials.",
         subcommands = {CredentialsCommand.Set.class, CredentialsCommand.Delete.class,
                 CredentialsCommand.Reencrypt.class})
-final class CredentialsCommand implements Callable<Integer> {
+final class CredentialsCommand extends CommandGroup {
 
-    @ParentCommand
-    Main main;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return ExitCodes.USAGE;
-    }
-
-    abstract static class Sub extends AdminCommand {
-        @Override
-        Main root() {
-            return ((CredentialsCommand) parent).main;
-        }
+    abstract static class Sub extends CommandGroup.Member {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,

@@ -1,36 +1,17 @@
 package dev.redisconnector.server.cli;
 
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code service set|get|list|delete|test}. */
 @Command(name = "service", mixinStandardHelpOptions = true, description = "Register and inspect clients' Redis services.",
         subcommands = {ServiceCommand.Set.class, ServiceCommand.Import.class, ServiceCommand.Get.class,
                 ServiceCommand.ListAll.class, ServiceCommand.Delete.class, ServiceCommand.Test.class})
-final class ServiceCommand implements Callable<Integer> {
+final class ServiceCommand extends CommandGroup {
 
-    @ParentCommand
-    Main main;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return ExitCodes.USAGE;
-    }
-
-    abstract static class Sub extends AdminCommand {
-        @Override
-        Main root() {
-            return ((ServiceCommand) parent).main;
-        }
+    abstract static class Sub extends CommandGroup.Member {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Create or replace a client's service.")

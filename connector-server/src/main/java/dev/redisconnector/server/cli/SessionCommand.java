@@ -1,35 +1,16 @@
 package dev.redisconnector.server.cli;
 
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code session create|list|revoke}. */
 @Command(name = "session", mixinStandardHelpOptions = true, description = "Issue, list and revoke session tokens.",
         subcommands = {SessionCommand.Create.class, SessionCommand.ListAll.class, SessionCommand.Revoke.class})
-final class SessionCommand implements Callable<Integer> {
+final class SessionCommand extends CommandGroup {
 
-    @ParentCommand
-    Main main;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return ExitCodes.USAGE;
-    }
-
-    abstract static class Sub extends AdminCommand {
-        @Override
-        Main root() {
-            return ((SessionCommand) parent).main;
-        }
+    abstract static class Sub extends CommandGroup.Member {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
