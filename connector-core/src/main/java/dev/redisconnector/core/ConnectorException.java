@@ -11,12 +11,29 @@ public final class ConnectorException extends RuntimeException {
 
     private final ErrorCode code;
     private final Step step;
+    private final java.time.Duration retryAfter;
 
     public ConnectorException(ErrorCode code, Step step, String message, Throwable cause) {
+        this(code, step, message, cause, null);
+    }
+
+    private ConnectorException(ErrorCode code, Step step, String message, Throwable cause,
+                               java.time.Duration retryAfter) {
         // no stack trace: this is an expected outcome reported to users, and filling one costs on every error
         super(Objects.requireNonNull(message, "message"), cause, false, false);
         this.code = Objects.requireNonNull(code, "code");
         this.step = Objects.requireNonNull(step, "step");
+        this.retryAfter = retryAfter;
+    }
+
+    /** {@code RATE_LIMITED}, to be retried after {@code retryAfter}. */
+    public static ConnectorException rateLimited(String message, java.time.Duration retryAfter) {
+        return new ConnectorException(ErrorCode.RATE_LIMITED, Step.POLICY, message, null, retryAfter);
+    }
+
+    /** When a {@code RATE_LIMITED} request may be retried, or {@code null}. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public ConnectorException(ErrorCode code, String message) {
@@ -39,7 +56,7 @@ public final class ConnectorException extends RuntimeException {
 
     /** The same failure reported under another step (e.g. a registry outage during credential retrieval). */
     public ConnectorException atStep(Step newStep) {
-        return newStep == step ? this : new ConnectorException(code, newStep, getMessage(), getCause());
+        return newStep == step ? this : new ConnectorException(code, newStep, getMessage(), getCause(), retryAfter);
     }
 
     /** {@code NOT_LOGGED_IN} with the specification's message. */

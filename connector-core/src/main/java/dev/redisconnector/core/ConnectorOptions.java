@@ -32,6 +32,8 @@ public final class ConnectorOptions {
     private final int maxArguments;
     private final long maxCommandBytes;
     private final boolean connectionPerRequest;
+    private final double rateLimitPerSecond;
+    private final int rateLimitBurst;
 
     private ConnectorOptions(Builder builder) {
         this.commandTimeout = builder.commandTimeout;
@@ -41,6 +43,18 @@ public final class ConnectorOptions {
         this.maxArguments = builder.maxArguments;
         this.maxCommandBytes = builder.maxCommandBytes;
         this.connectionPerRequest = builder.connectionPerRequest;
+        this.rateLimitPerSecond = builder.rateLimitPerSecond;
+        this.rateLimitBurst = builder.rateLimitBurst;
+    }
+
+    /** Commands per second each client may run (pipelines count every command); {@code 0}: no limit (default). */
+    public double rateLimitPerSecond() {
+        return rateLimitPerSecond;
+    }
+
+    /** Commands a client may run at once above its rate; defaults to twice the rate (at least 1). */
+    public int rateLimitBurst() {
+        return rateLimitBurst > 0 ? rateLimitBurst : (int) Math.max(1, Math.ceil(rateLimitPerSecond * 2));
     }
 
     public static Builder builder() {
@@ -101,8 +115,20 @@ public final class ConnectorOptions {
         private int maxArguments = DEFAULT_MAX_ARGUMENTS;
         private long maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
         private boolean connectionPerRequest;
+        private double rateLimitPerSecond;
+        private int rateLimitBurst;
 
         private Builder() {
+        }
+
+        /** See {@link ConnectorOptions#rateLimitPerSecond()}. */
+        public Builder rateLimit(double perSecond, int burst) {
+            if (perSecond < 0 || burst < 0) {
+                throw new IllegalArgumentException("rate limits must not be negative");
+            }
+            this.rateLimitPerSecond = perSecond;
+            this.rateLimitBurst = burst;
+            return this;
         }
 
         /** See {@link ConnectorOptions#connectionPerRequest()}. */

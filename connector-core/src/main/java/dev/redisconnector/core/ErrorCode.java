@@ -14,6 +14,8 @@ public enum ErrorCode {
     INVALID_REQUEST(Step.COMMAND, 400),
     /** The command is refused for this service or for every shared connection. */
     COMMAND_NOT_ALLOWED(Step.POLICY, 403),
+    /** The client sent more requests than its rate limit allows; retry after the time the error gives. */
+    RATE_LIMITED(Step.POLICY, 429),
     /** No Redis service is registered for the session's client. */
     NO_REDIS_SERVICE(Step.SERVICE, 404),
     /** The service has no credentials record. */

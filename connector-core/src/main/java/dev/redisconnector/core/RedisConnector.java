@@ -55,6 +55,7 @@ public final class RedisConnector implements AutoCloseable {
     private final CredentialStore credentialStore;
     private final CommandExecutor commandExecutor;
     private final ConnectorOptions options;
+    private final RateLimiter rateLimiter;
 
     private RedisConnector(Builder builder) {
         this.sessionValidator = Objects.requireNonNull(builder.sessionValidator, "sessionValidator");
@@ -66,6 +67,8 @@ public final class RedisConnector implements AutoCloseable {
                 : new CommandVerifier(options.maxArguments(), options.maxCommandBytes());
         this.commandExecutor = builder.commandExecutor != null ? builder.commandExecutor
                 : new LettuceCommandExecutor(options);
+        this.rateLimiter = options.rateLimitPerSecond() > 0
+                ? new RateLimiter(options.rateLimitPerSecond(), options.rateLimitBurst()) : null;
     }
 
     public static Builder builder() {
@@ -128,6 +131,9 @@ public final class RedisConnector implements AutoCloseable {
         Objects.requireNonNull(session, "session");
         try {
             VerifiedCommand command = commandVerifier.verify(inputs, requestOptions.encoding());
+            if (rateLimiter != null) {
+                rateLimiter.acquire(session.user().clientId(), 1);
+            }
             return settle(lookUp(session, command, requestOptions));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
@@ -156,6 +162,13 @@ public final class RedisConnector implements AutoCloseable {
                     + commands.size() + " commands; the limit is " + MAX_PIPELINE_COMMANDS + "."));
         }
         String clientId = session.user().clientId();
+        if (rateLimiter != null) {
+            try {
+                rateLimiter.acquire(clientId, commands.size());
+            } catch (ConnectorException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         CompletionStage<List<PipelineResult>> results = step(Step.SERVICE, () -> serviceRegistry.findService(clientId))
                 .thenCompose(found -> {
                     RedisService service = found.orElseThrow(() -> new ConnectorException(

@@ -55,6 +55,8 @@ public final class ServerConfig {
         d.put("RC_MAX_ARGUMENTS", "100000");
         d.put("RC_SHUTDOWN_GRACE_MS", "10000");
         d.put("RC_SESSION_TTL_SECONDS", "3600");
+        d.put("RC_RATE_LIMIT_PER_CLIENT", "0");
+        d.put("RC_RATE_LIMIT_BURST", "0");
         d.put("RC_EVENT_LOOPS", Integer.toString(Runtime.getRuntime().availableProcessors()));
         d.put("RC_BENCH_CONNECTION_PER_REQUEST", "false");
         d.put("RC_JWT_HS256_SECRET", "");
@@ -131,6 +133,9 @@ public final class ServerConfig {
         positive("RC_SESSION_TTL_SECONDS");
         longValue("RC_SHUTDOWN_GRACE_MS");
         positive("RC_EVENT_LOOPS");
+        if (longValue("RC_RATE_LIMIT_PER_CLIENT") < 0 || longValue("RC_RATE_LIMIT_BURST") < 0) {
+            throw new IllegalArgumentException("RC_RATE_LIMIT_PER_CLIENT and RC_RATE_LIMIT_BURST must not be negative");
+        }
         bool("RC_BENCH_CONNECTION_PER_REQUEST");
         String admin = get("RC_ADMIN_TOKEN");
         if (!admin.isEmpty() && admin.length() < 16) {
@@ -203,6 +208,7 @@ public final class ServerConfig {
                 .maxReplyBytes(longValue("RC_MAX_REPLY_BYTES"))
                 .maxArguments((int) Math.min(Integer.MAX_VALUE, longValue("RC_MAX_ARGUMENTS")))
                 .connectionPerRequest(bool("RC_BENCH_CONNECTION_PER_REQUEST"))
+                .rateLimit(longValue("RC_RATE_LIMIT_PER_CLIENT"), (int) longValue("RC_RATE_LIMIT_BURST"))
                 .build();
     }
 

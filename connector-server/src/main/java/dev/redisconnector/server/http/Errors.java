@@ -65,8 +65,15 @@ public final class Errors {
         response.end(error.toJson());
     }
 
-    /** Ends {@code response} with the error for {@code failure}. */
+    /** Ends {@code response} with the error for {@code failure} ({@code Retry-After} on {@code RATE_LIMITED}). */
     public static void send(HttpServerResponse response, Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ConnectorException limited && limited.retryAfter() != null && !response.headWritten()) {
+            response.putHeader("retry-after", Long.toString(limited.retryAfter().toSeconds()));
+        }
         send(response, toApiError(failure));
     }
 }
