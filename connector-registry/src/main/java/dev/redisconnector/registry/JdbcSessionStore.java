@@ -159,17 +159,6 @@ public final class JdbcSessionStore implements SessionValidator {
         return true;
     }
 
-    /** Deletes sessions that expired or were revoked before {@code cutoff}; returns how many. */
-    public int purge(Instant cutoff) {
-        return Jdbc.query(dataSource, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "DELETE FROM connector_session WHERE expires_at < ? OR revoked_at < ?")) {
-                statement.setObject(1, Jdbc.toDb(cutoff));
-                statement.setObject(2, Jdbc.toDb(cutoff));
-                return statement.executeUpdate();
-            }
-        });
-    }
 
     /** Whether a string has the shape of a token this store issues (cheap pre-check before hashing). */
     public static boolean looksLikeToken(String token) {

@@ -47,10 +47,6 @@ public record RegistryConfig(String jdbcUrl, String user, String password, int p
                 "");
     }
 
-    /** The same registry with other cache times. */
-    public RegistryConfig withCache(Duration fresh, Duration maxStale) {
-        return new RegistryConfig(jdbcUrl, user, password, poolSize, fresh, maxStale);
-    }
 
     @Override
     public String toString() {

@@ -143,17 +143,8 @@ abstract class RegistryContract {
         assertThat(found.sentinel().password().reveal()).isEqualTo("sentinel-pw");
         assertThat(found.clientCertificate().privateKeyPem().reveal()).isEqualTo(keyPem);
         assertThat(found.toString()).doesNotContain("sentinel-pw").doesNotContain("TOP-SECRET");
-        try (Connection connection = registry.dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT * FROM redis_credentials");
-             ResultSet rows = statement.executeQuery()) {
-            assertThat(rows.next()).isTrue();
-            StringBuilder wholeRow = new StringBuilder();
-            for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-                wholeRow.append(rows.getString(i)).append('|');
-            }
-            assertThat(wholeRow.toString()).doesNotContain("data-pw").doesNotContain("sentinel-pw")
-                    .doesNotContain("TOP-SECRET");
-        }
+        assertThat(storedCredentialsRow()).doesNotContain("data-pw").doesNotContain("sentinel-pw")
+                .doesNotContain("TOP-SECRET");
         registry.close();
         registry = Registry.open(RegistryConfig.of(database.jdbcUrl(), database.user(), database.password()),
                 Keyring.parse(K1 + "\n" + K2, "k2"), clock);
@@ -193,6 +184,20 @@ abstract class RegistryContract {
                 .hasMessage("clientId must be 1-128 letters, digits or . _ - @ :");
     }
 
+    /** Every column of the (single) stored credentials row, as text. */
+    private String storedCredentialsRow() throws java.sql.SQLException {
+        try (Connection connection = registry.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT * FROM redis_credentials");
+             ResultSet rows = statement.executeQuery()) {
+            assertThat(rows.next()).isTrue();
+            StringBuilder wholeRow = new StringBuilder();
+            for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                wholeRow.append(rows.getString(i)).append('|');
+            }
+            return wholeRow.toString();
+        }
+    }
+
     @Test
     void credentialsAreEncryptedAtRest() throws Exception {
         registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
@@ -203,16 +208,7 @@ abstract class RegistryContract {
         assertThat(found.password().reveal()).isEqualTo("Sup3r-Secret-Pa55");
         assertThat(found.toString()).doesNotContain("Sup3r-Secret-Pa55");
 
-        try (Connection connection = registry.dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT * FROM redis_credentials");
-             ResultSet rows = statement.executeQuery()) {
-            assertThat(rows.next()).isTrue();
-            StringBuilder wholeRow = new StringBuilder();
-            for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-                wholeRow.append(rows.getString(i)).append('|');
-            }
-            assertThat(wholeRow.toString()).doesNotContain("Sup3r-Secret-Pa55").contains("v1:k1:");
-        }
+        assertThat(storedCredentialsRow()).doesNotContain("Sup3r-Secret-Pa55").contains("v1:k1:");
         CredentialsInfo info = registry.credentials().info("acme").orElseThrow();
         assertThat(info.kind()).isEqualTo(RedisCredentials.Kind.PASSWORD);
         assertThat(info.username()).isEqualTo("app");

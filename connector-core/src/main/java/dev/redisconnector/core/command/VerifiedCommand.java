@@ -23,14 +23,6 @@ public record VerifiedCommand(String name, List<byte[]> args) {
         return new String(args.get(index), StandardCharsets.UTF_8);
     }
 
-    /** Total bytes of name and arguments. */
-    public long sizeInBytes() {
-        long size = name.length();
-        for (byte[] arg : args) {
-            size += arg.length;
-        }
-        return size;
-    }
 
     @Override
     public String toString() {

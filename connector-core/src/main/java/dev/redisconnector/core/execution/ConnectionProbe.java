@@ -14,7 +14,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -152,8 +151,9 @@ final class ConnectionProbe {
         }
         String targetHost = host;
         int targetPort = port;
+        // one blocking JDK handshake per test, on a virtual thread of its own (no executor to leak)
         return CompletableFuture.supplyAsync(() -> handshake(service, targetHost, targetPort),
-                Executors.newVirtualThreadPerTaskExecutor());
+                task -> Thread.ofVirtual().name("tls-probe").start(task));
     }
 
     private String[] handshake(RedisService service, String host, int port) {
