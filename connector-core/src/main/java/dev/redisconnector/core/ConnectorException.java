@@ -31,7 +31,17 @@ public final class ConnectorException extends RuntimeException {
         return new ConnectorException(ErrorCode.RATE_LIMITED, Step.POLICY, message, null, retryAfter);
     }
 
-    /** When a {@code RATE_LIMITED} request may be retried, or {@code null}. */
+    /** {@code POOL_EXHAUSTED}, to be retried after {@code retryAfter}. */
+    public static ConnectorException poolExhausted(String message, java.time.Duration retryAfter) {
+        return new ConnectorException(ErrorCode.POOL_EXHAUSTED, Step.EXECUTION, message, null, retryAfter);
+    }
+
+    /** The same failure with {@code prefix} before its message (e.g. which command of a transaction failed). */
+    public ConnectorException prefixed(String prefix) {
+        return new ConnectorException(code, step, prefix + getMessage(), getCause(), retryAfter);
+    }
+
+    /** When a {@code RATE_LIMITED} or {@code POOL_EXHAUSTED} request may be retried, or {@code null}. */
     public java.time.Duration retryAfter() {
         return retryAfter;
     }

@@ -22,6 +22,13 @@ public final class ConnectorOptions {
     /** Largest command (name plus arguments): 64 MiB. */
     public static final long DEFAULT_MAX_COMMAND_BYTES = 64L * 1024 * 1024;
 
+    /** Dedicated connections per service (blocking commands and transactions): 8. */
+    public static final int DEFAULT_DEDICATED_POOL_SIZE = 8;
+    /** How long a caller waits for a free dedicated connection before {@code POOL_EXHAUSTED}: 1 s. */
+    public static final Duration DEFAULT_DEDICATED_WAIT = Duration.ofSeconds(1);
+    /** Longest block time of a blocking command (a longer or infinite one is cut to this): 30 s. */
+    public static final Duration DEFAULT_MAX_BLOCK_TIME = Duration.ofSeconds(30);
+
     /** All defaults. */
     public static final ConnectorOptions DEFAULTS = builder().build();
 
@@ -34,6 +41,9 @@ public final class ConnectorOptions {
     private final boolean connectionPerRequest;
     private final double rateLimitPerSecond;
     private final int rateLimitBurst;
+    private final int dedicatedPoolSize;
+    private final Duration dedicatedWait;
+    private final Duration maxBlockTime;
 
     private ConnectorOptions(Builder builder) {
         this.commandTimeout = builder.commandTimeout;
@@ -45,6 +55,24 @@ public final class ConnectorOptions {
         this.connectionPerRequest = builder.connectionPerRequest;
         this.rateLimitPerSecond = builder.rateLimitPerSecond;
         this.rateLimitBurst = builder.rateLimitBurst;
+        this.dedicatedPoolSize = builder.dedicatedPoolSize;
+        this.dedicatedWait = builder.dedicatedWait;
+        this.maxBlockTime = builder.maxBlockTime;
+    }
+
+    /** See {@link #DEFAULT_DEDICATED_POOL_SIZE}. */
+    public int dedicatedPoolSize() {
+        return dedicatedPoolSize;
+    }
+
+    /** See {@link #DEFAULT_DEDICATED_WAIT}. */
+    public Duration dedicatedWait() {
+        return dedicatedWait;
+    }
+
+    /** See {@link #DEFAULT_MAX_BLOCK_TIME}. */
+    public Duration maxBlockTime() {
+        return maxBlockTime;
     }
 
     /** Commands per second each client may run (pipelines count every command); {@code 0}: no limit (default). */
@@ -103,7 +131,8 @@ public final class ConnectorOptions {
     public String toString() {
         return "ConnectorOptions[connectionPerRequest=" + connectionPerRequest + ", commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
                 + ", connectionIdleTimeout=" + connectionIdleTimeout + ", maxReplyBytes=" + maxReplyBytes
-                + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + "]";
+                + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + ", dedicatedPoolSize="
+                + dedicatedPoolSize + ", dedicatedWait=" + dedicatedWait + ", maxBlockTime=" + maxBlockTime + "]";
     }
 
     /** Builds {@link ConnectorOptions}; validates on {@link #build()}. Not thread-safe. */
@@ -117,8 +146,36 @@ public final class ConnectorOptions {
         private boolean connectionPerRequest;
         private double rateLimitPerSecond;
         private int rateLimitBurst;
+        private int dedicatedPoolSize = DEFAULT_DEDICATED_POOL_SIZE;
+        private Duration dedicatedWait = DEFAULT_DEDICATED_WAIT;
+        private Duration maxBlockTime = DEFAULT_MAX_BLOCK_TIME;
 
         private Builder() {
+        }
+
+        /** See {@link ConnectorOptions#dedicatedPoolSize()}. */
+        public Builder dedicatedPoolSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("dedicatedPoolSize must be positive");
+            }
+            this.dedicatedPoolSize = value;
+            return this;
+        }
+
+        /** See {@link ConnectorOptions#dedicatedWait()}; zero means fail at once when every connection is busy. */
+        public Builder dedicatedWait(Duration value) {
+            Objects.requireNonNull(value, "dedicatedWait");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("dedicatedWait must not be negative");
+            }
+            this.dedicatedWait = value;
+            return this;
+        }
+
+        /** See {@link ConnectorOptions#maxBlockTime()}. */
+        public Builder maxBlockTime(Duration value) {
+            this.maxBlockTime = positive(value, "maxBlockTime");
+            return this;
         }
 
         /** See {@link ConnectorOptions#rateLimitPerSecond()}. */

@@ -30,6 +30,13 @@ public enum ErrorCode {
     REDIS_AUTH_FAILED(Step.EXECUTION, 502),
     /** No reply within the timeout; the command may have run. */
     TIMEOUT(Step.EXECUTION, 504),
+    /** A watched key changed before the transaction ran, so nothing of it ran. */
+    TRANSACTION_ABORTED(Step.EXECUTION, 409),
+    /**
+     * Every dedicated connection of the service (blocking commands, transactions) stayed busy for the whole wait;
+     * nothing was sent. Retry after the time the error gives.
+     */
+    POOL_EXHAUSTED(Step.EXECUTION, 503),
     /** The reply is larger than the configured cap. */
     RESULT_TOO_LARGE(Step.EXECUTION, 413),
     /** A bug. The message carries a reference to the log entry, never a stack trace or a secret. */

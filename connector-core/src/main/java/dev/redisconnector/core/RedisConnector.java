@@ -1,6 +1,8 @@
 package dev.redisconnector.core;
 
+import dev.redisconnector.core.command.BlockTime;
 import dev.redisconnector.core.command.CommandCatalog;
+import dev.redisconnector.core.command.ConnectionSafety;
 import dev.redisconnector.core.command.CommandVerifier;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
@@ -169,24 +171,9 @@ public final class RedisConnector implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        CompletionStage<List<PipelineResult>> results = step(Step.SERVICE, () -> serviceRegistry.findService(clientId))
-                .thenCompose(found -> {
-                    RedisService service = found.orElseThrow(() -> new ConnectorException(
-                            ErrorCode.NO_REDIS_SERVICE, "No Redis service exists for client '" + clientId + "'."));
-                    return step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service))
-                            .thenCompose(stored -> {
-                                RedisCredentials credentials = stored.orElseThrow(() -> new ConnectorException(
-                                        ErrorCode.NO_CREDENTIALS, "No credentials are stored for the Redis service"
-                                        + " of client '" + clientId + "'."));
-                                ExecutionTarget target = new ExecutionTarget(service, credentials);
-                                boolean needsCatalog = commandPolicy.needsCatalog() || session.readOnly();
-                                CompletionStage<CommandCatalog> catalog = needsCatalog
-                                        ? commandExecutor.catalog(target)
-                                        : CompletableFuture.completedFuture(CommandCatalog.EMPTY);
-                                return catalog.thenCompose(loaded -> runPipeline(session, target, loaded, commands,
-                                        requestOptions));
-                            });
-                });
+        CompletionStage<List<PipelineResult>> results = resolve(session)
+                .thenCompose(resolved -> runPipeline(session, resolved.target(), resolved.catalog(), commands,
+                        requestOptions));
         return settle(results);
     }
 
@@ -200,6 +187,11 @@ public final class RedisConnector implements AutoCloseable {
             try {
                 VerifiedCommand command = commandVerifier.verify(commands.get(i), requestOptions.encoding());
                 checkPolicy(session, target.service(), command, catalog);
+                if (ConnectionSafety.isBlocking(command, catalog)) {
+                    throw new ConnectorException(ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed"
+                            + " in a pipeline: blocking commands run alone through the execute endpoint, on a"
+                            + " dedicated connection.");
+                }
                 toSend.add(command);
                 positions.add(i);
             } catch (RuntimeException e) {
@@ -219,6 +211,103 @@ public final class RedisConnector implements AutoCloseable {
             }
             return CompletableFuture.allOf(all).thenApply(ignored -> List.of(results));
         });
+    }
+
+    /** Most commands in one transaction: {@value}. */
+    public static final int MAX_TRANSACTION_COMMANDS = 1000;
+
+    /**
+     * Runs commands as one transaction ({@code MULTI}/{@code EXEC}) on a dedicated connection, after
+     * {@code WATCH} of the keys in {@code watch} (strings, or numbers; decoded like arguments). Every command is verified and checked against the policy first (watched keys
+     * count as read keys); when any is refused nothing is sent and the error names it. Other users' commands never
+     * land inside the transaction, and no two transactions interleave.
+     *
+     * @return a stage with one result per command (a command Redis failed at run time, e.g. {@code WRONGTYPE}, has
+     *         its error; the others still ran, as Redis transactions do); it fails with {@code TRANSACTION_ABORTED}
+     *         when a watched key changed, {@code REDIS_ERROR} when Redis discarded the transaction
+     *         ({@code EXECABORT}, naming the command), {@code POOL_EXHAUSTED}, or any pipeline failure
+     */
+    public CompletionStage<List<PipelineResult>> executeTransactionAsync(Session session, List<Inputs> commands,
+                                                                        List<?> watch,
+                                                                        ExecuteOptions requestOptions) {
+        Objects.requireNonNull(session, "session");
+        List<byte[]> watched;
+        try {
+            // the keys are arguments like any other (same types, limits and encoding)
+            watched = watch == null || watch.isEmpty() ? List.of() : commandVerifier.verify(
+                    new Inputs("EXISTS", List.copyOf(watch)), requestOptions.encoding()).args();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND).prefixed("inputs.watch: "));
+        }
+        if (commands == null || commands.isEmpty()) {
+            return CompletableFuture.failedFuture(ConnectorException.invalidRequest(
+                    "inputs.commands must hold at least one command."));
+        }
+        if (commands.size() > MAX_TRANSACTION_COMMANDS) {
+            return CompletableFuture.failedFuture(ConnectorException.invalidRequest("inputs.commands has "
+                    + commands.size() + " commands; the limit is " + MAX_TRANSACTION_COMMANDS + "."));
+        }
+        List<VerifiedCommand> verified = new java.util.ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            try {
+                verified.add(commandVerifier.verify(commands.get(i), requestOptions.encoding()));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND)
+                        .prefixed("inputs.commands[" + i + "]: "));
+            }
+        }
+        String clientId = session.user().clientId();
+        if (rateLimiter != null) {
+            try {
+                rateLimiter.acquire(clientId, commands.size());
+            } catch (ConnectorException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        CompletionStage<List<PipelineResult>> results = resolve(session).thenCompose(resolved -> {
+            RedisService service = resolved.target().service();
+            for (int i = 0; i < verified.size(); i++) {
+                try {
+                    checkPolicy(session, service, verified.get(i), resolved.catalog());
+                } catch (ConnectorException e) {
+                    throw e.prefixed("inputs.commands[" + i + "]: ");
+                }
+            }
+            if (!watched.isEmpty()) {
+                // watching a key reads it: the policy checks the keys as it would for EXISTS
+                try {
+                    checkPolicy(session, service, new VerifiedCommand("EXISTS", watched), resolved.catalog());
+                } catch (ConnectorException e) {
+                    throw e.prefixed("inputs.watch: ");
+                }
+            }
+            return commandExecutor.executeTransaction(resolved.target(), watched, verified,
+                    effectiveTimeout(service, requestOptions));
+        });
+        return settle(results);
+    }
+
+    /** Steps 3 and 4 for a whole pipeline or transaction, and the command table when the policy needs it. */
+    private CompletionStage<Resolved> resolve(Session session) {
+        String clientId = session.user().clientId();
+        return step(Step.SERVICE, () -> serviceRegistry.findService(clientId)).thenCompose(found -> {
+            RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
+                    "No Redis service exists for client '" + clientId + "'."));
+            return step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service)).thenCompose(stored -> {
+                RedisCredentials credentials = stored.orElseThrow(() -> new ConnectorException(
+                        ErrorCode.NO_CREDENTIALS, "No credentials are stored for the Redis service of client '"
+                        + clientId + "'."));
+                ExecutionTarget target = new ExecutionTarget(service, credentials);
+                if (!commandPolicy.needsCatalog() && !session.readOnly()) {
+                    return CompletableFuture.completedFuture(new Resolved(target, CommandCatalog.EMPTY));
+                }
+                return commandExecutor.catalog(target).thenApply(catalog -> new Resolved(target, catalog));
+            });
+        });
+    }
+
+    /** A session's target and the command table its policy checks use. */
+    private record Resolved(ExecutionTarget target, CommandCatalog catalog) {
     }
 
     /** A stage that fails with the {@link ConnectorException} itself, never wrapped. */
@@ -271,16 +360,16 @@ public final class RedisConnector implements AutoCloseable {
         ExecutionTarget target = new ExecutionTarget(service, found);
         if (!commandPolicy.needsCatalog() && !session.readOnly()) {
             commandPolicy.check(session, service, command, CommandCatalog.EMPTY);
-            return run(target, command, requestOptions);
+            return run(target, command, CommandCatalog.EMPTY, requestOptions);
         }
         CompletableFuture<CommandCatalog> catalog = commandExecutor.catalog(target).toCompletableFuture();
         if (isDone(catalog)) {
             checkPolicy(session, service, command, catalog.join());
-            return run(target, command, requestOptions);
+            return run(target, command, catalog.join(), requestOptions);
         }
         return catalog.thenCompose(loaded -> {
             checkPolicy(session, service, command, loaded);
-            return run(target, command, requestOptions);
+            return run(target, command, loaded, requestOptions);
         });
     }
 
@@ -291,8 +380,14 @@ public final class RedisConnector implements AutoCloseable {
         commandPolicy.check(session, service, command, catalog);
     }
 
-    private CompletionStage<Reply> run(ExecutionTarget target, VerifiedCommand command, ExecuteOptions requestOptions) {
+    /** Step 5: on the shared connection, or for a blocking command on a dedicated one with its block time capped. */
+    private CompletionStage<Reply> run(ExecutionTarget target, VerifiedCommand command, CommandCatalog catalog,
+                                       ExecuteOptions requestOptions) {
         Duration timeout = effectiveTimeout(target.service(), requestOptions);
+        if (ConnectionSafety.isBlocking(command, catalog)) {
+            BlockTime capped = BlockTime.cap(command, options.maxBlockTime());
+            return commandExecutor.executeBlocking(target, capped.command(), capped.blocksFor(), timeout);
+        }
         return commandExecutor.execute(target, command, timeout);
     }
 

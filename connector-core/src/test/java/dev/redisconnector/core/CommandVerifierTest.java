@@ -3,11 +3,13 @@ package dev.redisconnector.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.redisconnector.core.command.BlockTime;
 import dev.redisconnector.core.command.CommandVerifier;
 import dev.redisconnector.core.command.ConnectionSafety;
 import dev.redisconnector.core.command.VerifiedCommand;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -110,8 +112,7 @@ class CommandVerifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"AUTH", "hello", "SELECT", "RESET", "QUIT", "CLIENT", "READONLY", "READWRITE", "MULTI",
             "EXEC", "DISCARD", "WATCH", "UNWATCH", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
-            "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC", "REPLCONF", "BLPOP", "BRPOP", "BLMOVE",
-            "BZPOPMIN", "WAIT"})
+            "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC", "REPLCONF"})
     void connectionSafetyRefusals(String name) {
         assertThatThrownBy(() -> verifier.verify(Inputs.of(name, "x"), Encoding.UTF8))
                 .isInstanceOfSatisfying(ConnectorException.class, e -> {
@@ -121,15 +122,50 @@ class CommandVerifierTest {
                 });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP",
+            "WAIT", "WAITAOF"})
+    void blockingCommandsAreRoutedNotRefused(String name) {
+        VerifiedCommand command = verifier.verify(Inputs.of(name, "x", "1"), Encoding.UTF8);
+        assertThat(ConnectionSafety.isBlocking(command, dev.redisconnector.core.command.CommandCatalog.EMPTY))
+                .isTrue();
+    }
+
     @Test
-    void xreadIsRefusedOnlyWithBlock() {
-        assertThat(verifier.verify(Inputs.of("XREAD", "COUNT", 1, "STREAMS", "s", "0"), Encoding.UTF8).name())
-                .isEqualTo("XREAD");
-        assertThatThrownBy(() -> verifier.verify(Inputs.of("XREAD", "BLOCK", 0, "STREAMS", "s", "$"), Encoding.UTF8))
-                .hasMessageStartingWith("XREAD is not allowed: blocking commands");
+    void xreadBlocksOnlyWithBlock() {
+        var empty = dev.redisconnector.core.command.CommandCatalog.EMPTY;
+        assertThat(ConnectionSafety.isBlocking(verifier.verify(Inputs.of("XREAD", "COUNT", 1, "STREAMS", "s", "0"),
+                Encoding.UTF8), empty)).isFalse();
+        assertThat(ConnectionSafety.isBlocking(verifier.verify(Inputs.of("XREAD", "BLOCK", 0, "STREAMS", "s", "$"),
+                Encoding.UTF8), empty)).isTrue();
         // a stream literally named "block" is not the BLOCK option
-        assertThat(verifier.verify(Inputs.of("XREAD", "STREAMS", "block", "0"), Encoding.UTF8).name())
-                .isEqualTo("XREAD");
+        assertThat(ConnectionSafety.isBlocking(verifier.verify(Inputs.of("XREAD", "STREAMS", "block", "0"),
+                Encoding.UTF8), empty)).isFalse();
+        assertThat(ConnectionSafety.isBlocking(verifier.verify(Inputs.of("GET", "k"), Encoding.UTF8), empty))
+                .isFalse();
+    }
+
+    @Test
+    void blockTimeIsCappedInTheCommandItself() {
+        Duration max = Duration.ofSeconds(2);
+        BlockTime forever = BlockTime.cap(verifier.verify(Inputs.of("BLPOP", "a", "b", "0"), Encoding.UTF8), max);
+        assertThat(forever.command().argText(2)).isEqualTo("2");
+        assertThat(forever.blocksFor()).isEqualTo(max);
+        BlockTime shorter = BlockTime.cap(verifier.verify(Inputs.of("BRPOP", "a", "0.5"), Encoding.UTF8), max);
+        assertThat(shorter.command().argText(1)).isEqualTo("0.5");
+        assertThat(shorter.blocksFor()).isEqualTo(Duration.ofMillis(500));
+        BlockTime longer = BlockTime.cap(verifier.verify(Inputs.of("BZMPOP", "60", "1", "z", "MIN"), Encoding.UTF8),
+                Duration.ofMillis(1500));
+        assertThat(longer.command().argText(0)).isEqualTo("1.5");
+        BlockTime xread = BlockTime.cap(verifier.verify(Inputs.of("XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "s",
+                "$"), Encoding.UTF8), max);
+        assertThat(xread.command().argText(3)).isEqualTo("2000");
+        BlockTime waitMs = BlockTime.cap(verifier.verify(Inputs.of("WAIT", "1", "100"), Encoding.UTF8), max);
+        assertThat(waitMs.command().argText(1)).isEqualTo("100");
+        assertThat(waitMs.blocksFor()).isEqualTo(Duration.ofMillis(100));
+        BlockTime garbage = BlockTime.cap(verifier.verify(Inputs.of("BLPOP", "a", "soon"), Encoding.UTF8), max);
+        assertThat(garbage.command().argText(1)).isEqualTo("soon");
+        assertThat(garbage.blocksFor()).isEqualTo(max);
     }
 
     @Test
@@ -137,11 +173,14 @@ class CommandVerifierTest {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "SAFETY.md"));
         assertThat(ConnectionSafety.refusedCommands(true).keySet())
                 .allSatisfy(name -> assertThat(doc).contains("`" + name + "`"));
+        assertThat(ConnectionSafety.blockingCommands())
+                .allSatisfy(name -> assertThat(doc).contains("`" + name + "`"));
     }
 
     @Test
     void refusedListIsDocumentedWithReasons() {
-        assertThat(ConnectionSafety.refusedCommands(true)).containsKeys("CLIENT", "MULTI", "MONITOR", "BLPOP")
+        assertThat(ConnectionSafety.refusedCommands(true)).containsKeys("CLIENT", "MULTI", "MONITOR")
+                .doesNotContainKey("BLPOP")
                 .allSatisfy((name, reason) -> assertThat(reason).isNotBlank());
     }
 }

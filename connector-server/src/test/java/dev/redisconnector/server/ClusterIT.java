@@ -76,6 +76,27 @@ class ClusterIT {
     }
 
     @Test
+    void transactionsAndBlockingCommandsRunOnTheKeysNode() {
+        for (String tag : new String[] {"{user:1}", "{user:2}", "{user:3}"}) {
+            String body = "{\"inputs\":{\"watch\":[\"" + tag + ":n\"],\"commands\":["
+                    + "{\"command\":\"INCR\",\"args\":[\"" + tag + ":n\"]},"
+                    + "{\"command\":\"RPUSH\",\"args\":[\"" + tag + ":log\",\"x\"]}]}}";
+            HttpTestClient.Response response = fixture.http.send("POST", "/v1/redis/transaction", token, body);
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            assertThat(response.json().getJsonArray("output1").getValue(1)).isEqualTo(1);
+            HttpTestClient.Response popped = fixture.http.command(token, "BLPOP", tag + ":log", "1");
+            assertThat(popped.json().getJsonArray("output1").getValue(1)).as(popped.body()).isEqualTo("x");
+        }
+        HttpTestClient.Response crossSlot = fixture.http.send("POST", "/v1/redis/transaction", token,
+                "{\"inputs\":{\"commands\":[{\"command\":\"SET\",\"args\":[\"a\",\"1\"]},"
+                        + "{\"command\":\"SET\",\"args\":[\"b\",\"1\"]}]}}");
+        // "a" and "b" live on different nodes of this three-node cluster: the node of "a" refuses to queue "b"
+        assertThat(crossSlot.status()).as(crossSlot.body()).isEqualTo(422);
+        assertThat(crossSlot.errorMessage()).contains("EXECABORT").contains("inputs.commands[1] (SET)")
+                .contains("MOVED");
+    }
+
+    @Test
     void movableKeysAndKeylessCommandsRoute() {
         assertThat(fixture.http.command(token, "EVAL", "return redis.call('SET', KEYS[1], ARGV[1])", 1,
                 "eval:key", "x").body()).isEqualTo("{\"output1\":\"OK\"}");

@@ -31,6 +31,9 @@ final class HttpTestClient {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1 only: many requests at once, each on its own connection (no HTTP/2 stream limit). */
+    private final HttpClient concurrent = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
     private final String base;
 
     HttpTestClient(int port) {
@@ -58,6 +61,27 @@ final class HttpTestClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Sends without waiting; the future fails only when no HTTP answer came at all. */
+    java.util.concurrent.CompletableFuture<Response> sendAsync(String method, String path, String bearer,
+                                                               String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return concurrent.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .thenApply(response -> new Response(response.statusCode(), response.body(), response.headers()));
+    }
+
+    /** {@code POST /v1/redis/execute} of one command, without waiting. */
+    java.util.concurrent.CompletableFuture<Response> commandAsync(String token, String command, Object... args) {
+        JsonObject body = new JsonObject().put("inputs", new JsonObject().put("command", command)
+                .put("args", new io.vertx.core.json.JsonArray(java.util.Arrays.asList(args))));
+        return sendAsync("POST", "/v1/redis/execute", token, body.encode());
     }
 
     Response send(String method, String path, String bearer, String body) {

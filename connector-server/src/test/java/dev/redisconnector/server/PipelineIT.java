@@ -77,6 +77,24 @@ class PipelineIT {
     }
 
     @Test
+    void everySafetyRefusalHoldsOnExecuteAndInPipelines() {
+        for (String refused : dev.redisconnector.core.command.ConnectionSafety.refusedCommands(true).keySet()) {
+            HttpTestClient.Response alone = fixture.http.command(token, refused, "x");
+            assertThat(alone.status()).as(refused).isEqualTo(403);
+            assertThat(alone.errorCode()).isEqualTo("COMMAND_NOT_ALLOWED");
+            assertThat(alone.errorMessage()).startsWith(refused + " is not allowed: ");
+            JsonArray output = pipeline(token, command("PING"), command(refused, "x")).json()
+                    .getJsonArray("output1");
+            assertThat(output.getValue(0)).isEqualTo("PONG");
+            assertThat(output.getJsonObject(1).getString("code")).as(refused).isEqualTo("COMMAND_NOT_ALLOWED");
+        }
+        // the shared connection is untouched: still database 0, no transaction, no subscription
+        assertThat(pipeline(token, command("SET", "p:after", "1"), command("GET", "p:after")).json()
+                .getJsonArray("output1").getValue(1)).isEqualTo("1");
+        assertThat(REDIS.server().call("GET", "p:after")).isEqualTo("1");
+    }
+
+    @Test
     void malformedPipelinesAreRefusedWhole() {
         assertThat(pipeline(null, command("PING")).status()).isEqualTo(401);
         HttpTestClient.Response empty = pipeline(token);

@@ -22,10 +22,15 @@ public final class ConnectionSafety {
     private static final String PUBSUB = "subscriptions run through the subscribe endpoint, never on the shared"
             + " connection";
     private static final String TAKEOVER = "it would take over the shared connection";
-    private static final String BLOCKING = "blocking commands would hold the connection shared by every user of"
-            + " this client";
-
     private static final Map<String, String> REFUSED = refusedCommands();
+
+    /**
+     * Commands that block: they never run on the shared connection but on one of the service's dedicated
+     * connections, with their block time capped. The server's command table adds any other command it flags
+     * {@code blocking} (module commands).
+     */
+    private static final Set<String> BLOCKING = Set.of("BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP",
+            "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF");
 
     /** Commands whose blocking depends on a {@code BLOCK} argument. */
     private static final Set<String> BLOCK_OPTION = Set.of("XREAD", "XREADGROUP");
@@ -49,10 +54,6 @@ public final class ConnectionSafety {
         for (String name : new String[] {"MONITOR", "SYNC", "PSYNC", "REPLCONF"}) {
             refused.put(name, TAKEOVER);
         }
-        for (String name : new String[] {"BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX",
-                "BZMPOP", "WAIT", "WAITAOF"}) {
-            refused.put(name, BLOCKING);
-        }
         return Map.copyOf(refused);
     }
 
@@ -61,12 +62,28 @@ public final class ConnectionSafety {
         return sorted ? new TreeMap<>(REFUSED) : REFUSED;
     }
 
+    /** The commands that always block (sorted), for documentation and tests. */
+    public static Set<String> blockingCommands() {
+        return new java.util.TreeSet<>(BLOCKING);
+    }
+
+    /**
+     * Whether the command blocks: a known blocking command, {@code XREAD}/{@code XREADGROUP} with {@code BLOCK}, or
+     * one the server's command table flags {@code blocking}.
+     */
+    public static boolean isBlocking(VerifiedCommand command, CommandCatalog catalog) {
+        if (BLOCKING.contains(command.name())) {
+            return true;
+        }
+        if (BLOCK_OPTION.contains(command.name())) {
+            return hasBlockOption(command);
+        }
+        return catalog.spec(command).map(CommandCatalog.CommandSpec::blocking).orElse(false);
+    }
+
     /** Throws {@code COMMAND_NOT_ALLOWED} when the command may not run on a shared connection. */
     public static void check(VerifiedCommand command) {
         String reason = REFUSED.get(command.name());
-        if (reason == null && BLOCK_OPTION.contains(command.name()) && hasBlockOption(command)) {
-            reason = BLOCKING;
-        }
         if (reason != null) {
             throw new ConnectorException(ErrorCode.COMMAND_NOT_ALLOWED,
                     command.name() + " is not allowed: " + reason + ".");

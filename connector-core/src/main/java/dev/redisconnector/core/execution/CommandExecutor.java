@@ -43,6 +43,34 @@ public interface CommandExecutor extends AutoCloseable {
                 dev.redisconnector.core.command.CommandCatalog.EMPTY);
     }
 
+    /**
+     * Runs a blocking command on a connection of its own (never the shared one).
+     *
+     * @param blocksFor the longest time the server may hold the reply back (already capped in the command)
+     * @param timeout   how long to wait for the reply beyond that
+     */
+    default CompletionStage<Reply> executeBlocking(ExecutionTarget target, VerifiedCommand command,
+                                                   Duration blocksFor, Duration timeout) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new dev.redisconnector.core.ConnectorException(
+                dev.redisconnector.core.ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed: this"
+                + " executor has no dedicated connections for blocking commands."));
+    }
+
+    /**
+     * Runs {@code commands} as one transaction ({@code MULTI}/{@code EXEC}) on a connection of its own, after
+     * {@code WATCH} of {@code watch} when it is not empty.
+     *
+     * @return one result per command; fails with {@code TRANSACTION_ABORTED} when a watched key changed, with
+     *         {@code REDIS_ERROR} when Redis discarded the transaction ({@code EXECABORT})
+     */
+    default CompletionStage<java.util.List<dev.redisconnector.core.PipelineResult>> executeTransaction(
+            ExecutionTarget target, java.util.List<byte[]> watch, java.util.List<VerifiedCommand> commands,
+            Duration timeout) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new dev.redisconnector.core.ConnectorException(
+                dev.redisconnector.core.ErrorCode.COMMAND_NOT_ALLOWED, "Transactions are not available: this"
+                + " executor has no dedicated connections."));
+    }
+
     /** Closes every connection. */
     @Override
     void close();

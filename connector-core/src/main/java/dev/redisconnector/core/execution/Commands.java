@@ -17,16 +17,29 @@ final class Commands {
     private Commands() {
     }
 
-    /** Any command name, including module commands Lettuce has no enum for. */
-    record Keyword(String name) implements ProtocolKeyword {
+    /**
+     * Any command name, including module commands Lettuce has no enum for. Lettuce recognises {@code MULTI},
+     * {@code EXEC} and {@code DISCARD} by {@link #toString()} and takes their replies over for its own transaction
+     * API; for those the name it sees is marked, so the connector's transactions get Redis's replies as they are (the
+     * bytes sent are the command's own).
+     */
+    record Keyword(String word) implements ProtocolKeyword {
         @Override
         public byte[] getBytes() {
-            return name.getBytes(StandardCharsets.US_ASCII);
+            return word.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public String name() {
+            return switch (word) {
+                case "MULTI", "EXEC", "DISCARD" -> "connector-" + word;
+                default -> word;
+            };
         }
 
         @Override
         public String toString() {
-            return name;
+            return name();
         }
     }
 
@@ -101,15 +114,22 @@ final class Commands {
             return super.complete(reply == null ? Reply.NullReply.INSTANCE : reply);
         }
 
+        /**
+         * A command that was never written cannot have run: its failure says so ({@code REDIS_UNAVAILABLE}, "not
+         * sent"). One that was written and got no reply (timeout, connection lost) is {@code TIMEOUT}, outcome
+         * unknown.
+         */
         @Override
         public boolean completeExceptionally(Throwable failure) {
-            if (!written && failure instanceof io.lettuce.core.RedisCommandTimeoutException) {
+            ConnectorException mapped = failure instanceof ConnectorException connector ? connector
+                    : ExecutionErrors.commandFailure(failure, clientId, timeout);
+            if (!written && mapped.code() == ErrorCode.TIMEOUT) {
                 return super.completeExceptionally(new ConnectorException(ErrorCode.REDIS_UNAVAILABLE,
-                        "The Redis service of client '" + clientId + "' was not reachable within " + timeoutMillis
-                                + " ms; the command was not sent."));
+                        "The Redis service of client '" + clientId + "' was not reachable"
+                                + (failure instanceof io.lettuce.core.RedisCommandTimeoutException ? " within "
+                                + timeoutMillis + " ms" : "") + "; the command was not sent.", failure));
             }
-            return super.completeExceptionally(failure instanceof ConnectorException ? failure
-                    : ExecutionErrors.commandFailure(failure, clientId, timeout));
+            return super.completeExceptionally(mapped);
         }
     }
 

@@ -91,10 +91,11 @@ public final class ExecutionErrors {
         }
         if (cause instanceof CancellationException || cause instanceof ClosedChannelException
                 || message.contains("Connection closed") || message.contains("Connection reset")
+                || message.contains("Connection disconnected")
                 || find(cause, java.io.IOException.class) != null) {
-            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "The connection to the Redis service of client '"
-                    + clientId + "' was lost before the reply arrived; the outcome is unknown (the command may have"
-                    + " run).", failure);
+            return new ConnectorException(ErrorCode.TIMEOUT, "The connection to the Redis service of client '"
+                    + clientId + "' was lost before the reply arrived; the outcome is unknown: the command may or may"
+                    + " not have run.", failure);
         }
         return new ConnectorException(ErrorCode.INTERNAL, "The command failed unexpectedly.", failure);
     }

@@ -51,6 +51,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final IntSupplier laneSelector;
     private final Cache<ServerKey, dev.redisconnector.core.command.CommandCatalog> sharedCatalogs;
     private final Cache<CatalogKey, Boolean> deniedCatalogs;
+    private final DedicatedConnections dedicated;
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
@@ -87,6 +88,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         // a server's table can change (a module loaded): re-read it now and then
         this.sharedCatalogs = Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(10))
                 .maximumSize(10_000).executor(Runnable::run).build();
+        this.dedicated = new DedicatedConnections(options.dedicatedPoolSize(), options.dedicatedWait(),
+                options.connectionIdleTimeout());
         this.deniedCatalogs = Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(10))
                 .maximumSize(100_000).executor(Runnable::run).build();
     }
@@ -119,6 +122,52 @@ public final class LettuceCommandExecutor implements CommandExecutor {
             }
             return outcomes;
         });
+    }
+
+    /**
+     * Runs a blocking command on one of the service's dedicated connections. The connection goes back to the pool
+     * when the command was answered; after a timeout or a lost connection it is closed.
+     */
+    @Override
+    public CompletionStage<Reply> executeBlocking(ExecutionTarget target, VerifiedCommand command, Duration blocksFor,
+                                                  Duration timeout) {
+        String clientId = target.service().clientId();
+        Duration total = blocksFor.plus(timeout);
+        return dedicated(target).thenCompose(lease -> dispatch(lease.handle(), command, total, clientId)
+                .whenComplete((reply, failure) -> lease.release(failure == null || answered(failure))));
+    }
+
+    /** Runs a transaction on one of the service's dedicated connections. See {@link Transaction}. */
+    @Override
+    public CompletionStage<List<dev.redisconnector.core.PipelineResult>> executeTransaction(
+            ExecutionTarget target, List<byte[]> watch, List<VerifiedCommand> commands, Duration timeout) {
+        String clientId = target.service().clientId();
+        return dedicated(target).thenCompose(lease -> new Transaction(lease, watch, commands, timeout, clientId,
+                options.maxReplyBytes()).run());
+    }
+
+    private CompletableFuture<DedicatedConnections.Lease> dedicated(ExecutionTarget target) {
+        RedisService service = target.service();
+        Versions versions = currentVersions(target);
+        return dedicated.acquire(new CatalogKey(service.clientId(), versions), key -> open(target));
+    }
+
+    /** Whether a failure still means Redis answered (the connection's state is known). */
+    private static boolean answered(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        return cause instanceof dev.redisconnector.core.ConnectorException e
+                && (e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR
+                || e.code() == dev.redisconnector.core.ErrorCode.RESULT_TOO_LARGE);
+    }
+
+    /** Dedicated connections leased right now (blocking commands and transactions in progress). */
+    public int dedicatedInUse() {
+        return dedicated.leased();
+    }
+
+    /** Dedicated connections open, leased or idle. */
+    public int dedicatedOpen() {
+        return dedicated.open();
     }
 
     /** The benchmark's naive baseline: connect, run, close. */
@@ -179,6 +228,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     public void closeConnections(String clientId) {
         currentVersions.remove(clientId);
         deniedCatalogs.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
+        dedicated.closeClient(clientId);
         connections.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
     }
 
@@ -307,7 +357,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return timed;
     }
 
-    private CompletableFuture<RedisHandle> connection(ExecutionTarget target) {
+    /** The target's versions; the first use of a newer version closes the connections of older ones. */
+    private Versions currentVersions(ExecutionTarget target) {
         RedisService service = target.service();
         Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
         Versions current = currentVersions.get(service.clientId());
@@ -316,8 +367,15 @@ public final class LettuceCommandExecutor implements CommandExecutor {
             if (previous != null && !previous.equals(versions)) {
                 connections.asMap().keySet().removeIf(key -> key.clientId().equals(service.clientId())
                         && !key.versions().equals(versions));
+                dedicated.retainOnly(service.clientId(), versions);
             }
         }
+        return versions;
+    }
+
+    private CompletableFuture<RedisHandle> connection(ExecutionTarget target) {
+        RedisService service = target.service();
+        Versions versions = currentVersions(target);
         // a cluster connection already spreads over many nodes: one per service is enough
         int lane = service.mode() == RedisService.Mode.CLUSTER ? 0 : laneSelector.getAsInt();
         ConnectionKey key = new ConnectionKey(service.clientId(), versions, lane);
@@ -360,6 +418,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     @Override
     public void close() {
+        dedicated.close();
         connections.invalidateAll();
         connections.cleanUp();
         opener.shutdown();

@@ -57,6 +57,9 @@ public final class ServerConfig {
         d.put("RC_SESSION_TTL_SECONDS", "3600");
         d.put("RC_RATE_LIMIT_PER_CLIENT", "0");
         d.put("RC_RATE_LIMIT_BURST", "0");
+        d.put("RC_DEDICATED_POOL_SIZE", "8");
+        d.put("RC_DEDICATED_WAIT_MS", "1000");
+        d.put("RC_MAX_BLOCK_MS", "30000");
         d.put("RC_EVENT_LOOPS", Integer.toString(Runtime.getRuntime().availableProcessors()));
         d.put("RC_BENCH_CONNECTION_PER_REQUEST", "false");
         d.put("RC_JWT_HS256_SECRET", "");
@@ -133,6 +136,11 @@ public final class ServerConfig {
         positive("RC_SESSION_TTL_SECONDS");
         longValue("RC_SHUTDOWN_GRACE_MS");
         positive("RC_EVENT_LOOPS");
+        positive("RC_DEDICATED_POOL_SIZE");
+        positive("RC_MAX_BLOCK_MS");
+        if (longValue("RC_DEDICATED_WAIT_MS") < 0) {
+            throw new IllegalArgumentException("RC_DEDICATED_WAIT_MS must not be negative");
+        }
         if (longValue("RC_RATE_LIMIT_PER_CLIENT") < 0 || longValue("RC_RATE_LIMIT_BURST") < 0) {
             throw new IllegalArgumentException("RC_RATE_LIMIT_PER_CLIENT and RC_RATE_LIMIT_BURST must not be negative");
         }
@@ -209,6 +217,9 @@ public final class ServerConfig {
                 .maxArguments((int) Math.min(Integer.MAX_VALUE, longValue("RC_MAX_ARGUMENTS")))
                 .connectionPerRequest(bool("RC_BENCH_CONNECTION_PER_REQUEST"))
                 .rateLimit(longValue("RC_RATE_LIMIT_PER_CLIENT"), (int) longValue("RC_RATE_LIMIT_BURST"))
+                .dedicatedPoolSize((int) Math.min(10_000, longValue("RC_DEDICATED_POOL_SIZE")))
+                .dedicatedWait(Duration.ofMillis(longValue("RC_DEDICATED_WAIT_MS")))
+                .maxBlockTime(Duration.ofMillis(longValue("RC_MAX_BLOCK_MS")))
                 .build();
     }
 

@@ -71,9 +71,10 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
      * Parses a pipeline body: {@code {"inputs": {"commands": [{"command", "args"}, ...]}, "options": {...}}}.
      *
      * @param commands the commands, in order
+     * @param watch    keys to watch before a transaction ({@code inputs.watch}; empty for pipelines)
      * @param options  encoding and timeout, for every command
      */
-    public record Pipeline(List<Inputs> commands, ExecuteOptions options) {
+    public record Pipeline(List<Inputs> commands, List<Object> watch, ExecuteOptions options) {
     }
 
     private static final String PIPELINE_SHAPE = " Send {\"inputs\": {\"commands\": [{\"command\": \"SET\","
@@ -88,13 +89,13 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ConnectorException.invalidRequest("The request body must be a JSON object." + PIPELINE_SHAPE);
             }
-            List<Inputs> commands = null;
+            Pipeline inputs = null;
             ExecuteOptions options = ExecuteOptions.DEFAULT;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (field) {
-                    case "inputs" -> commands = pipelineInputs(parser, value);
+                    case "inputs" -> inputs = pipelineInputs(parser, value);
                     case "options" -> options = options(parser, value);
                     default -> parser.skipChildren();
                 }
@@ -102,10 +103,10 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
             if (parser.nextToken() != null) {
                 throw notJson();
             }
-            if (commands == null) {
+            if (inputs == null || inputs.commands() == null) {
                 throw ConnectorException.invalidRequest("inputs.commands is required." + PIPELINE_SHAPE);
             }
-            return new Pipeline(commands, options);
+            return new Pipeline(inputs.commands(), inputs.watch(), options);
         } catch (IOException | RuntimeException e) {
             if (e instanceof ConnectorException connectorException) {
                 throw connectorException;
@@ -114,15 +115,24 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
         }
     }
 
-    private static List<Inputs> pipelineInputs(JsonParser parser, JsonToken start) throws IOException {
+    private static Pipeline pipelineInputs(JsonParser parser, JsonToken start) throws IOException {
         if (start != JsonToken.START_OBJECT) {
             parser.skipChildren();
             throw ConnectorException.invalidRequest("inputs must be an object." + PIPELINE_SHAPE);
         }
         List<Inputs> commands = null;
+        List<Object> watch = List.of();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
+            if (field.equals("watch")) {
+                try {
+                    watch = args(parser, value);
+                } catch (ConnectorException e) {
+                    throw ConnectorException.invalidRequest("inputs.watch must be an array of key names.");
+                }
+                continue;
+            }
             if (!field.equals("commands")) {
                 parser.skipChildren();
                 continue;
@@ -145,7 +155,7 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
                 commands.add(inputs(parser, element));
             }
         }
-        return commands;
+        return new Pipeline(commands, watch, null);
     }
 
     /** The body as a JSON object (for the admin API), or {@code INVALID_REQUEST}. */

@@ -25,6 +25,8 @@ public final class ExecuteHandler {
     public static final String PATH = "/v1/redis/execute";
     /** The pipeline path. */
     public static final String PIPELINE_PATH = "/v1/redis/pipeline";
+    /** The transaction path. */
+    public static final String TRANSACTION_PATH = "/v1/redis/transaction";
 
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
     private static final byte[] OUTPUT_PREFIX = "{\"output1\":".getBytes(StandardCharsets.US_ASCII);
@@ -41,7 +43,7 @@ public final class ExecuteHandler {
     /** Whether this handler serves the request (POST to {@link #PATH}). */
     public boolean matches(HttpServerRequest request) {
         return request.method() == HttpMethod.POST && (PATH.equals(request.path())
-                || PIPELINE_PATH.equals(request.path()));
+                || PIPELINE_PATH.equals(request.path()) || TRANSACTION_PATH.equals(request.path()));
     }
 
     /** Reads the body and runs the request. */
@@ -84,7 +86,8 @@ public final class ExecuteHandler {
     private void execute(HttpServerRequest request, Buffer body) {
         String token = bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
         Exchange exchange = new Exchange(request.response(), Vertx.currentContext(), Thread.currentThread(),
-                PIPELINE_PATH.equals(request.path()));
+                PATH.equals(request.path()) ? Kind.EXECUTE : PIPELINE_PATH.equals(request.path()) ? Kind.PIPELINE
+                        : Kind.TRANSACTION);
         CompletableFuture<Session> session = connector.authenticate(token).toCompletableFuture();
         if (session.isDone() && !session.isCompletedExceptionally()) {
             run(exchange, session.join(), body);
@@ -100,7 +103,7 @@ public final class ExecuteHandler {
     }
 
     private void run(Exchange exchange, Session session, Buffer body) {
-        if (exchange.pipeline()) {
+        if (exchange.kind() != Kind.EXECUTE) {
             runPipeline(exchange, session, body);
             return;
         }
@@ -126,8 +129,22 @@ public final class ExecuteHandler {
             return;
         }
         Encoding encoding = parsed.options().encoding();
-        connector.executePipelineAsync(session, parsed.commands(), parsed.options()).whenComplete((results, failure) ->
-                exchange.finish(failure == null ? pipelineJson(results, encoding) : null, failure));
+        java.util.concurrent.CompletionStage<java.util.List<dev.redisconnector.core.PipelineResult>> results =
+                exchange.kind() == Kind.PIPELINE
+                        ? pipelineWithoutWatch(session, parsed)
+                        : connector.executeTransactionAsync(session, parsed.commands(), parsed.watch(),
+                                parsed.options());
+        results.whenComplete((done, failure) ->
+                exchange.finish(failure == null ? pipelineJson(done, encoding) : null, failure));
+    }
+
+    private java.util.concurrent.CompletionStage<java.util.List<dev.redisconnector.core.PipelineResult>>
+            pipelineWithoutWatch(Session session, ExecuteBody.Pipeline parsed) {
+        if (!parsed.watch().isEmpty()) {
+            return CompletableFuture.failedFuture(dev.redisconnector.core.ConnectorException.invalidRequest(
+                    "inputs.watch only applies to transactions (POST " + TRANSACTION_PATH + ")."));
+        }
+        return connector.executePipelineAsync(session, parsed.commands(), parsed.options());
     }
 
     /** {@code {"output1": [reply, {"error": "...", "code": "..."}, ...]}}. */
@@ -151,8 +168,10 @@ public final class ExecuteHandler {
         return out.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    private enum Kind { EXECUTE, PIPELINE, TRANSACTION }
+
     /** One request's response: written on the request's event loop, directly when already there. */
-    private record Exchange(HttpServerResponse response, Context context, Thread requestThread, boolean pipeline) {
+    private record Exchange(HttpServerResponse response, Context context, Thread requestThread, Kind kind) {
 
         void finish(byte[] json, Throwable failure) {
             if (Thread.currentThread() == requestThread || context == null) {
