@@ -250,6 +250,14 @@ class RedisConnectorIT {
         assertThat(failure(acme, "GET", "big").getMessage()).startsWith(
                 "The reply is larger than the limit of 65536 bytes");
         assertThat(run(acme, "STRLEN", "big")).isEqualTo(102400L);
+        // a huge single value is dropped as it arrives (never buffered whole), also inside an array
+        long dropped = dev.redisconnector.core.execution.LettuceCommandExecutor.droppedValues();
+        run(acme, "SET", "order:12345", "delivered");
+        run(acme, "SET", "huge", "y".repeat(8 * 1024 * 1024));
+        assertThat(failure(acme, "MGET", "order:12345", "huge").code()).isEqualTo(ErrorCode.RESULT_TOO_LARGE);
+        assertThat(dev.redisconnector.core.execution.LettuceCommandExecutor.droppedValues()).isGreaterThan(dropped);
+        assertThat(run(acme, "GET", "order:12345")).isEqualTo("delivered");
+        run(acme, "DEL", "huge");
     }
 
     @Test

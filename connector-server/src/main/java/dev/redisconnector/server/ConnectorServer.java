@@ -88,13 +88,9 @@ public final class ConnectorServer implements AutoCloseable {
         EventLoopAffinity affinity = new EventLoopAffinity(((VertxInternal) vertx).nettyEventLoopGroup());
         ClientResources resources = DefaultClientResources.builder()
                 .eventLoopGroupProvider(new SharedEventLoops(affinity.pinnedGroup(), affinity.size()))
-                .nettyCustomizer(new io.lettuce.core.resource.NettyCustomizer() {
-                    @Override
-                    public void afterChannelInitialized(io.netty.channel.Channel channel) {
+                .nettyCustomizer(LettuceCommandExecutor.nettyCustomizer(config.connectorOptions(), channel ->
                         // many requests handled in one event-loop turn share one write to Redis
-                        channel.pipeline().addFirst(new io.netty.handler.flush.FlushConsolidationHandler(64, true));
-                    }
-                })
+                        channel.pipeline().addFirst(new io.netty.handler.flush.FlushConsolidationHandler(64, true))))
                 .build();
         LettuceCommandExecutor executor = new LettuceCommandExecutor(config.connectorOptions(), resources,
                 affinity);

@@ -55,7 +55,27 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
-        this(options, DefaultClientResources.create(), true, () -> 0);
+        this(options, DefaultClientResources.builder().nettyCustomizer(nettyCustomizer(options, null)).build(), true,
+                () -> 0);
+    }
+
+    /**
+     * The Netty customizer every connection of the connector needs (the {@link ReplySizeGuard} that keeps a huge
+     * value out of memory), followed by {@code extra} when given. Callers that build their own
+     * {@link ClientResources} must set it.
+     */
+    public static io.lettuce.core.resource.NettyCustomizer nettyCustomizer(
+            ConnectorOptions options, java.util.function.Consumer<io.netty.channel.Channel> extra) {
+        long limit = options.maxReplyBytes();
+        return new io.lettuce.core.resource.NettyCustomizer() {
+            @Override
+            public void afterChannelInitialized(io.netty.channel.Channel channel) {
+                ReplySizeGuard.install(channel.pipeline(), limit);
+                if (extra != null) {
+                    extra.accept(channel);
+                }
+            }
+        };
     }
 
     /** An executor on shared Netty resources, which the caller closes. */
@@ -158,6 +178,11 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return cause instanceof dev.redisconnector.core.ConnectorException e
                 && (e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR
                 || e.code() == dev.redisconnector.core.ErrorCode.RESULT_TOO_LARGE);
+    }
+
+    /** Values over the reply limit dropped as they arrived, since start (see {@link ReplySizeGuard}). */
+    public static long droppedValues() {
+        return ReplySizeGuard.droppedValues();
     }
 
     /** Dedicated connections leased right now (blocking commands and transactions in progress). */

@@ -108,16 +108,17 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Reply> {
 
     @Override
     public void setError(ByteBuffer error) {
-        if (stack.isEmpty()) {
-            topLevelError = text(error);
-        } else {
-            int length = error == null ? 0 : error.remaining();
-            add(new Reply.ErrorReply(text(error)), length);
-        }
+        setError(text(error));
     }
 
     @Override
     public void setError(String error) {
+        if (ReplySizeGuard.MARKER.equals(error)) {
+            // a value the guard dropped on its way in: the reply is too large, wherever the value was
+            tooLarge = true;
+            add(Reply.NullReply.INSTANCE, 0);
+            return;
+        }
         if (stack.isEmpty()) {
             topLevelError = error;
         } else {
