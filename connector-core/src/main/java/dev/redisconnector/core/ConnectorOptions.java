@@ -22,6 +22,8 @@ public final class ConnectorOptions {
     /** Largest command (name plus arguments): 64 MiB. */
     public static final long DEFAULT_MAX_COMMAND_BYTES = 64L * 1024 * 1024;
 
+    /** Largest single argument: 512 MiB (Redis's own limit for one value). */
+    public static final long DEFAULT_MAX_ARGUMENT_BYTES = 512L * 1024 * 1024;
     /** Dedicated connections per service (blocking commands and transactions): 8. */
     public static final int DEFAULT_DEDICATED_POOL_SIZE = 8;
     /** How long a caller waits for a free dedicated connection before {@code POOL_EXHAUSTED}: 1 s. */
@@ -42,6 +44,7 @@ public final class ConnectorOptions {
     private final double rateLimitPerSecond;
     private final int rateLimitBurst;
     private final int dedicatedPoolSize;
+    private final long maxArgumentBytes;
     private final Duration dedicatedWait;
     private final Duration maxBlockTime;
 
@@ -56,8 +59,14 @@ public final class ConnectorOptions {
         this.rateLimitPerSecond = builder.rateLimitPerSecond;
         this.rateLimitBurst = builder.rateLimitBurst;
         this.dedicatedPoolSize = builder.dedicatedPoolSize;
+        this.maxArgumentBytes = builder.maxArgumentBytes;
         this.dedicatedWait = builder.dedicatedWait;
         this.maxBlockTime = builder.maxBlockTime;
+    }
+
+    /** See {@link #DEFAULT_MAX_ARGUMENT_BYTES}. */
+    public long maxArgumentBytes() {
+        return maxArgumentBytes;
     }
 
     /** See {@link #DEFAULT_DEDICATED_POOL_SIZE}. */
@@ -131,7 +140,8 @@ public final class ConnectorOptions {
     public String toString() {
         return "ConnectorOptions[connectionPerRequest=" + connectionPerRequest + ", commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
                 + ", connectionIdleTimeout=" + connectionIdleTimeout + ", maxReplyBytes=" + maxReplyBytes
-                + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + ", dedicatedPoolSize="
+                + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + ", maxArgumentBytes="
+                + maxArgumentBytes + ", dedicatedPoolSize="
                 + dedicatedPoolSize + ", dedicatedWait=" + dedicatedWait + ", maxBlockTime=" + maxBlockTime + "]";
     }
 
@@ -147,10 +157,20 @@ public final class ConnectorOptions {
         private double rateLimitPerSecond;
         private int rateLimitBurst;
         private int dedicatedPoolSize = DEFAULT_DEDICATED_POOL_SIZE;
+        private long maxArgumentBytes = DEFAULT_MAX_ARGUMENT_BYTES;
         private Duration dedicatedWait = DEFAULT_DEDICATED_WAIT;
         private Duration maxBlockTime = DEFAULT_MAX_BLOCK_TIME;
 
         private Builder() {
+        }
+
+        /** See {@link ConnectorOptions#maxArgumentBytes()}. */
+        public Builder maxArgumentBytes(long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxArgumentBytes must be positive");
+            }
+            this.maxArgumentBytes = value;
+            return this;
         }
 
         /** See {@link ConnectorOptions#dedicatedPoolSize()}. */

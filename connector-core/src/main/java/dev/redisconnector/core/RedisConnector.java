@@ -66,7 +66,7 @@ public final class RedisConnector implements AutoCloseable {
         this.options = builder.options;
         this.commandPolicy = builder.commandPolicy;
         this.commandVerifier = builder.commandVerifier != null ? builder.commandVerifier
-                : new CommandVerifier(options.maxArguments(), options.maxCommandBytes());
+                : new CommandVerifier(options.maxArguments(), options.maxCommandBytes(), options.maxArgumentBytes());
         this.commandExecutor = builder.commandExecutor != null ? builder.commandExecutor
                 : new LettuceCommandExecutor(options);
         this.rateLimiter = options.rateLimitPerSecond() > 0

@@ -109,6 +109,14 @@ class CommandVerifierTest {
                 .hasMessage("inputs.args has 3 arguments; the limit is 2.");
     }
 
+    @Test
+    void argumentSizeLimit() {
+        CommandVerifier small = new CommandVerifier(10, 1000, 4);
+        assertThat(small.verify(Inputs.of("SET", "k", "1234"), Encoding.UTF8).args()).hasSize(2);
+        assertThatThrownBy(() -> small.verify(Inputs.of("SET", "k", "12345"), Encoding.UTF8))
+                .hasMessage("inputs.args[1] is 5 bytes; the limit is 4 bytes per argument.");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"AUTH", "hello", "SELECT", "RESET", "QUIT", "CLIENT", "READONLY", "READWRITE", "MULTI",
             "EXEC", "DISCARD", "WATCH", "UNWATCH", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",

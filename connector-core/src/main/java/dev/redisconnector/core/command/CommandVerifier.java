@@ -27,6 +27,7 @@ public final class CommandVerifier {
 
     private final int maxArguments;
     private final long maxCommandBytes;
+    private final long maxArgumentBytes;
 
     /** A verifier with the default limits. */
     public CommandVerifier() {
@@ -34,11 +35,17 @@ public final class CommandVerifier {
     }
 
     public CommandVerifier(int maxArguments, long maxCommandBytes) {
-        if (maxArguments < 1 || maxCommandBytes < 1) {
+        this(maxArguments, maxCommandBytes, maxCommandBytes);
+    }
+
+    /** A verifier with every limit: arguments per command, bytes per command, bytes per argument. */
+    public CommandVerifier(int maxArguments, long maxCommandBytes, long maxArgumentBytes) {
+        if (maxArguments < 1 || maxCommandBytes < 1 || maxArgumentBytes < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxArguments = maxArguments;
         this.maxCommandBytes = maxCommandBytes;
+        this.maxArgumentBytes = maxArgumentBytes;
     }
 
     /**
@@ -70,6 +77,10 @@ public final class CommandVerifier {
         }
         for (int i = 0; i < rawArgs.size(); i++) {
             byte[] arg = toBytes(rawArgs.get(i), i, encoding);
+            if (arg.length > maxArgumentBytes) {
+                throw ConnectorException.invalidRequest("inputs.args[" + i + "] is " + arg.length + " bytes; the"
+                        + " limit is " + maxArgumentBytes + " bytes per argument.");
+            }
             size += arg.length;
             if (size > maxCommandBytes) {
                 throw ConnectorException.invalidRequest("The command is larger than the limit of " + maxCommandBytes

@@ -53,6 +53,7 @@ public final class ServerConfig {
         d.put("RC_MAX_BODY_BYTES", "1048576");
         d.put("RC_MAX_REPLY_BYTES", "16777216");
         d.put("RC_MAX_ARGUMENTS", "100000");
+        d.put("RC_MAX_ARGUMENT_BYTES", "536870912");
         d.put("RC_SHUTDOWN_GRACE_MS", "10000");
         d.put("RC_SESSION_TTL_SECONDS", "3600");
         d.put("RC_RATE_LIMIT_PER_CLIENT", "0");
@@ -130,6 +131,7 @@ public final class ServerConfig {
         positive("RC_MAX_BODY_BYTES");
         positive("RC_MAX_REPLY_BYTES");
         positive("RC_MAX_ARGUMENTS");
+        positive("RC_MAX_ARGUMENT_BYTES");
         positive("RC_REGISTRY_POOL_SIZE");
         positive("RC_CACHE_FRESH_MS");
         positive("RC_CACHE_MAX_STALE_MS");
@@ -215,6 +217,7 @@ public final class ServerConfig {
                 .connectionIdleTimeout(Duration.ofMillis(longValue("RC_CONNECTION_IDLE_MS")))
                 .maxReplyBytes(longValue("RC_MAX_REPLY_BYTES"))
                 .maxArguments((int) Math.min(Integer.MAX_VALUE, longValue("RC_MAX_ARGUMENTS")))
+                .maxArgumentBytes(longValue("RC_MAX_ARGUMENT_BYTES"))
                 .connectionPerRequest(bool("RC_BENCH_CONNECTION_PER_REQUEST"))
                 .rateLimit(longValue("RC_RATE_LIMIT_PER_CLIENT"), (int) longValue("RC_RATE_LIMIT_BURST"))
                 .dedicatedPoolSize((int) Math.min(10_000, longValue("RC_DEDICATED_POOL_SIZE")))
