@@ -47,6 +47,20 @@ ensure_wrapper() {
   fi
 }
 
+# Node.js and npm, and the official Upstash SDK the compatibility test runs (pinned in tests/upstash-sdk).
+ensure_upstash_sdk() {
+  local root="$1"
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  command -v node >/dev/null 2>&1 || die "node is not installed and could not be installed (needed by UpstashSdkIT)"
+  if [ ! -d "$root/tests/upstash-sdk/node_modules/@upstash/redis" ]; then
+    say "installing the Upstash SDK for the compatibility test (npm)"
+    (cd "$root/tests/upstash-sdk" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >/dev/null) \
+      || die "npm could not install @upstash/redis into tests/upstash-sdk (is the npm registry reachable?)"
+  fi
+}
+
 ensure_redis_binaries() {
   if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
     apt_install redis-server redis-tools

@@ -58,6 +58,7 @@ public final class RedisConnector implements AutoCloseable {
     private final CommandExecutor commandExecutor;
     private final ConnectorOptions options;
     private final RateLimiter rateLimiter;
+    private final CommandListener listener;
 
     private RedisConnector(Builder builder) {
         this.sessionValidator = Objects.requireNonNull(builder.sessionValidator, "sessionValidator");
@@ -69,6 +70,7 @@ public final class RedisConnector implements AutoCloseable {
                 : new CommandVerifier(options.maxArguments(), options.maxCommandBytes(), options.maxArgumentBytes());
         this.commandExecutor = builder.commandExecutor != null ? builder.commandExecutor
                 : new LettuceCommandExecutor(options);
+        this.listener = builder.listener;
         this.rateLimiter = options.rateLimitPerSecond() > 0
                 ? new RateLimiter(options.rateLimitPerSecond(), options.rateLimitBurst()) : null;
     }
@@ -131,15 +133,105 @@ public final class RedisConnector implements AutoCloseable {
      */
     public CompletionStage<Reply> executeAsync(Session session, Inputs inputs, ExecuteOptions requestOptions) {
         Objects.requireNonNull(session, "session");
+        Trace trace = listener == null ? null : new Trace(session, inputs.command());
+        CompletionStage<Reply> result;
         try {
             VerifiedCommand command = commandVerifier.verify(inputs, requestOptions.encoding());
+            if (trace != null) {
+                trace.verified = command;
+            }
             if (rateLimiter != null) {
                 rateLimiter.acquire(session.user().clientId(), 1);
             }
-            return settle(lookUp(session, command, requestOptions));
+            result = settle(lookUp(session, command, requestOptions, trace));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
+            result = CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
         }
+        if (trace != null) {
+            result.whenComplete(trace::finish);
+        }
+        return result;
+    }
+
+    /** What the listener is told about one command; filled in as the request goes (only with a listener). */
+    private final class Trace {
+        private final long epochMillis = System.currentTimeMillis();
+        private final long started = System.nanoTime();
+        private final Session session;
+        private final String rawName;
+        private volatile VerifiedCommand verified;
+        private volatile CommandCatalog catalog;
+
+        Trace(Session session, String rawName) {
+            this.session = session;
+            this.rawName = rawName;
+        }
+
+        void finish(Reply reply, Throwable failure) {
+            ErrorCode outcome = failure == null ? null : asConnectorException(failure, Step.EXECUTION).code();
+            emit(outcome, failure == null ? CommandEvent.sizeOf(reply) : 0);
+        }
+
+        void emit(ErrorCode outcome, long replyBytes) {
+            VerifiedCommand command = verified;
+            String name = command != null ? command.name() : safeName(rawName);
+            try {
+                listener.onCommand(new CommandEvent(epochMillis, session.user().id(), session.user().clientId(),
+                        name, outcome, System.nanoTime() - started, replyBytes, command, catalog));
+            } catch (RuntimeException e) {
+                LOG.warn("command listener failed type={}", e.getClass().getName());
+            }
+        }
+    }
+
+    /** The listener's view of a pipeline or transaction: one event per command. */
+    private final class Batch {
+        private final long epochMillis = System.currentTimeMillis();
+        private final long started = System.nanoTime();
+        private final Session session;
+        private final List<Inputs> commands;
+        private final VerifiedCommand[] verified;
+        private volatile CommandCatalog catalog;
+
+        Batch(Session session, List<Inputs> commands) {
+            this.session = session;
+            this.commands = commands;
+            this.verified = new VerifiedCommand[commands.size()];
+        }
+
+        void finish(List<PipelineResult> results, Throwable failure) {
+            ErrorCode whole = failure == null ? null : asConnectorException(failure, Step.EXECUTION).code();
+            long nanos = System.nanoTime() - started;
+            for (int i = 0; i < commands.size(); i++) {
+                PipelineResult result = results == null || i >= results.size() ? null : results.get(i);
+                ErrorCode outcome = whole != null ? whole : result == null || result.ok() ? null : result.error().code();
+                long bytes = result != null && result.ok() ? CommandEvent.sizeOf(result.reply()) : 0;
+                VerifiedCommand command = verified[i];
+                String name = command != null ? command.name() : safeName(commands.get(i).command());
+                try {
+                    listener.onCommand(new CommandEvent(epochMillis, session.user().id(),
+                            session.user().clientId(), name, outcome, nanos, bytes, command, catalog));
+                } catch (RuntimeException e) {
+                    LOG.warn("command listener failed type={}", e.getClass().getName());
+                }
+            }
+        }
+    }
+
+    /** A command name fit for an audit trail: at most 64 letters, digits and {@code ._-|:}, upper case. */
+    private static String safeName(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return "?";
+        }
+        String word = raw.strip();
+        int space = word.indexOf(' ');
+        word = (space > 0 ? word.substring(0, space) : word).toUpperCase(java.util.Locale.ROOT);
+        StringBuilder out = new StringBuilder(Math.min(word.length(), 64));
+        for (int i = 0; i < word.length() && out.length() < 64; i++) {
+            char c = word.charAt(i);
+            out.append(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || ".-_|:".indexOf(c) >= 0 ? c : '?');
+        }
+        return out.toString();
     }
 
     /** Default and largest number of commands in one pipeline: {@value}. */
@@ -171,21 +263,33 @@ public final class RedisConnector implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
+        Batch batch = listener == null ? null : new Batch(session, commands);
         CompletionStage<List<PipelineResult>> results = resolve(session)
-                .thenCompose(resolved -> runPipeline(session, resolved.target(), resolved.catalog(), commands,
-                        requestOptions));
+                .thenCompose(resolved -> {
+                    if (batch != null) {
+                        batch.catalog = resolved.catalog();
+                    }
+                    return runPipeline(session, resolved.target(), resolved.catalog(), commands, requestOptions,
+                            batch);
+                });
+        if (batch != null) {
+            results.whenComplete(batch::finish);
+        }
         return settle(results);
     }
 
     private CompletionStage<List<PipelineResult>> runPipeline(Session session, ExecutionTarget target,
                                                               CommandCatalog catalog, List<Inputs> commands,
-                                                              ExecuteOptions requestOptions) {
+                                                              ExecuteOptions requestOptions, Batch batch) {
         PipelineResult[] results = new PipelineResult[commands.size()];
         List<VerifiedCommand> toSend = new java.util.ArrayList<>(commands.size());
         List<Integer> positions = new java.util.ArrayList<>(commands.size());
         for (int i = 0; i < commands.size(); i++) {
             try {
                 VerifiedCommand command = commandVerifier.verify(commands.get(i), requestOptions.encoding());
+                if (batch != null) {
+                    batch.verified[i] = command;
+                }
                 checkPolicy(session, target.service(), command, catalog);
                 if (ConnectionSafety.isBlocking(command, catalog)) {
                     throw new ConnectorException(ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed"
@@ -264,7 +368,16 @@ public final class RedisConnector implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
+        Batch batch = listener == null ? null : new Batch(session, commands);
+        if (batch != null) {
+            for (int i = 0; i < verified.size(); i++) {
+                batch.verified[i] = verified.get(i);
+            }
+        }
         CompletionStage<List<PipelineResult>> results = resolve(session).thenCompose(resolved -> {
+            if (batch != null) {
+                batch.catalog = resolved.catalog();
+            }
             RedisService service = resolved.target().service();
             for (int i = 0; i < verified.size(); i++) {
                 try {
@@ -284,7 +397,51 @@ public final class RedisConnector implements AutoCloseable {
             return commandExecutor.executeTransaction(resolved.target(), watched, verified,
                     effectiveTimeout(service, requestOptions));
         });
+        if (batch != null) {
+            results.whenComplete(batch::finish);
+        }
         return settle(results);
+    }
+
+    /** Most channels or patterns in one subscription: {@value}. */
+    public static final int MAX_SUBSCRIPTION_CHANNELS = 100;
+
+    /**
+     * Subscribes to channels ({@code SUBSCRIBE}) or patterns ({@code PSUBSCRIBE}) on a connection of its own, never
+     * the shared one. The service's policy applies as to a {@code SUBSCRIBE} command (a key namespace covers the
+     * channels and patterns); read-only sessions may subscribe.
+     *
+     * @param channels channel names or patterns (strings; at least one, at most {@value #MAX_SUBSCRIPTION_CHANNELS})
+     * @return a stage with the open subscription once Redis confirmed it; close it to end it
+     */
+    public CompletionStage<dev.redisconnector.core.pubsub.Subscription> subscribeAsync(
+            Session session, List<String> channels, boolean pattern,
+            dev.redisconnector.core.pubsub.MessageListener listener) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(listener, "listener");
+        if (channels == null || channels.isEmpty()) {
+            return CompletableFuture.failedFuture(ConnectorException.invalidRequest("Name at least one "
+                    + (pattern ? "pattern" : "channel") + "."));
+        }
+        if (channels.size() > MAX_SUBSCRIPTION_CHANNELS) {
+            return CompletableFuture.failedFuture(ConnectorException.invalidRequest("At most "
+                    + MAX_SUBSCRIPTION_CHANNELS + " channels or patterns per subscription."));
+        }
+        String name = pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
+        VerifiedCommand command;
+        try {
+            command = new VerifiedCommand(name, commandVerifier.verify(new Inputs("EXISTS", List.copyOf(channels)),
+                    Encoding.UTF8).args());
+            if (rateLimiter != null) {
+                rateLimiter.acquire(session.user().clientId(), 1);
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
+        }
+        return settle(resolve(session).thenCompose(resolved -> {
+            checkPolicy(session, resolved.target().service(), command, resolved.catalog());
+            return commandExecutor.subscribe(resolved.target(), command.args(), pattern, listener);
+        }));
     }
 
     /** Steps 3 and 4 for a whole pipeline or transaction, and the command table when the policy needs it. */
@@ -328,33 +485,35 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /** Steps 3 to 5; stays on the calling thread, without extra stages, while lookups answer from memory. */
-    private CompletionStage<Reply> lookUp(Session session, VerifiedCommand command, ExecuteOptions requestOptions) {
+    private CompletionStage<Reply> lookUp(Session session, VerifiedCommand command, ExecuteOptions requestOptions,
+                                          Trace trace) {
         String clientId = session.user().clientId();
         CompletableFuture<Optional<RedisService>> service =
                 step(Step.SERVICE, () -> serviceRegistry.findService(clientId)).toCompletableFuture();
         if (isDone(service)) {
-            return withService(session, command, requestOptions, service.join());
+            return withService(session, command, requestOptions, service.join(), trace);
         }
-        return service.thenCompose(found -> withService(session, command, requestOptions, found));
+        return service.thenCompose(found -> withService(session, command, requestOptions, found, trace));
     }
 
     private CompletionStage<Reply> withService(Session session, VerifiedCommand command, ExecuteOptions requestOptions,
-                                               Optional<RedisService> found) {
+                                               Optional<RedisService> found, Trace trace) {
         String clientId = session.user().clientId();
         RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
                 "No Redis service exists for client '" + clientId + "'."));
         CompletableFuture<Optional<RedisCredentials>> credentials =
                 step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service)).toCompletableFuture();
         if (isDone(credentials)) {
-            return withCredentials(session, service, credentials.join(), command, requestOptions);
+            return withCredentials(session, service, credentials.join(), command, requestOptions, trace);
         }
-        return credentials.thenCompose(stored -> withCredentials(session, service, stored, command, requestOptions));
+        return credentials.thenCompose(stored -> withCredentials(session, service, stored, command, requestOptions,
+                trace));
     }
 
     /** Step 2b (it needs the service's command table, so it runs once the target is known) and step 5. */
     private CompletionStage<Reply> withCredentials(Session session, RedisService service,
                                                    Optional<RedisCredentials> credentials, VerifiedCommand command,
-                                                   ExecuteOptions requestOptions) {
+                                                   ExecuteOptions requestOptions, Trace trace) {
         RedisCredentials found = credentials.orElseThrow(() -> new ConnectorException(ErrorCode.NO_CREDENTIALS,
                 "No credentials are stored for the Redis service of client '" + service.clientId() + "'."));
         ExecutionTarget target = new ExecutionTarget(service, found);
@@ -364,10 +523,16 @@ public final class RedisConnector implements AutoCloseable {
         }
         CompletableFuture<CommandCatalog> catalog = commandExecutor.catalog(target).toCompletableFuture();
         if (isDone(catalog)) {
+            if (trace != null) {
+                trace.catalog = catalog.join();
+            }
             checkPolicy(session, service, command, catalog.join());
             return run(target, command, catalog.join(), requestOptions);
         }
         return catalog.thenCompose(loaded -> {
+            if (trace != null) {
+                trace.catalog = loaded;
+            }
             checkPolicy(session, service, command, loaded);
             return run(target, command, loaded, requestOptions);
         });
@@ -478,6 +643,7 @@ public final class RedisConnector implements AutoCloseable {
         private CommandVerifier commandVerifier;
         private CommandExecutor commandExecutor;
         private ConnectorOptions options = ConnectorOptions.DEFAULTS;
+        private CommandListener listener;
 
         private Builder() {
         }
@@ -515,6 +681,12 @@ public final class RedisConnector implements AutoCloseable {
         /** Step 5. Defaults to a {@link LettuceCommandExecutor} with the options. */
         public Builder commandExecutor(CommandExecutor value) {
             this.commandExecutor = value;
+            return this;
+        }
+
+        /** Told about every command's outcome (audit trail, metrics). Optional. */
+        public Builder listener(CommandListener value) {
+            this.listener = value;
             return this;
         }
 

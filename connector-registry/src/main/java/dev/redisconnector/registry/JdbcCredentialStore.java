@@ -298,4 +298,9 @@ public final class JdbcCredentialStore implements CredentialStore {
             return "Stored[kind=" + kind + ", keyId=" + keyId + "]";
         }
     }
+
+    /** Cache and database-load counts of this store's lookups (for metrics). */
+    public CachedLookup.Stats cacheStats() {
+        return cache.stats();
+    }
 }

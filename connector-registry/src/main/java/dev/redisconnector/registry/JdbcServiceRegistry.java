@@ -281,4 +281,9 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
      */
     public record PutResult(ServiceRecord record, boolean created, boolean credentialsDropped) {
     }
+
+    /** Cache and database-load counts of this store's lookups (for metrics). */
+    public CachedLookup.Stats cacheStats() {
+        return cache.stats();
+    }
 }

@@ -224,4 +224,9 @@ public final class JdbcSessionStore implements SessionValidator {
         digest.reset();
         return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
     }
+
+    /** Cache and database-load counts of this store's lookups (for metrics). */
+    public CachedLookup.Stats cacheStats() {
+        return cache.stats();
+    }
 }

@@ -128,8 +128,41 @@ public final class Registry implements AutoCloseable {
         return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1******");
     }
 
+    private AuditTrail audit;
+
+    /**
+     * The audit trail in this registry's database, started on first use with {@code retention} (rows older are
+     * deleted hourly); later calls return the same trail.
+     */
+    public synchronized AuditTrail audit(java.time.Duration retention) {
+        if (audit == null) {
+            audit = new AuditTrail(dataSource, retention, 100_000);
+        }
+        return audit;
+    }
+
+    /**
+     * Audit rows matching {@code query}, newest first. Events this process queued in the last moment are written
+     * first (waiting up to a second), so a query sees the requests just made.
+     */
+    public List<AuditTrail.Entry> queryAudit(AuditTrail.Query query) {
+        AuditTrail running;
+        synchronized (this) {
+            running = audit;
+        }
+        if (running != null) {
+            running.flush(java.time.Duration.ofSeconds(1));
+        }
+        return AuditTrail.query(dataSource, query);
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (audit != null) {
+                audit.close();
+            }
+        }
         executor.shutdownNow();
         dataSource.close();
     }

@@ -57,10 +57,13 @@ public final class ConnectorServer implements AutoCloseable {
     private final ExecutorService blocking;
     private final List<HttpServer> servers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final dev.redisconnector.server.http.EventStreams streams;
+    private final Metrics metrics;
 
     private ConnectorServer(ServerConfig config, Vertx vertx, Registry registry, LettuceCommandExecutor executor,
                             ClientResources resources, RedisConnector connector, ExecutorService blocking,
-                            List<HttpServer> servers) {
+                            List<HttpServer> servers, Metrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.vertx = vertx;
         this.registry = registry;
@@ -69,6 +72,12 @@ public final class ConnectorServer implements AutoCloseable {
         this.connector = connector;
         this.blocking = blocking;
         this.servers = servers;
+        this.streams = new dev.redisconnector.server.http.EventStreams(vertx, connector, config.maxStreamsPerClient());
+    }
+
+    /** The pub/sub streams (for tests and metrics). */
+    public dev.redisconnector.server.http.EventStreams streams() {
+        return streams;
     }
 
     /** Opens the registry with the configured master keys. */
@@ -97,7 +106,11 @@ public final class ConnectorServer implements AutoCloseable {
         registry.onChange(executor::closeConnections);
         SessionValidator sessions = new TokenRouter(registry.sessions(),
                 config.jwtEnabled() ? JwtSessionValidator.fromConfig(config, blocking) : null);
+        Metrics metrics = config.metricsEnabled() ? new Metrics(config.metricsPerClient()) : null;
+        dev.redisconnector.registry.AuditTrail audit = config.auditRetention() == null ? null
+                : registry.audit(config.auditRetention());
         RedisConnector connector = RedisConnector.builder()
+                .listener(dev.redisconnector.core.CommandListener.both(audit, metrics))
                 .sessionValidator(sessions)
                 .serviceRegistry(registry.services())
                 .credentialStore(registry.credentials())
@@ -111,7 +124,10 @@ public final class ConnectorServer implements AutoCloseable {
             int port = config.port() == 0 && config.eventLoops() > 1 ? freePort(config.host()) : config.port();
             List<HttpServer> servers = new CopyOnWriteArrayList<>();
             ConnectorServer server = new ConnectorServer(config, vertx, registry, executor, resources, connector,
-                    blocking, servers);
+                    blocking, servers, metrics);
+            if (metrics != null) {
+                metrics.bind(executor, server.streams, registry, audit);
+            }
             vertx.deployVerticle(() -> new VerticleBase() {
                 @Override
                 public Future<?> start() {
@@ -156,18 +172,87 @@ public final class ConnectorServer implements AutoCloseable {
     /** The hot path goes straight to {@link ExecuteHandler}; everything else through the router. */
     private io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requestHandler(AdminRoutes adminRoutes) {
         ExecuteHandler execute = new ExecuteHandler(connector, config.maxBodyBytes());
+        dev.redisconnector.server.upstash.UpstashHandler upstash = config.upstashPath() == null ? null
+                : new dev.redisconnector.server.upstash.UpstashHandler(connector, config.upstashPath(),
+                        config.maxBodyBytes(), streams);
         Router router = router(adminRoutes);
+        boolean accessLog = config.accessLog();
+        String upstashBase = config.upstashPath();
         return request -> {
+            String requestId = requestId(request.getHeader(REQUEST_ID));
+            request.response().putHeader(REQUEST_ID, requestId);
+            if (metrics != null || accessLog) {
+                long started = System.nanoTime();
+                request.response().headersEndHandler(ignored -> {
+                    long nanos = System.nanoTime() - started;
+                    String endpoint = Metrics.endpoint(request.path(), upstashBase);
+                    int status = request.response().getStatusCode();
+                    if (metrics != null) {
+                        metrics.http(endpoint, status, nanos);
+                    }
+                    if (accessLog) {
+                        ACCESS.info("request id={} method={} endpoint={} status={} ms={}", requestId,
+                                request.method(), endpoint, status, String.format("%.2f", nanos / 1e6));
+                    }
+                });
+            }
             if (execute.matches(request)) {
                 execute.handle(request);
+            } else if (upstash != null && upstash.matches(request)) {
+                upstash.handle(request);
+            } else if (request.method() == io.vertx.core.http.HttpMethod.GET
+                    && dev.redisconnector.server.http.EventStreams.PATH.equals(request.path())) {
+                streams.nativeStream(request);
             } else {
                 router.handle(request);
             }
         };
     }
 
+    private static final String REQUEST_ID = "x-request-id";
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.redisconnector.access");
+
+    /** The caller's request id when it is a plain token of at most 64 characters, else a new random one. */
+    static String requestId(String offered) {
+        if (offered != null && !offered.isEmpty() && offered.length() <= 64) {
+            boolean plain = true;
+            for (int i = 0; i < offered.length() && plain; i++) {
+                char c = offered.charAt(i);
+                plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                        || c == '.' || c == ':';
+            }
+            if (plain) {
+                return offered;
+            }
+        }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+    }
+
+    private static final byte[] OPENAPI = openApi();
+
+    private static byte[] openApi() {
+        try (java.io.InputStream in = ConnectorServer.class.getResourceAsStream("/openapi.json")) {
+            return in == null ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private Router router(AdminRoutes adminRoutes) {
         Router router = Router.router(vertx);
+        router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(OPENAPI)));
+        if (metrics != null) {
+            router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false).onComplete(text -> {
+                if (text.failed()) {
+                    Errors.send(ctx.response(), text.cause());
+                } else {
+                    ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                            .end(text.result());
+                }
+            }));
+        }
         router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"up\"}"));
         router.get("/health/ready").handler(this::ready);
         adminRoutes.mount(router, config.maxBodyBytes());

@@ -123,6 +123,27 @@ class CliIT {
     }
 
     @Test
+    void auditShowsWhoRanWhatWithoutValues() {
+        Result set = cli(null, viaServer("service", "set", "audited", "--host", "127.0.0.1", "--port",
+                Integer.toString(REDIS.port())));
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        assertThat(cli("cli-pw\n", viaServer("credentials", "set", "audited", "--password-stdin")).exitCode())
+                .isZero();
+        String token = cli(null, viaServer("session", "create", "--user", "auditor", "--client", "audited")).json()
+                .getString("token");
+        HttpTestClient http = new HttpTestClient(server.port());
+        assertThat(http.command(token, "SET", "audit:k", "very-secret-value").status()).isEqualTo(200);
+        assertThat(http.command(token, "CONFIG", "GET", "*").status()).isEqualTo(403);
+        Result audit = cli(null, viaServer("audit", "--client", "audited", "--since", "1h"));
+        assertThat(audit.exitCode()).as(audit.err()).isZero();
+        assertThat(audit.out()).contains("\"command\" : \"SET\"").contains("\"userId\" : \"auditor\"")
+                .contains("COMMAND_NOT_ALLOWED").doesNotContain("very-secret-value");
+        Result refused = cli(null, viaServer("audit", "--client", "audited", "--outcome", "COMMAND_NOT_ALLOWED"));
+        assertThat(refused.json().getJsonArray("entries")).hasSize(1);
+        assertThat(cli(null, viaServer("audit", "--since", "whenever")).exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void failuresHaveScriptableExitCodes() {
         assertThat(cli(null, direct("service", "get", "missing")).exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(cli(null, direct("service", "set", "x")).exitCode()).isEqualTo(ExitCodes.USAGE);

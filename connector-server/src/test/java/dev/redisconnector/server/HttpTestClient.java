@@ -84,6 +84,28 @@ final class HttpTestClient {
         return sendAsync("POST", "/v1/redis/execute", token, body.encode());
     }
 
+    /** {@link #send} with one extra request header. */
+    Response sendWithHeader(String method, String path, String bearer, String body, String header, String value) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header(header, value);
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Response(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Response send(String method, String path, String bearer, String body) {
         return send(method, path, bearer, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }

@@ -71,6 +71,14 @@ public interface CommandExecutor extends AutoCloseable {
                 + " executor has no dedicated connections."));
     }
 
+    /** Subscribes to channels (or patterns) on a connection of its own. */
+    default CompletionStage<dev.redisconnector.core.pubsub.Subscription> subscribe(ExecutionTarget target,
+            java.util.List<byte[]> channels, boolean pattern, dev.redisconnector.core.pubsub.MessageListener listener) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new dev.redisconnector.core.ConnectorException(
+                dev.redisconnector.core.ErrorCode.COMMAND_NOT_ALLOWED, "Subscriptions are not available: this"
+                + " executor has no pub/sub connections."));
+    }
+
     /** Closes every connection. */
     @Override
     void close();

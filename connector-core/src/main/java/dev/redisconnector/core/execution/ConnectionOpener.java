@@ -68,6 +68,56 @@ final class ConnectionOpener {
         return shutdownOnFailure(opened, own);
     }
 
+    /**
+     * Opens a pub/sub connection (never shared): to the standalone server, the sentinels' master, or a cluster (whose
+     * nodes forward every published message). Fails with whatever Lettuce raised.
+     */
+    CompletableFuture<PubSubHandle> openPubSub(ExecutionTarget target) {
+        RedisService service = target.service();
+        RedisCredentials credentials = target.credentials();
+        SslOptions ssl;
+        try {
+            ssl = TlsMaterial.needsOwnOptions(service, credentials) ? TlsMaterial.sslOptions(service, credentials)
+                    : null;
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (service.mode() == RedisService.Mode.CLUSTER) {
+            List<RedisURI> seeds = new ArrayList<>();
+            for (RedisService.Address node : service.nodes()) {
+                seeds.add(nodeUri(service, credentials, node.host(), node.port(), 0).build());
+            }
+            RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+            cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl)).build());
+            CompletableFuture<PubSubHandle> opened = cluster.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(loaded -> cluster.connectPubSubAsync(ByteArrayCodec.INSTANCE))
+                    .thenApply(connection -> new PubSubHandle(connection, cluster));
+            return shutdownOnFailure(opened, cluster);
+        }
+        RedisClient client = sharedClient;
+        if (ssl != null) {
+            client = RedisClient.create(resources);
+            client.setOptions(clientOptions(ssl));
+        }
+        RedisClient own = ssl != null ? client : null;
+        CompletableFuture<PubSubHandle> opened = client.connectPubSubAsync(ByteArrayCodec.INSTANCE,
+                        uri(service, credentials)).toCompletableFuture()
+                .thenApply(connection -> new PubSubHandle(connection, own));
+        return shutdownOnFailure(opened, own);
+    }
+
+    /** A pub/sub connection and the client that exists only for it, if any. */
+    record PubSubHandle(io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> connection,
+                        AbstractRedisClient ownClient) {
+        void close() {
+            connection.closeAsync().whenComplete((ignored, failure) -> {
+                if (ownClient != null) {
+                    ownClient.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            });
+        }
+    }
+
     private CompletableFuture<RedisHandle> openCluster(RedisService service, RedisCredentials credentials,
                                                        SslOptions ssl) {
         List<RedisURI> seeds = new ArrayList<>();
@@ -103,8 +153,8 @@ final class ConnectionOpener {
                 timeout.multipliedBy(2), service.clientId(), 64L * 1024 * 1024).thenApply(dev.redisconnector.core.command.CommandCatalog::parse);
     }
 
-    private static CompletableFuture<RedisHandle> shutdownOnFailure(CompletableFuture<RedisHandle> opened,
-                                                                    AbstractRedisClient own) {
+    private static <T> CompletableFuture<T> shutdownOnFailure(CompletableFuture<T> opened,
+                                                              AbstractRedisClient own) {
         if (own != null) {
             opened.whenComplete((handle, failure) -> {
                 if (failure != null) {

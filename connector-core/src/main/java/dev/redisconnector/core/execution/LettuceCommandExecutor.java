@@ -52,6 +52,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final Cache<ServerKey, dev.redisconnector.core.command.CommandCatalog> sharedCatalogs;
     private final Cache<CatalogKey, Boolean> deniedCatalogs;
     private final DedicatedConnections dedicated;
+    private final java.util.concurrent.atomic.AtomicInteger openStreams =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
@@ -155,6 +157,83 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         Duration total = blocksFor.plus(timeout);
         return dedicated(target).thenCompose(lease -> dispatch(lease.handle(), command, total, clientId)
                 .whenComplete((reply, failure) -> lease.release(failure == null || answered(failure))));
+    }
+
+    /**
+     * Subscribes on a connection of its own to {@code channels} (or patterns). The stage completes once Redis
+     * confirmed the subscription; it fails with the codes of {@link #execute}.
+     */
+    @Override
+    public CompletionStage<dev.redisconnector.core.pubsub.Subscription> subscribe(
+            ExecutionTarget target, List<byte[]> channels, boolean pattern,
+            dev.redisconnector.core.pubsub.MessageListener listener) {
+        RedisService service = target.service();
+        Duration connectTimeout = connectTimeout(service);
+        Duration timeout = commandTimeout(service);
+        CompletableFuture<ConnectionOpener.PubSubHandle> opened;
+        try {
+            opened = opener.openPubSub(target);
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<dev.redisconnector.core.pubsub.Subscription> result = new CompletableFuture<>();
+        opened.whenComplete((handle, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(ExecutionErrors.connectFailure(failure, service.clientId(),
+                        connectTimeout));
+                return;
+            }
+            openStreams.incrementAndGet();
+            handle.connection().addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    listener.message(null, channel, message);
+                }
+
+                @Override
+                public void message(byte[] patternBytes, byte[] channel, byte[] message) {
+                    listener.message(patternBytes, channel, message);
+                }
+
+                @Override
+                public void subscribed(byte[] channel, long count) {
+                    listener.subscribed(channel, false, count);
+                }
+
+                @Override
+                public void psubscribed(byte[] patternBytes, long count) {
+                    listener.subscribed(patternBytes, true, count);
+                }
+            });
+            java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            dev.redisconnector.core.pubsub.Subscription subscription = () -> {
+                if (closed.compareAndSet(false, true)) {
+                    openStreams.decrementAndGet();
+                    handle.close();
+                }
+            };
+            byte[][] names = channels.toArray(byte[][]::new);
+            io.lettuce.core.RedisFuture<Void> subscribed = pattern ? handle.connection().async().psubscribe(names)
+                    : handle.connection().async().subscribe(names);
+            subscribed.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((ignored, error) -> {
+                        if (error == null) {
+                            if (!result.complete(subscription)) {
+                                subscription.close();
+                            }
+                        } else {
+                            subscription.close();
+                            result.completeExceptionally(ExecutionErrors.commandFailure(error, service.clientId(),
+                                    timeout));
+                        }
+                    });
+        });
+        return result;
+    }
+
+    /** Subscriptions open right now. */
+    public int openSubscriptions() {
+        return openStreams.get();
     }
 
     /** Runs a transaction on one of the service's dedicated connections. See {@link Transaction}. */

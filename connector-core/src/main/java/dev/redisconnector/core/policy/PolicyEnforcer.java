@@ -32,7 +32,7 @@ public final class PolicyEnforcer implements CommandPolicy {
         }
         String allowRule = firstMatch(policy.allow(), command.name(), name, categories);
         boolean readOnly = session.readOnly() || policy.mode() == ServicePolicy.Mode.READ_ONLY;
-        if (readOnly && !(found.isPresent() && (found.get().readOnly() || categories.contains("@connection")))) {
+        if (readOnly && !readsOnly(command, found)) {
             throw refused(command, client, found.isEmpty()
                     ? "it is not in the server's command table, and " + (session.readOnly() ? "the session"
                     : "the service's policy") + " is read-only"
@@ -61,11 +61,19 @@ public final class PolicyEnforcer implements CommandPolicy {
     public static void requireReadOnly(Session session, RedisService service, VerifiedCommand command,
                                        CommandCatalog catalog) {
         Optional<CommandCatalog.CommandSpec> found = catalog.spec(command);
-        if (!(found.isPresent() && (found.get().readOnly() || found.get().categories().contains("@connection")))) {
+        if (!readsOnly(command, found)) {
             throw refused(command, service.clientId(), (found.isEmpty() ? "it is not in the server's command table"
                     : "it is not a read-only command") + " and the session is read-only");
         }
     }
+
+    /** Subscriptions (they only receive), and what the server flags read-only or {@code @connection}. */
+    private static boolean readsOnly(VerifiedCommand command, Optional<CommandCatalog.CommandSpec> found) {
+        return SUBSCRIPTIONS.contains(command.name())
+                || found.isPresent() && (found.get().readOnly() || found.get().categories().contains("@connection"));
+    }
+
+    private static final Set<String> SUBSCRIPTIONS = Set.of("SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE");
 
     private static String firstMatch(Set<String> rules, String commandName, String specName, Set<String> categories) {
         if (rules.contains(commandName)) {
@@ -87,6 +95,13 @@ public final class PolicyEnforcer implements CommandPolicy {
         if (found.isEmpty()) {
             throw refused(command, client, "it is not in the server's command table, so its keys cannot be checked"
                     + " against the service's key namespace");
+        }
+        if (SUBSCRIPTIONS.contains(command.name())) {
+            for (byte[] channel : command.args()) {
+                requirePrefix(command, channel, prefixes, client, command.name().equals("PSUBSCRIBE") ? "pattern"
+                        : "channel");
+            }
+            return;
         }
         if (command.name().equals("PUBLISH") || command.name().equals("SPUBLISH")) {
             if (!command.args().isEmpty()) {

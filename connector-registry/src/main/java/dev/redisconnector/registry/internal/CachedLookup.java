@@ -24,6 +24,18 @@ public final class CachedLookup<K, V> {
     private final Function<K, Optional<V>> loader;
     private final Executor executor;
     private final long freshNanos;
+    private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder loads = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder loadFailures = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder loadNanos = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * Counts since start: lookups answered from memory, lookups that had to wait for the database, database loads
+     * (including background refreshes), failed loads, and the time spent in loads.
+     */
+    public record Stats(long hits, long misses, long loads, long loadFailures, long loadNanos) {
+    }
 
     public CachedLookup(Function<K, Optional<V>> loader, Executor executor, Duration fresh, Duration maxStale,
                         long maximumSize) {
@@ -38,13 +50,21 @@ public final class CachedLookup<K, V> {
     /** The value for {@code key}; the future fails only when there is no cached value and the load fails. */
     public CompletableFuture<Optional<V>> get(K key) {
         Entry<V> entry = cache.getIfPresent(key);
-        if (entry != null) {
+        if (entry == null) {
+            misses.increment();
+        } else {
+            hits.increment();
             if (System.nanoTime() - entry.loadedAtNanos() > freshNanos) {
                 load(key).exceptionally(failure -> null);
             }
             return entry.future();
         }
         return load(key);
+    }
+
+    /** See {@link Stats}. */
+    public Stats stats() {
+        return new Stats(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(), loadNanos.sum());
     }
 
     /** Forgets {@code key}, so the next {@link #get} reads the database. */
@@ -70,14 +90,19 @@ public final class CachedLookup<K, V> {
         long started = System.nanoTime();
         try {
             executor.execute(() -> {
+                long loadStarted = System.nanoTime();
                 try {
                     Optional<V> value = loader.apply(key);
                     cache.put(key, new Entry<>(CompletableFuture.completedFuture(value), started));
                     inflight.remove(key, created);
                     created.complete(value);
                 } catch (RuntimeException | Error e) {
+                    loadFailures.increment();
                     inflight.remove(key, created);
                     created.completeExceptionally(e);
+                } finally {
+                    loads.increment();
+                    loadNanos.add(System.nanoTime() - loadStarted);
                 }
             });
         } catch (RuntimeException rejected) {

@@ -33,4 +33,7 @@ public interface AdminApi extends AutoCloseable {
     @Override
     default void close() {
     }
+
+    /** Audit entries, newest first; every filter may be {@code null}. See {@code AdminService#audit}. */
+    JsonObject audit(String clientId, String userId, String since, String until, String outcome, int limit);
 }

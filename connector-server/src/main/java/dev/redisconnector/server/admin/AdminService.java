@@ -275,6 +275,55 @@ public final class AdminService implements AdminApi {
         return new JsonObject().put("sessions", sessions);
     }
 
+    /**
+     * Audit entries, newest first. {@code since}/{@code until}: a duration back from now ({@code 90s}, {@code 15m},
+     * {@code 1h}, {@code 7d}) or an ISO-8601 instant; every filter optional.
+     */
+    @Override
+    public JsonObject audit(String clientId, String userId, String since, String until, String outcome, int limit) {
+        if (clientId != null) {
+            checkClient(clientId);
+        }
+        Instant now = Instant.now();
+        java.util.List<dev.redisconnector.registry.AuditTrail.Entry> entries = registry.queryAudit(
+                new dev.redisconnector.registry.AuditTrail.Query(clientId, userId, instant(since, now, "since"),
+                        instant(until, now, "until"), outcome == null ? null
+                        : outcome.toUpperCase(java.util.Locale.ROOT), Math.min(Math.max(limit, 1), 10_000)));
+        JsonArray out = new JsonArray();
+        for (dev.redisconnector.registry.AuditTrail.Entry entry : entries) {
+            out.add(new JsonObject().put("at", entry.at().toString()).put("userId", entry.userId())
+                    .put("clientId", entry.clientId()).put("command", entry.command())
+                    .put("keys", entry.keyCount() < 0 ? null : entry.keyCount()).put("outcome", entry.outcome())
+                    .put("durationMs", entry.durationMicros() / 1000.0).put("replyBytes", entry.replyBytes()));
+        }
+        return new JsonObject().put("entries", out);
+    }
+
+    /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d} back from {@code now}, or an ISO-8601 instant. */
+    static Instant instant(String text, Instant now, String name) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String value = text.strip();
+        java.util.regex.Matcher relative = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(value);
+        if (relative.matches()) {
+            long amount = Long.parseLong(relative.group(1));
+            java.time.Duration back = switch (relative.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(amount);
+                case "m" -> java.time.Duration.ofMinutes(amount);
+                case "h" -> java.time.Duration.ofHours(amount);
+                default -> java.time.Duration.ofDays(amount);
+            };
+            return now.minus(back);
+        }
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be a duration back from now (90s, 15m, 1h, 7d) or an"
+                    + " ISO-8601 instant (2026-11-26T10:00:00Z).");
+        }
+    }
+
     /** Revokes a session by id. */
     @Override
     public JsonObject revokeSession(String sessionId) {

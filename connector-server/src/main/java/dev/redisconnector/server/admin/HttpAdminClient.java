@@ -123,4 +123,16 @@ public final class HttpAdminClient implements AdminApi {
     public JsonObject revokeSession(String sessionId) {
         return call("DELETE", "sessions/" + encode(sessionId), null);
     }
+
+    @Override
+    public JsonObject audit(String clientId, String userId, String since, String until, String outcome, int limit) {
+        StringBuilder query = new StringBuilder("?limit=").append(limit);
+        for (String[] pair : new String[][] {{"clientId", clientId}, {"userId", userId}, {"since", since},
+                {"until", until}, {"outcome", outcome}}) {
+            if (pair[1] != null) {
+                query.append('&').append(pair[0]).append('=').append(encode(pair[1]));
+            }
+        }
+        return call("GET", "/audit" + query, null);
+    }
 }

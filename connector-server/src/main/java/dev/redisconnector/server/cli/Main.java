@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "redis-connector", mixinStandardHelpOptions = true, version = "redis-connector 0.1.0",
         description = "Runs a logged-in user's Redis command against their client's registered Redis service.",
         subcommands = {ServeCommand.class, ServiceCommand.class, CredentialsCommand.class, SessionCommand.class,
-                ExecCommand.class, KeygenCommand.class},
+                ExecCommand.class, KeygenCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the operation failed (not found, test failed, Redis error)",
                 "2:bad usage or invalid input", "3:registry, server or Redis unreachable", "4:not authorized"})
@@ -104,6 +104,9 @@ public final class Main implements Callable<Integer> {
             @Override public JsonObject createSession(JsonObject b) { return service.createSession(b); }
             @Override public JsonObject listSessions(String c, int l) { return service.listSessions(c, l); }
             @Override public JsonObject revokeSession(String s) { return service.revokeSession(s); }
+            @Override public JsonObject audit(String c, String u, String s, String t, String o, int l) {
+                return service.audit(c, u, s, t, o, l);
+            }
 
             @Override
             public void close() {

@@ -59,6 +59,14 @@ public final class ServerConfig {
         d.put("RC_RATE_LIMIT_PER_CLIENT", "0");
         d.put("RC_RATE_LIMIT_BURST", "0");
         d.put("RC_DEDICATED_POOL_SIZE", "8");
+        d.put("RC_UPSTASH_PATH", "/upstash");
+        d.put("RC_METRICS_ENABLED", "true");
+        d.put("RC_METRICS_PER_CLIENT", "false");
+        d.put("RC_AUDIT_ENABLED", "true");
+        d.put("RC_AUDIT_RETENTION_DAYS", "30");
+        d.put("RC_LOG_FORMAT", "text");
+        d.put("RC_ACCESS_LOG", "false");
+        d.put("RC_MAX_STREAMS_PER_CLIENT", "10");
         d.put("RC_DEDICATED_WAIT_MS", "1000");
         d.put("RC_MAX_BLOCK_MS", "30000");
         d.put("RC_EVENT_LOOPS", Integer.toString(Runtime.getRuntime().availableProcessors()));
@@ -139,6 +147,21 @@ public final class ServerConfig {
         longValue("RC_SHUTDOWN_GRACE_MS");
         positive("RC_EVENT_LOOPS");
         positive("RC_DEDICATED_POOL_SIZE");
+        positive("RC_MAX_STREAMS_PER_CLIENT");
+        positive("RC_AUDIT_RETENTION_DAYS");
+        bool("RC_METRICS_ENABLED");
+        bool("RC_METRICS_PER_CLIENT");
+        bool("RC_AUDIT_ENABLED");
+        bool("RC_ACCESS_LOG");
+        if (!get("RC_LOG_FORMAT").equals("text") && !get("RC_LOG_FORMAT").equals("json")) {
+            throw new IllegalArgumentException("RC_LOG_FORMAT must be text or json");
+        }
+        String upstash = get("RC_UPSTASH_PATH");
+        if (!upstash.isEmpty() && (!upstash.startsWith("/") || upstash.equals("/") || upstash.startsWith("/v1/")
+                || upstash.startsWith("/health") || upstash.contains("?") || upstash.contains(" "))) {
+            throw new IllegalArgumentException("RC_UPSTASH_PATH must be a path like /upstash (not /, /v1/..."
+                    + " or /health...), or empty to turn the Upstash protocol off");
+        }
         positive("RC_MAX_BLOCK_MS");
         if (longValue("RC_DEDICATED_WAIT_MS") < 0) {
             throw new IllegalArgumentException("RC_DEDICATED_WAIT_MS must not be negative");
@@ -181,6 +204,35 @@ public final class ServerConfig {
     public String adminToken() {
         String token = get("RC_ADMIN_TOKEN");
         return token.isEmpty() ? null : token;
+    }
+
+    /** The base path of the Upstash REST protocol, or {@code null} when it is off. */
+    public String upstashPath() {
+        String path = get("RC_UPSTASH_PATH");
+        return path.isEmpty() ? null : path;
+    }
+
+    public boolean metricsEnabled() {
+        return bool("RC_METRICS_ENABLED");
+    }
+
+    public boolean metricsPerClient() {
+        return bool("RC_METRICS_PER_CLIENT");
+    }
+
+    /** How long audit rows are kept, or {@code null} when the audit trail is off. */
+    public Duration auditRetention() {
+        return bool("RC_AUDIT_ENABLED") ? Duration.ofDays(longValue("RC_AUDIT_RETENTION_DAYS")) : null;
+    }
+
+    /** Whether each HTTP request is logged (method, endpoint, status, duration, request id). */
+    public boolean accessLog() {
+        return bool("RC_ACCESS_LOG");
+    }
+
+    /** Concurrent pub/sub streams each client may hold. */
+    public int maxStreamsPerClient() {
+        return (int) Math.min(100_000, longValue("RC_MAX_STREAMS_PER_CLIENT"));
     }
 
     public int maxBodyBytes() {

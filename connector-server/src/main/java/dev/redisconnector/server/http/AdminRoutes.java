@@ -54,6 +54,9 @@ public final class AdminRoutes {
         router.post(BASE + "/sessions").handler(ctx -> withBody(ctx, 201, admin::createSession));
         router.get(BASE + "/sessions").handler(ctx -> run(ctx, 200, () -> admin.listSessions(
                 ctx.queryParams().get("clientId"), limit(ctx))));
+        router.get(BASE + "/audit").handler(ctx -> run(ctx, 200, () -> admin.audit(
+                ctx.queryParams().get("clientId"), ctx.queryParams().get("userId"), ctx.queryParams().get("since"),
+                ctx.queryParams().get("until"), ctx.queryParams().get("outcome"), limit(ctx))));
         router.delete(BASE + "/sessions/:sessionId")
                 .handler(ctx -> run(ctx, 200, () -> admin.revokeSession(ctx.pathParam("sessionId"))));
         router.route(BASE + "/*").handler(ctx -> Errors.send(ctx.response(),

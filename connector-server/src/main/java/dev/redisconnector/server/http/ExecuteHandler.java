@@ -48,39 +48,9 @@ public final class ExecuteHandler {
 
     /** Reads the body and runs the request. */
     public void handle(HttpServerRequest request) {
-        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && tooLong(declared)) {
-            tooLarge(request);
-            return;
-        }
-        BodyReader reader = new BodyReader(request, declared);
-        request.handler(reader::append);
-        request.exceptionHandler(failure -> request.connection().close());
-        request.endHandler(ignored -> {
-            if (reader.tooLarge) {
-                tooLarge(request);
-            } else {
-                execute(request, reader.body);
-            }
-        });
-    }
-
-    private boolean tooLong(String declared) {
-        try {
-            return Long.parseLong(declared.strip()) > maxBodyBytes;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static void tooLarge(HttpServerRequest request) {
-        HttpServerResponse response = request.response();
-        if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-            // HTTP/1.1: the rest of the body would still arrive on this connection; close it after the answer
-            response.endHandler(ignored -> request.connection().close());
-        }
-        Errors.send(response, new ApiError(413, "INVALID_REQUEST", "command",
-                "The request body is larger than the limit (RC_MAX_BODY_BYTES)."));
+        RequestBody.read(request, maxBodyBytes, body -> execute(request, body), () -> Errors.send(request.response(),
+                new ApiError(413, "INVALID_REQUEST", "command",
+                        "The request body is larger than the limit (RC_MAX_BODY_BYTES).")));
     }
 
     private void execute(HttpServerRequest request, Buffer body) {
@@ -196,34 +166,5 @@ public final class ExecuteHandler {
             return null;
         }
         return header.substring(7).strip();
-    }
-
-    /** Collects a request body up to the limit; past it, only remembers that it was too large. */
-    private final class BodyReader {
-        private final Buffer body;
-        private boolean tooLarge;
-
-        BodyReader(HttpServerRequest request, String declared) {
-            int expected = 256;
-            if (declared != null) {
-                try {
-                    expected = (int) Math.min(Math.max(Long.parseLong(declared.strip()), 0), maxBodyBytes);
-                } catch (NumberFormatException ignored) {
-                    // chunked or malformed: grow as needed
-                }
-            }
-            this.body = Buffer.buffer(expected);
-        }
-
-        void append(Buffer chunk) {
-            if (tooLarge) {
-                return;
-            }
-            if ((long) body.length() + chunk.length() > maxBodyBytes) {
-                tooLarge = true;
-            } else {
-                body.appendBuffer(chunk);
-            }
-        }
     }
 }

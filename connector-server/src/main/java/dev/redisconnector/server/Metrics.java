@@ -1,0 +1,160 @@
+package dev.redisconnector.server;
+
+import dev.redisconnector.core.CommandEvent;
+import dev.redisconnector.core.CommandListener;
+import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.registry.AuditTrail;
+import dev.redisconnector.registry.Registry;
+import dev.redisconnector.registry.internal.CachedLookup;
+import dev.redisconnector.server.http.EventStreams;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The server's metrics in Prometheus text at {@code /metrics}: HTTP requests by endpoint and status with latency
+ * histograms, commands by name and outcome, Redis connections (shared, dedicated, subscriptions), registry cache hits
+ * and load latency, the audit trail's backlog, values dropped as too large. Labels never carry a client id unless the
+ * operator turns that on ({@code RC_METRICS_PER_CLIENT=true}: one series per client), and command names are capped
+ * so unknown names cannot grow the series without bound. Thread-safe.
+ */
+public final class Metrics implements CommandListener {
+
+    private static final int MAX_COMMAND_LABELS = 300;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final boolean perClient;
+    private final Map<String, String> commandLabels = new ConcurrentHashMap<>();
+    private final Map<String, Counter> commandCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
+
+    Metrics(boolean perClient) {
+        this.perClient = perClient;
+    }
+
+    /** Registers the gauges that read the server's parts when scraped. */
+    void bind(LettuceCommandExecutor executor, EventStreams streams, Registry store, AuditTrail audit) {
+        gauge("rc_redis_connections", "Shared Redis connections open or opening", executor::connectionCount);
+        gauge("rc_redis_dedicated_connections_in_use", "Dedicated connections held by blocking commands and"
+                + " transactions", executor::dedicatedInUse);
+        gauge("rc_redis_dedicated_connections_open", "Dedicated connections open, in use or idle",
+                executor::dedicatedOpen);
+        gauge("rc_redis_subscriptions", "Pub/sub connections open", executor::openSubscriptions);
+        gauge("rc_streams_open", "Server-Sent Events streams open", streams::open);
+        FunctionCounter.builder("rc_reply_values_dropped", executor, ignored -> LettuceCommandExecutor.droppedValues())
+                .description("Values over RC_MAX_REPLY_BYTES dropped as they arrived").register(registry);
+        cache("service", () -> store.services().cacheStats());
+        cache("credentials", () -> store.credentials().cacheStats());
+        cache("session", () -> store.sessions().cacheStats());
+        if (audit != null) {
+            FunctionCounter.builder("rc_audit_written", audit, AuditTrail::written)
+                    .description("Audit rows written").register(registry);
+            FunctionCounter.builder("rc_audit_dropped", audit, AuditTrail::dropped)
+                    .description("Audit events dropped because the database could not keep up").register(registry);
+        }
+        if (store.dataSource() instanceof com.zaxxer.hikari.HikariDataSource hikari) {
+            try {
+                hikari.setMetricRegistry(registry);
+            } catch (RuntimeException e) {
+                // a pool that already reports elsewhere keeps doing so
+            }
+        }
+    }
+
+    private void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    private void cache(String lookup, Supplier<CachedLookup.Stats> stats) {
+        FunctionCounter.builder("rc_registry_cache_hits", stats, s -> s.get().hits()).tag("lookup", lookup)
+                .description("Registry lookups answered from memory").register(registry);
+        FunctionCounter.builder("rc_registry_cache_misses", stats, s -> s.get().misses()).tag("lookup", lookup)
+                .description("Registry lookups that waited for the database").register(registry);
+        FunctionCounter.builder("rc_registry_loads", stats, s -> s.get().loads()).tag("lookup", lookup)
+                .description("Registry database reads (misses and background refreshes)").register(registry);
+        FunctionCounter.builder("rc_registry_load_failures", stats, s -> s.get().loadFailures()).tag("lookup", lookup)
+                .description("Registry database reads that failed").register(registry);
+        FunctionCounter.builder("rc_registry_load_seconds", stats, s -> s.get().loadNanos() / 1e9)
+                .tag("lookup", lookup).description("Time spent in registry database reads").register(registry);
+    }
+
+    @Override
+    public void onCommand(CommandEvent event) {
+        String command = commandLabel(event.command());
+        String outcome = event.outcomeName();
+        String client = perClient && event.clientId() != null ? event.clientId() : null;
+        String key = command + '\u0000' + outcome + '\u0000' + (client == null ? "" : client);
+        commandCounters.computeIfAbsent(key, ignored -> {
+            Counter.Builder builder = Counter.builder("rc_commands").description("Commands by name and outcome")
+                    .tag("command", command).tag("outcome", outcome);
+            if (perClient) {
+                builder.tag("client", client == null ? "" : client);
+            }
+            return builder.register(registry);
+        }).increment();
+    }
+
+    /** A known-looking name as its own label, up to a cap; everything else shares one. */
+    private String commandLabel(String name) {
+        String known = commandLabels.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (commandLabels.size() >= MAX_COMMAND_LABELS || name.length() > 32 || name.equals("?")) {
+            return "other";
+        }
+        return commandLabels.computeIfAbsent(name, n -> n);
+    }
+
+    /** One HTTP request answered. */
+    void http(String endpoint, int status, long nanos) {
+        String key = endpoint + '\u0000' + status;
+        httpTimers.computeIfAbsent(key, ignored -> Timer.builder("rc_http_requests")
+                .description("HTTP requests by endpoint and status, with latency")
+                .tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The endpoint label of a path: a fixed set, never the raw path. */
+    static String endpoint(String path, String upstashBase) {
+        if (path.startsWith("/v1/redis/")) {
+            return switch (path) {
+                case "/v1/redis/execute" -> "execute";
+                case "/v1/redis/pipeline" -> "pipeline";
+                case "/v1/redis/transaction" -> "transaction";
+                case "/v1/redis/subscribe" -> "subscribe";
+                default -> "other";
+            };
+        }
+        if (upstashBase != null && (path.equals(upstashBase) || path.startsWith(upstashBase + "/"))) {
+            return "upstash";
+        }
+        if (path.startsWith("/v1/admin/")) {
+            return "admin";
+        }
+        if (path.startsWith("/health/")) {
+            return "health";
+        }
+        return switch (path) {
+            case "/metrics" -> "metrics";
+            case "/openapi.json" -> "openapi";
+            default -> "other";
+        };
+    }
+
+    /** The Prometheus text exposition. */
+    String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.redisconnector.server.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.function.Consumer;
+
+/**
+ * Reads a request body up to a limit without a router: past the limit the bytes are dropped as they arrive (never
+ * held) and the caller is told once the request ends. Not thread-safe; one per request, on its event loop.
+ */
+public final class RequestBody {
+
+    private final Buffer body;
+    private final int maxBytes;
+    private boolean tooLarge;
+
+    private RequestBody(String declared, int maxBytes) {
+        this.maxBytes = maxBytes;
+        int expected = 256;
+        if (declared != null) {
+            try {
+                expected = (int) Math.min(Math.max(Long.parseLong(declared.strip()), 0), maxBytes);
+            } catch (NumberFormatException ignored) {
+                // chunked or malformed: grow as needed
+            }
+        }
+        this.body = Buffer.buffer(expected);
+    }
+
+    /**
+     * Reads {@code request}'s body, then calls {@code onBody} with it, or {@code onTooLarge} when it is (or declares
+     * to be) over {@code maxBytes}. On HTTP/1.1 a too-large request's connection is closed after the answer.
+     */
+    public static void read(HttpServerRequest request, int maxBytes, Consumer<Buffer> onBody,
+                            Runnable onTooLarge) {
+        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null && declaredTooLong(declared, maxBytes)) {
+            closeAfterAnswer(request);
+            onTooLarge.run();
+            return;
+        }
+        RequestBody reader = new RequestBody(declared, maxBytes);
+        request.handler(reader::append);
+        request.exceptionHandler(failure -> request.connection().close());
+        request.endHandler(ignored -> {
+            if (reader.tooLarge) {
+                closeAfterAnswer(request);
+                onTooLarge.run();
+            } else {
+                onBody.accept(reader.body);
+            }
+        });
+    }
+
+    private static boolean declaredTooLong(String declared, int maxBytes) {
+        try {
+            return Long.parseLong(declared.strip()) > maxBytes;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void closeAfterAnswer(HttpServerRequest request) {
+        if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/1.1: the rest of the body would still arrive on this connection; close it after the answer
+            request.response().endHandler(ignored -> request.connection().close());
+        }
+    }
+
+    private void append(Buffer chunk) {
+        if (tooLarge) {
+            return;
+        }
+        if ((long) body.length() + chunk.length() > maxBytes) {
+            tooLarge = true;
+        } else {
+            body.appendBuffer(chunk);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.redisconnector.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.testing.RedisServerExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /openapi.json matches real responses, /metrics moves with requests, the audit trail records them without values. */
+class ObservabilityIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
+
+    @TempDir
+    static Path dir;
+
+    static AdminFixture fixture;
+    static String token;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() {
+        fixture = new AdminFixture(dir, Map.of("RC_ACCESS_LOG", "true"));
+        token = fixture.register("obs", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+                new JsonObject().put("kind", "none"));
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    // ---- OpenAPI ----
+
+    /** One real response to check against the document: the path as the document names it. */
+    record Exchange(String specPath, String method, HttpTestClient.Response response) {
+    }
+
+    @Test
+    void realResponsesValidateAgainstTheOpenApiDocument() throws Exception {
+        HttpTestClient.Response document = fixture.http.send("GET", "/openapi.json", null, (String) null);
+        assertThat(document.status()).isEqualTo(200);
+        JsonNode spec = JSON.readTree(document.body());
+        assertThat(spec.get("openapi").asText()).startsWith("3.");
+        List<String> codes = new ArrayList<>();
+        spec.at("/components/schemas/ErrorCode/enum").forEach(code -> codes.add(code.asText()));
+        for (ErrorCode code : ErrorCode.values()) {
+            assertThat(codes).as("the document lists every error code").contains(code.name());
+        }
+
+        REDIS.server().call("SET", "obs:list", "x");
+        List<Exchange> exchanges = new ArrayList<>();
+        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command(token, "SET", "obs:k", "v")));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command(token, "HGETALL", "obs:none")));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command(token, "LPUSH", "obs:k", "x")));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command(token, "SELECT", 1)));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command("rcs_forged", "GET", "k")));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.execute(token, "{\"inputs\": 5}")));
+        exchanges.add(new Exchange("/v1/redis/pipeline", "post", fixture.http.send("POST", "/v1/redis/pipeline",
+                token, "{\"inputs\":{\"commands\":[{\"command\":\"GET\",\"args\":[\"obs:k\"]},"
+                        + "{\"command\":\"CLIENT\",\"args\":[\"LIST\"]}]}}")));
+        exchanges.add(new Exchange("/v1/redis/transaction", "post", fixture.http.send("POST",
+                "/v1/redis/transaction", token, "{\"inputs\":{\"commands\":[{\"command\":\"INCR\",\"args\":"
+                        + "[\"obs:n\"]}]}}")));
+        exchanges.add(new Exchange("/v1/redis/transaction", "post", fixture.http.send("POST",
+                "/v1/redis/transaction", token, "{\"inputs\":{\"commands\":[{\"command\":\"SET\"}]}}")));
+        exchanges.add(new Exchange("/upstash", "post", fixture.http.send("POST", "/upstash", token,
+                "[\"GET\", \"obs:k\"]")));
+        exchanges.add(new Exchange("/upstash", "post", fixture.http.send("POST", "/upstash", token,
+                "[\"LPUSH\", \"obs:k\", \"x\"]")));
+        exchanges.add(new Exchange("/upstash", "post", fixture.http.send("POST", "/upstash", "rcs_forged",
+                "[\"GET\", \"obs:k\"]")));
+        exchanges.add(new Exchange("/upstash/pipeline", "post", fixture.http.send("POST", "/upstash/pipeline",
+                token, "[[\"GET\", \"obs:k\"], [\"LPUSH\", \"obs:k\", \"x\"]]")));
+        exchanges.add(new Exchange("/upstash/multi-exec", "post", fixture.http.send("POST", "/upstash/multi-exec",
+                token, "[[\"INCR\", \"obs:n\"]]")));
+        exchanges.add(new Exchange("/upstash/{command}/{args}", "get", fixture.http.send("GET", "/upstash/get/obs:k",
+                token, (String) null)));
+        exchanges.add(new Exchange("/health/live", "get", fixture.http.send("GET", "/health/live", null,
+                (String) null)));
+        exchanges.add(new Exchange("/health/ready", "get", fixture.http.send("GET", "/health/ready", null,
+                (String) null)));
+        exchanges.add(new Exchange("/v1/admin/audit", "get", fixture.admin("GET", "/v1/admin/audit?limit=5", null)));
+        exchanges.add(new Exchange("/v1/admin/audit", "get", fixture.admin("GET", "/v1/admin/audit?since=yesterday",
+                null)));
+        exchanges.add(new Exchange("/v1/admin/clients", "get", fixture.admin("GET", "/v1/admin/clients", null)));
+        exchanges.add(new Exchange("/v1/admin/clients/{clientId}/service", "get", fixture.admin("GET",
+                "/v1/admin/clients/nobody/service", null)));
+
+        for (Exchange exchange : exchanges) {
+            OpenApi.validate(spec, exchange.specPath(), exchange.method(), exchange.response());
+        }
+    }
+
+    // ---- request ids ----
+
+    @Test
+    void everyResponseCarriesARequestId() {
+        HttpTestClient.Response plain = fixture.http.command(token, "PING");
+        assertThat(plain.headers().firstValue("x-request-id")).hasValueSatisfying(id ->
+                assertThat(id).matches("[0-9a-f]{16,32}"));
+        HttpTestClient.Response mine = fixture.http.sendWithHeader("POST", "/v1/redis/execute", token,
+                "{\"inputs\":{\"command\":\"PING\"}}", "X-Request-Id", "trace-42.a:b");
+        assertThat(mine.headers().firstValue("x-request-id")).hasValue("trace-42.a:b");
+        HttpTestClient.Response hostile = fixture.http.sendWithHeader("POST", "/v1/redis/execute", token,
+                "{\"inputs\":{\"command\":\"PING\"}}", "X-Request-Id", "bad id\twith spaces");
+        assertThat(hostile.headers().firstValue("x-request-id")).hasValueSatisfying(id ->
+                assertThat(id).matches("[0-9a-f]{16,32}"));
+    }
+
+    // ---- metrics ----
+
+    static final Pattern SAMPLE = Pattern.compile(
+            "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? "
+                    + "(-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|\\+Inf|-Inf)( [0-9]+)?$");
+
+    static double sample(String text, String name, String labels) {
+        for (String line : text.split("\n")) {
+            if ((line.startsWith(name + "{") || line.startsWith(name + " "))
+                    && containsAll(line.substring(0, line.lastIndexOf(' ')), labels.split(","))) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    static boolean containsAll(String line, String[] labels) {
+        for (String label : labels) {
+            if (!line.contains(label)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void metricsParseAndMove() {
+        String before = fixture.http.send("GET", "/metrics", null, (String) null).body();
+        for (int i = 0; i < 5; i++) {
+            fixture.http.command(token, "GET", "obs:metric");
+        }
+        fixture.http.command(token, "FLUSHALL");
+        HttpTestClient.Response scraped = fixture.http.send("GET", "/metrics", null, (String) null);
+        assertThat(scraped.status()).isEqualTo(200);
+        assertThat(scraped.headers().firstValue("content-type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/plain"));
+        String after = scraped.body();
+        for (String line : after.split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                assertThat(SAMPLE.matcher(line).matches()).as("a Prometheus sample line: " + line).isTrue();
+            }
+        }
+        String get = "command=\"GET\",outcome=\"OK\"";
+        assertThat(sample(after, "rc_commands_total", get) - sample(before, "rc_commands_total", get))
+                .isEqualTo(5.0);
+        assertThat(sample(after, "rc_commands_total", "command=\"FLUSHALL\",outcome=\"COMMAND_NOT_ALLOWED\""))
+                .isGreaterThanOrEqualTo(1.0);
+        String http = "endpoint=\"execute\",status=\"200\"";
+        assertThat(sample(after, "rc_http_requests_seconds_count", http)
+                - sample(before, "rc_http_requests_seconds_count", http)).isGreaterThanOrEqualTo(5.0);
+        assertThat(after).contains("rc_http_requests_seconds_bucket{endpoint=\"execute\"");
+        assertThat(sample(after, "rc_redis_connections", "")).isGreaterThanOrEqualTo(1.0);
+        assertThat(sample(after, "rc_registry_cache_hits_total", "lookup=\"session\"")).isGreaterThan(0.0);
+        assertThat(after).contains("rc_registry_load_seconds_total{lookup=\"service\"}")
+                .contains("hikaricp_connections").doesNotContain("obs:metric").doesNotContain("client=\"obs\"");
+    }
+
+    // ---- audit ----
+
+    @Test
+    void auditTrailRecordsRequestsWithoutValues() {
+        String secret = "value-that-must-not-be-stored-" + System.nanoTime();
+        fixture.http.command(token, "SET", "obs:audit", secret);
+        fixture.http.command(token, "MSET", "obs:a", secret, "obs:b", secret);
+        fixture.http.command(token, "KEYS", "*");
+        fixture.http.send("POST", "/v1/redis/pipeline", token, "{\"inputs\":{\"commands\":[{\"command\":\"GET\","
+                + "\"args\":[\"obs:audit\"]}]}}");
+        HttpTestClient.Response answer = fixture.admin("GET", "/v1/admin/audit?clientId=obs&since=1m&limit=50", null);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).doesNotContain(secret);
+        JsonArray entries = answer.json().getJsonArray("entries");
+        JsonObject set = find(entries, "SET");
+        assertThat(set.getString("userId")).isEqualTo("u-obs");
+        assertThat(set.getString("clientId")).isEqualTo("obs");
+        assertThat(set.getString("outcome")).isEqualTo("OK");
+        assertThat(set.getInteger("keys")).isEqualTo(1);
+        assertThat(set.getLong("replyBytes")).isEqualTo(2L);
+        assertThat(find(entries, "MSET").getInteger("keys")).isEqualTo(2);
+        assertThat(find(entries, "KEYS").getString("outcome")).isEqualTo("COMMAND_NOT_ALLOWED");
+        assertThat(find(entries, "GET").getLong("replyBytes")).isEqualTo((long) secret.length());
+        HttpTestClient.Response refused = fixture.admin("GET", "/v1/admin/audit?clientId=obs&outcome="
+                + "command_not_allowed", null);
+        assertThat(refused.json().getJsonArray("entries")).allSatisfy(entry ->
+                assertThat(((JsonObject) entry).getString("outcome")).isEqualTo("COMMAND_NOT_ALLOWED"));
+        assertThat(fixture.admin("GET", "/v1/admin/audit?since=soon", null).status()).isEqualTo(400);
+        assertThat(fixture.admin("GET", "/v1/admin/audit?clientId=bad%20id", null).status()).isEqualTo(400);
+    }
+
+    static JsonObject find(JsonArray entries, String command) {
+        for (Object entry : entries) {
+            if (((JsonObject) entry).getString("command").equals(command)) {
+                return (JsonObject) entry;
+            }
+        }
+        throw new AssertionError("no audit entry for " + command + " in " + entries.encodePrettily());
+    }
+}
