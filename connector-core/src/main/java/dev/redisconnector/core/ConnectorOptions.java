@@ -47,6 +47,7 @@ public final class ConnectorOptions {
     private final long maxArgumentBytes;
     private final Duration dedicatedWait;
     private final Duration maxBlockTime;
+    private final dev.redisconnector.core.execution.HostPolicy hostPolicy;
 
     private ConnectorOptions(Builder builder) {
         this.commandTimeout = builder.commandTimeout;
@@ -62,6 +63,15 @@ public final class ConnectorOptions {
         this.maxArgumentBytes = builder.maxArgumentBytes;
         this.dedicatedWait = builder.dedicatedWait;
         this.maxBlockTime = builder.maxBlockTime;
+        this.hostPolicy = builder.hostPolicy;
+    }
+
+    /**
+     * Which addresses Redis connections may go to (SSRF protection): by default loopback and link-local/metadata
+     * addresses are refused. See {@link dev.redisconnector.core.execution.HostPolicy}.
+     */
+    public dev.redisconnector.core.execution.HostPolicy hostPolicy() {
+        return hostPolicy;
     }
 
     /** See {@link #DEFAULT_MAX_ARGUMENT_BYTES}. */
@@ -142,7 +152,8 @@ public final class ConnectorOptions {
                 + ", connectionIdleTimeout=" + connectionIdleTimeout + ", maxReplyBytes=" + maxReplyBytes
                 + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + ", maxArgumentBytes="
                 + maxArgumentBytes + ", dedicatedPoolSize="
-                + dedicatedPoolSize + ", dedicatedWait=" + dedicatedWait + ", maxBlockTime=" + maxBlockTime + "]";
+                + dedicatedPoolSize + ", dedicatedWait=" + dedicatedWait + ", maxBlockTime=" + maxBlockTime + ", hostPolicy="
+                + hostPolicy + "]";
     }
 
     /** Builds {@link ConnectorOptions}; validates on {@link #build()}. Not thread-safe. */
@@ -160,8 +171,16 @@ public final class ConnectorOptions {
         private long maxArgumentBytes = DEFAULT_MAX_ARGUMENT_BYTES;
         private Duration dedicatedWait = DEFAULT_DEDICATED_WAIT;
         private Duration maxBlockTime = DEFAULT_MAX_BLOCK_TIME;
+        private dev.redisconnector.core.execution.HostPolicy hostPolicy =
+                dev.redisconnector.core.execution.HostPolicy.DEFAULT;
 
         private Builder() {
+        }
+
+        /** See {@link ConnectorOptions#hostPolicy()}. */
+        public Builder hostPolicy(dev.redisconnector.core.execution.HostPolicy value) {
+            this.hostPolicy = Objects.requireNonNull(value, "hostPolicy");
+            return this;
         }
 
         /** See {@link ConnectorOptions#maxArgumentBytes()}. */

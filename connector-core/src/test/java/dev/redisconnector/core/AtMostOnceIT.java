@@ -30,7 +30,7 @@ class AtMostOnceIT {
         InMemorySpi spi = new InMemorySpi();
         try (FaultProxy proxy = FaultProxy.to("127.0.0.1", REDIS.port());
              RedisConnector connector = RedisConnector.builder().sessionValidator(spi).serviceRegistry(spi)
-                     .credentialStore(spi).options(ConnectorOptions.builder()
+                     .credentialStore(spi).options(ConnectorOptions.builder().hostPolicy(dev.redisconnector.core.execution.HostPolicy.ALLOW_LOOPBACK)
                              .commandTimeout(Duration.ofSeconds(3)).build()).build()) {
             spi.register("acme", proxy.port(), 0, null);
             spi.credentials.put("acme", RedisCredentials.none(1));

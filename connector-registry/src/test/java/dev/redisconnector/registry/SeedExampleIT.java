@@ -31,6 +31,8 @@ class SeedExampleIT {
                      .sessionValidator(registry.sessions())
                      .serviceRegistry(registry.services())
                      .credentialStore(registry.credentials())
+                     .options(dev.redisconnector.core.ConnectorOptions.builder()
+                             .hostPolicy(dev.redisconnector.core.execution.HostPolicy.ALLOW_LOOPBACK).build())
                      .build()) {
             registry.services().put("acme", ServiceDefinition.of("127.0.0.1", REDIS.port()));
             registry.credentials().setPassword("acme", null, "acme-redis-pw");

@@ -95,11 +95,11 @@ public final class ConnectorServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setEventLoopPoolSize(config.eventLoops()));
         EventLoopAffinity affinity = new EventLoopAffinity(((VertxInternal) vertx).nettyEventLoopGroup());
-        ClientResources resources = DefaultClientResources.builder()
-                .eventLoopGroupProvider(new SharedEventLoops(affinity.pinnedGroup(), affinity.size()))
-                .nettyCustomizer(LettuceCommandExecutor.nettyCustomizer(config.connectorOptions(), channel ->
+        ClientResources resources = LettuceCommandExecutor.configure(DefaultClientResources.builder()
+                .eventLoopGroupProvider(new SharedEventLoops(affinity.pinnedGroup(), affinity.size())),
+                config.connectorOptions(), channel ->
                         // many requests handled in one event-loop turn share one write to Redis
-                        channel.pipeline().addFirst(new io.netty.handler.flush.FlushConsolidationHandler(64, true))))
+                        channel.pipeline().addFirst(new io.netty.handler.flush.FlushConsolidationHandler(64, true)))
                 .build();
         LettuceCommandExecutor executor = new LettuceCommandExecutor(config.connectorOptions(), resources,
                 affinity);

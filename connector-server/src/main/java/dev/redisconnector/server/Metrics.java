@@ -51,9 +51,9 @@ public final class Metrics implements CommandListener {
         gauge("rc_streams_open", "Server-Sent Events streams open", streams::open);
         FunctionCounter.builder("rc_reply_values_dropped", executor, ignored -> LettuceCommandExecutor.droppedValues())
                 .description("Values over RC_MAX_REPLY_BYTES dropped as they arrived").register(registry);
-        cache("service", () -> store.services().cacheStats());
-        cache("credentials", () -> store.credentials().cacheStats());
-        cache("session", () -> store.sessions().cacheStats());
+        cache("service", store, r -> r.services().cacheStats());
+        cache("credentials", store, r -> r.credentials().cacheStats());
+        cache("session", store, r -> r.sessions().cacheStats());
         if (audit != null) {
             FunctionCounter.builder("rc_audit_written", audit, AuditTrail::written)
                     .description("Audit rows written").register(registry);
@@ -70,19 +70,24 @@ public final class Metrics implements CommandListener {
     }
 
     private void gauge(String name, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).register(registry);
+        // a Supplier made here is only held by the gauge: hold it strongly
+        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
     }
 
-    private void cache(String lookup, Supplier<CachedLookup.Stats> stats) {
-        FunctionCounter.builder("rc_registry_cache_hits", stats, s -> s.get().hits()).tag("lookup", lookup)
+    /**
+     * Counters read from {@code store} when scraped. Micrometer holds the state object weakly: it must be one the
+     * server keeps (the registry), never a lambda made here.
+     */
+    private void cache(String lookup, Registry store, java.util.function.Function<Registry, CachedLookup.Stats> stats) {
+        FunctionCounter.builder("rc_registry_cache_hits", store, r -> stats.apply(r).hits()).tag("lookup", lookup)
                 .description("Registry lookups answered from memory").register(registry);
-        FunctionCounter.builder("rc_registry_cache_misses", stats, s -> s.get().misses()).tag("lookup", lookup)
+        FunctionCounter.builder("rc_registry_cache_misses", store, r -> stats.apply(r).misses()).tag("lookup", lookup)
                 .description("Registry lookups that waited for the database").register(registry);
-        FunctionCounter.builder("rc_registry_loads", stats, s -> s.get().loads()).tag("lookup", lookup)
+        FunctionCounter.builder("rc_registry_loads", store, r -> stats.apply(r).loads()).tag("lookup", lookup)
                 .description("Registry database reads (misses and background refreshes)").register(registry);
-        FunctionCounter.builder("rc_registry_load_failures", stats, s -> s.get().loadFailures()).tag("lookup", lookup)
-                .description("Registry database reads that failed").register(registry);
-        FunctionCounter.builder("rc_registry_load_seconds", stats, s -> s.get().loadNanos() / 1e9)
+        FunctionCounter.builder("rc_registry_load_failures", store, r -> stats.apply(r).loadFailures())
+                .tag("lookup", lookup).description("Registry database reads that failed").register(registry);
+        FunctionCounter.builder("rc_registry_load_seconds", store, r -> stats.apply(r).loadNanos() / 1e9)
                 .tag("lookup", lookup).description("Time spent in registry database reads").register(registry);
     }
 

@@ -22,7 +22,8 @@ final class AdminFixture implements AutoCloseable {
     /** A server with extra settings ({@code RC_*} names) over the fixture's own. */
     AdminFixture(Path dataDir, Map<String, String> settings) {
         Map<String, String> all = new java.util.HashMap<>(Map.of("RC_PORT", "0", "RC_DATA_DIR", dataDir.toString(),
-                "RC_ADMIN_TOKEN", ADMIN, "RC_CONNECT_TIMEOUT_MS", "3000", "RC_COMMAND_TIMEOUT_MS", "3000"));
+                "RC_ADMIN_TOKEN", ADMIN, "RC_CONNECT_TIMEOUT_MS", "3000", "RC_COMMAND_TIMEOUT_MS", "3000",
+                "RC_ALLOW_LOOPBACK", "true"));
         all.putAll(settings);
         server = ConnectorServer.start(ServerConfig.load(all, null));
         http = new HttpTestClient(server.port());

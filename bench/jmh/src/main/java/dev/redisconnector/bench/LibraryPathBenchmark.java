@@ -74,7 +74,8 @@ public class LibraryPathBenchmark {
                 .sessionValidator(token -> sessionFound)
                 .serviceRegistry(clientId -> serviceFound)
                 .credentialStore(s -> credentials)
-                .options(ConnectorOptions.DEFAULTS)
+                .options(ConnectorOptions.builder()
+                        .hostPolicy(dev.redisconnector.core.execution.HostPolicy.ALLOW_LOOPBACK).build())
                 .build();
         request = ExecuteRequest.of("token", "GET", "bench:key");
         connector.execute(request);

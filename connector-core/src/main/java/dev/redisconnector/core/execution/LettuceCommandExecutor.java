@@ -57,8 +57,19 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
-        this(options, DefaultClientResources.builder().nettyCustomizer(nettyCustomizer(options, null)).build(), true,
-                () -> 0);
+        this(options, configure(DefaultClientResources.builder(), options, null).build(), true, () -> 0);
+    }
+
+    /**
+     * Prepares Netty resources for this executor: the host policy on every address a connection resolves (SSRF
+     * protection), the guard that keeps huge values out of memory, then {@code extra} on each channel. Resources
+     * given to an executor must be built this way; the executor refuses others.
+     */
+    public static ClientResources.Builder configure(ClientResources.Builder builder, ConnectorOptions options,
+                                                    java.util.function.Consumer<io.netty.channel.Channel> extra) {
+        return builder.nettyCustomizer(nettyCustomizer(options, extra))
+                .addressResolverGroup(new CheckedAddressResolverGroup(
+                        DefaultClientResources.DEFAULT_ADDRESS_RESOLVER_GROUP, options.hostPolicy()));
     }
 
     /**
@@ -96,6 +107,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     private LettuceCommandExecutor(ConnectorOptions options, ClientResources resources, boolean ownsResources,
                                    IntSupplier laneSelector) {
+        if (!(resources.addressResolverGroup() instanceof CheckedAddressResolverGroup)) {
+            throw new IllegalArgumentException("build the client resources with LettuceCommandExecutor.configure(...):"
+                    + " they must check every address against the host policy");
+        }
         this.options = options;
         this.resources = resources;
         this.ownsResources = ownsResources;

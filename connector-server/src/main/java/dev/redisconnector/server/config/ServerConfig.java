@@ -60,6 +60,9 @@ public final class ServerConfig {
         d.put("RC_RATE_LIMIT_BURST", "0");
         d.put("RC_DEDICATED_POOL_SIZE", "8");
         d.put("RC_UPSTASH_PATH", "/upstash");
+        d.put("RC_ALLOW_LOOPBACK", "false");
+        d.put("RC_ALLOW_PRIVATE_NETWORKS", "true");
+        d.put("RC_DENIED_NETWORKS", "");
         d.put("RC_METRICS_ENABLED", "true");
         d.put("RC_METRICS_PER_CLIENT", "false");
         d.put("RC_AUDIT_ENABLED", "true");
@@ -153,6 +156,7 @@ public final class ServerConfig {
         bool("RC_METRICS_PER_CLIENT");
         bool("RC_AUDIT_ENABLED");
         bool("RC_ACCESS_LOG");
+        hostPolicy();
         if (!get("RC_LOG_FORMAT").equals("text") && !get("RC_LOG_FORMAT").equals("json")) {
             throw new IllegalArgumentException("RC_LOG_FORMAT must be text or json");
         }
@@ -210,6 +214,27 @@ public final class ServerConfig {
     public String upstashPath() {
         String path = get("RC_UPSTASH_PATH");
         return path.isEmpty() ? null : path;
+    }
+
+    /**
+     * Where Redis connections may go: loopback only with {@code RC_ALLOW_LOOPBACK=true}, private networks unless
+     * {@code RC_ALLOW_PRIVATE_NETWORKS=false}, never {@code RC_DENIED_NETWORKS} (comma-separated CIDRs), never the
+     * connector's own port, never link-local or cloud metadata addresses.
+     */
+    public dev.redisconnector.core.execution.HostPolicy hostPolicy() {
+        java.util.List<String> denied = new java.util.ArrayList<>();
+        for (String cidr : get("RC_DENIED_NETWORKS").split(",")) {
+            if (!cidr.isBlank()) {
+                denied.add(cidr.strip());
+            }
+        }
+        try {
+            dev.redisconnector.core.execution.HostPolicy policy = dev.redisconnector.core.execution.HostPolicy.of(
+                    bool("RC_ALLOW_LOOPBACK"), bool("RC_ALLOW_PRIVATE_NETWORKS"), denied);
+            return port() > 0 ? policy.withOwnPort(port()) : policy;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("RC_DENIED_NETWORKS: " + e.getMessage());
+        }
     }
 
     public boolean metricsEnabled() {
@@ -275,6 +300,7 @@ public final class ServerConfig {
                 .dedicatedPoolSize((int) Math.min(10_000, longValue("RC_DEDICATED_POOL_SIZE")))
                 .dedicatedWait(Duration.ofMillis(longValue("RC_DEDICATED_WAIT_MS")))
                 .maxBlockTime(Duration.ofMillis(longValue("RC_MAX_BLOCK_MS")))
+                .hostPolicy(hostPolicy())
                 .build();
     }
 

@@ -1,0 +1,129 @@
+package dev.redisconnector.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redisconnector.testing.FreePorts;
+import dev.redisconnector.testing.RedisServerExtension;
+import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host policy on every path that connects: cloud metadata and link-local addresses in any spelling, loopback
+ * when not allowed, the connector's own port; refused, closed and non-Redis ports look the same to the caller.
+ */
+class SsrfIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
+
+    @TempDir
+    static Path dir;
+
+    static AdminFixture strict;
+    static AdminFixture loopbackAllowed;
+    static int ownPort;
+
+    @BeforeAll
+    static void start() {
+        strict = new AdminFixture(dir.resolve("strict"), Map.of("RC_ALLOW_LOOPBACK", "false",
+                "RC_CONNECT_TIMEOUT_MS", "1500"));
+        ownPort = FreePorts.next();
+        loopbackAllowed = new AdminFixture(dir.resolve("allowed"), Map.of("RC_PORT", Integer.toString(ownPort),
+                "RC_EVENT_LOOPS", "1", "RC_CONNECT_TIMEOUT_MS", "1500"));
+    }
+
+    @AfterAll
+    static void stop() {
+        strict.close();
+        loopbackAllowed.close();
+    }
+
+    static HttpTestClient.Response runAgainst(AdminFixture fixture, String clientId, String host, int port) {
+        String token = fixture.register(clientId, new JsonObject().put("host", host).put("port", port),
+                new JsonObject().put("kind", "password").put("password", "never-sent-" + clientId));
+        return fixture.http.command(token, "GET", "k");
+    }
+
+    static void assertCouldNotConnect(HttpTestClient.Response response, String clientId) {
+        assertThat(response.status()).as(response.body()).isEqualTo(502);
+        assertThat(response.errorCode()).isEqualTo("REDIS_UNAVAILABLE");
+        assertThat(response.errorMessage()).isEqualTo("Could not connect to the Redis service of client '" + clientId
+                + "'.");
+    }
+
+    @Test
+    void metadataAddressesInEverySpellingAreRefused() {
+        String[] hosts = {"169.254.169.254", "[::ffff:169.254.169.254]", "::ffff:a9fe:a9fe", "fd00:ec2::254",
+                "100.100.100.200", "168.63.129.16", "2852039166", "0251.0376.0251.0376", "0xa9fea9fe",
+                "169.254.43518", "metadata.google.internal.", "0.0.0.0", "[fe80::1]"};
+        for (int i = 0; i < hosts.length; i++) {
+            String clientId = "meta-" + i;
+            long started = System.nanoTime();
+            HttpTestClient.Response response = runAgainst(loopbackAllowed, clientId, hosts[i], 80);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(response.status()).as(hosts[i] + ": " + response.body()).isIn(400, 502);
+            if (response.status() == 502) {
+                assertThat(response.errorMessage()).as(hosts[i]).startsWith("Could not connect to the Redis service"
+                        + " of client '" + clientId + "'");
+            }
+            assertThat(millis).as(hosts[i] + " answered in " + millis + " ms").isLessThan(3000);
+            // the connection test path is checked too
+            JsonObject report = loopbackAllowed.test(clientId);
+            assertThat(report.getBoolean("ok")).as(hosts[i]).isFalse();
+            assertThat(report.getBoolean("reachable")).as(hosts[i]).isFalse();
+        }
+    }
+
+    @Test
+    void loopbackIsRefusedUnlessAllowed() {
+        assertCouldNotConnect(runAgainst(strict, "local", "127.0.0.1", REDIS.port()), "local");
+        assertCouldNotConnect(runAgainst(strict, "local6", "::1", REDIS.port()), "local6");
+        assertCouldNotConnect(runAgainst(strict, "localname", "localhost", REDIS.port()), "localname");
+        HttpTestClient.Response allowed = runAgainst(loopbackAllowed, "local-ok", "127.0.0.1", REDIS.port());
+        assertThat(allowed.status()).as(allowed.body()).isIn(200, 502);
+    }
+
+    @Test
+    void theConnectorsOwnPortIsRefused() {
+        assertCouldNotConnect(runAgainst(loopbackAllowed, "self", "127.0.0.1", ownPort), "self");
+    }
+
+    @Test
+    void refusedClosedAndNonRedisPortsLookTheSame() throws Exception {
+        int closed = FreePorts.next();
+        try (ServerSocket notRedis = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!notRedis.isClosed()) {
+                    try (Socket socket = notRedis.accept(); OutputStream out = socket.getOutputStream()) {
+                        socket.getInputStream().read(new byte[1024]);
+                        out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                    } catch (java.io.IOException ignored) {
+                        // next
+                    }
+                }
+            });
+            String[][] cases = {{"denied", "169.254.169.254", "6379"}, {"closed", "127.0.0.1", Integer.toString(closed)},
+                    {"notredis", "127.0.0.1", Integer.toString(notRedis.getLocalPort())}};
+            for (String[] c : cases) {
+                long started = System.nanoTime();
+                HttpTestClient.Response response = runAgainst(loopbackAllowed, c[0], c[1], Integer.parseInt(c[2]));
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                System.out.printf("%s: %d ms, %s%n", c[0], millis, response.body());
+                assertCouldNotConnect(response, c[0]);
+                assertThat(millis).as(c[0]).isLessThan(1500);
+            }
+        }
+    }
+}
