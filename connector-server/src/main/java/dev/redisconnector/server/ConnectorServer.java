@@ -59,11 +59,13 @@ public final class ConnectorServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final dev.redisconnector.server.http.EventStreams streams;
     private final Metrics metrics;
+    private final dev.redisconnector.server.http.AuthThrottle throttle;
 
     private ConnectorServer(ServerConfig config, Vertx vertx, Registry registry, LettuceCommandExecutor executor,
                             ClientResources resources, RedisConnector connector, ExecutorService blocking,
                             List<HttpServer> servers, Metrics metrics) {
         this.metrics = metrics;
+        this.throttle = new dev.redisconnector.server.http.AuthThrottle(config.authFailuresPerMinute());
         this.config = config;
         this.vertx = vertx;
         this.registry = registry;
@@ -181,12 +183,23 @@ public final class ConnectorServer implements AutoCloseable {
         return request -> {
             String requestId = requestId(request.getHeader(REQUEST_ID));
             request.response().putHeader(REQUEST_ID, requestId);
-            if (metrics != null || accessLog) {
+            String address = throttle.enabled() ? remoteHost(request) : null;
+            if (address != null) {
+                long wait = throttle.retryAfterSeconds(address);
+                if (wait > 0) {
+                    tooManyFailures(request, upstashBase, wait);
+                    return;
+                }
+            }
+            if (address != null || metrics != null || accessLog) {
                 long started = System.nanoTime();
                 request.response().headersEndHandler(ignored -> {
+                    int status = request.response().getStatusCode();
+                    if (address != null && status == 401) {
+                        throttle.failed(address);
+                    }
                     long nanos = System.nanoTime() - started;
                     String endpoint = Metrics.endpoint(request.path(), upstashBase);
-                    int status = request.response().getStatusCode();
                     if (metrics != null) {
                         metrics.http(endpoint, status, nanos);
                     }
@@ -207,6 +220,23 @@ public final class ConnectorServer implements AutoCloseable {
                 router.handle(request);
             }
         };
+    }
+
+    private static String remoteHost(io.vertx.core.http.HttpServerRequest request) {
+        io.vertx.core.net.SocketAddress remote = request.remoteAddress();
+        return remote == null || remote.host() == null ? "unknown" : remote.host();
+    }
+
+    private static void tooManyFailures(io.vertx.core.http.HttpServerRequest request, String upstashBase,
+                                        long wait) {
+        String message = "Too many failed authentications from this address; retry in " + wait + " s.";
+        request.response().putHeader("retry-after", Long.toString(wait));
+        if (upstashBase != null && "upstash".equals(Metrics.endpoint(request.path(), upstashBase))) {
+            dev.redisconnector.server.upstash.UpstashHandler.fail(request.response(), 429, "RATE_LIMITED: " + message);
+        } else {
+            Errors.send(request.response(), new dev.redisconnector.server.http.ApiError(429, "RATE_LIMITED",
+                    "session", message));
+        }
     }
 
     private static final String REQUEST_ID = "x-request-id";

@@ -61,6 +61,7 @@ public final class ServerConfig {
         d.put("RC_DEDICATED_POOL_SIZE", "8");
         d.put("RC_UPSTASH_PATH", "/upstash");
         d.put("RC_ALLOW_LOOPBACK", "false");
+        d.put("RC_AUTH_FAILURES_PER_MINUTE", "30");
         d.put("RC_ALLOW_PRIVATE_NETWORKS", "true");
         d.put("RC_DENIED_NETWORKS", "");
         d.put("RC_METRICS_ENABLED", "true");
@@ -157,6 +158,9 @@ public final class ServerConfig {
         bool("RC_AUDIT_ENABLED");
         bool("RC_ACCESS_LOG");
         hostPolicy();
+        if (longValue("RC_AUTH_FAILURES_PER_MINUTE") < 0) {
+            throw new IllegalArgumentException("RC_AUTH_FAILURES_PER_MINUTE must not be negative");
+        }
         if (!get("RC_LOG_FORMAT").equals("text") && !get("RC_LOG_FORMAT").equals("json")) {
             throw new IllegalArgumentException("RC_LOG_FORMAT must be text or json");
         }
@@ -235,6 +239,11 @@ public final class ServerConfig {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("RC_DENIED_NETWORKS: " + e.getMessage());
         }
+    }
+
+    /** Failed authentications each remote address may make per minute before 429s; {@code 0}: no limit. */
+    public int authFailuresPerMinute() {
+        return (int) Math.min(1_000_000, longValue("RC_AUTH_FAILURES_PER_MINUTE"));
     }
 
     public boolean metricsEnabled() {

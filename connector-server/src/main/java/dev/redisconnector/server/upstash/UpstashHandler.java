@@ -320,7 +320,8 @@ public final class UpstashHandler {
         }
     }
 
-    static void fail(HttpServerResponse response, int status, String message) {
+    /** Ends {@code response} with {@code {"error": message}} and {@code status}, unless it was already sent. */
+    public static void fail(HttpServerResponse response, int status, String message) {
         if (response.ended() || response.closed() || response.headWritten()) {
             return;
         }
