@@ -39,6 +39,11 @@ public final class ExecutionErrors {
                     + " a cluster, but the server is not a Redis Cluster node (ERR This instance has cluster support"
                     + " disabled); register it as standalone or sentinel.", failure);
         }
+        if (rejected != null && ReplySizeGuard.MARKER.equals(redisText(rejected))) {
+            // the server's handshake reply was absurdly large: whatever it is, it is not a Redis to talk to
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service + ".",
+                    failure);
+        }
         if (rejected != null) {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not set up the connection to " + service
                     + ": Redis replied " + redisText(rejected), failure);
