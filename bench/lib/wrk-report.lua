@@ -15,6 +15,16 @@ function init(args)
   end
 end
 
+-- optional pacing for the soak: wait WRK_DELAY_MS (a fraction is spread randomly) before each request
+local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "")
+if delay_ms and delay_ms > 0 then
+  function delay()
+    local base = math.floor(delay_ms)
+    if math.random() < delay_ms - base then return base + 1 end
+    return base
+  end
+end
+
 function request()
   local headers = {}
   if body then headers["Content-Type"] = "application/json" end

@@ -38,6 +38,12 @@ public final class Metrics implements CommandListener {
 
     Metrics(boolean perClient) {
         this.perClient = perClient;
+        // the process itself: heap and GC, threads, CPU, classes
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
     }
 
     /** Registers the gauges that read the server's parts when scraped. */
