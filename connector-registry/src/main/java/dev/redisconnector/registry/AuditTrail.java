@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -24,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * The audit trail: one row per command in the registry database, with who ran it, the command name, how many keys it
  * named, its outcome, duration and reply size, and never an argument value. Requests hand their events to a bounded
  * queue (never waiting: when the database cannot keep up the excess is dropped and counted); one background thread
- * writes them in batches and deletes rows older than the retention. Thread-safe.
+ * wakes every 100 ms, writes them in batches and deletes rows older than the retention. Thread-safe.
  */
 public final class AuditTrail implements CommandListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
-    private static final int BATCH = 500;
+    private static final int BATCH = 20_000;
+    private static final int CHUNK = 5_000;
 
     /** One row. {@code keyCount} is {@code -1} when the server's command table was not available. */
     public record Entry(Instant at, String userId, String clientId, String command, int keyCount, String outcome,
@@ -42,7 +40,9 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
 
     private final DataSource dataSource;
     private final Duration retention;
-    private final BlockingQueue<CommandEvent> queue;
+    private final java.util.Queue<CommandEvent> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final int capacity;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -52,15 +52,25 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
     AuditTrail(DataSource dataSource, Duration retention, int capacity) {
         this.dataSource = dataSource;
         this.retention = retention;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.writer = Thread.ofPlatform().daemon().name("audit-writer").start(this::writeLoop);
     }
 
+    /**
+     * Queues the event without waiting and without waking the writer (it wakes on its own every 100 ms): on the
+     * request path this is one lock-free append.
+     */
     @Override
     public void onCommand(CommandEvent event) {
-        if (!closed.get() && !queue.offer(event)) {
-            dropped.incrementAndGet();
+        if (closed.get()) {
+            return;
         }
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        queue.offer(event);
     }
 
     /** Events dropped because the queue was full (the database fell behind), since start. */
@@ -95,55 +105,95 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
     }
 
     static List<Entry> query(DataSource dataSource, Query query) {
-        StringBuilder sql = new StringBuilder("SELECT at, user_id, client_id, command, key_count, outcome,"
-                + " duration_us, reply_bytes FROM audit_log WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT client_id, first_ms, last_ms, body FROM audit_chunk WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (query.clientId() != null) {
             sql.append(" AND client_id = ?");
             params.add(query.clientId());
         }
-        if (query.userId() != null) {
-            sql.append(" AND user_id = ?");
-            params.add(query.userId());
-        }
         if (query.since() != null) {
-            sql.append(" AND at >= ?");
-            params.add(Jdbc.toDb(query.since()));
+            sql.append(" AND last_ms >= ?");
+            params.add(query.since().toEpochMilli());
         }
         if (query.until() != null) {
-            sql.append(" AND at < ?");
-            params.add(Jdbc.toDb(query.until()));
+            sql.append(" AND first_ms < ?");
+            params.add(query.until().toEpochMilli());
         }
-        if (query.outcome() != null) {
-            sql.append(" AND outcome = ?");
-            params.add(query.outcome());
-        }
-        sql.append(" ORDER BY at DESC, id DESC");
+        sql.append(" ORDER BY last_ms DESC, id DESC");
         int limit = Math.max(1, Math.min(query.limit(), 10_000));
         return Jdbc.query(dataSource, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-                statement.setMaxRows(limit);
+                statement.setFetchSize(16);
                 for (int i = 0; i < params.size(); i++) {
                     statement.setObject(i + 1, params.get(i));
                 }
                 List<Entry> entries = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next() && entries.size() < limit) {
-                        entries.add(new Entry(Jdbc.fromDb(rows.getObject(1, java.time.OffsetDateTime.class)),
-                                rows.getString(2), rows.getString(3), rows.getString(4), rows.getInt(5),
-                                rows.getString(6), rows.getLong(7), rows.getLong(8)));
+                    while (rows.next()) {
+                        long lastMs = rows.getLong(3);
+                        if (entries.size() >= limit && lastMs < entries.get(limit - 1).at().toEpochMilli()) {
+                            // every later chunk is older than the newest `limit` entries found
+                            break;
+                        }
+                        String clientId = rows.getString(1);
+                        for (String line : rows.getString(4).split("\n")) {
+                            Entry entry = decode(clientId, line);
+                            if (entry != null && matches(entry, query)) {
+                                entries.add(entry);
+                            }
+                        }
+                        entries.sort(java.util.Comparator.comparing(Entry::at).reversed());
                     }
                 }
-                return entries;
+                return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
             }
         });
+    }
+
+    private static boolean matches(Entry entry, Query query) {
+        return (query.userId() == null || query.userId().equals(entry.userId()))
+                && (query.outcome() == null || query.outcome().equals(entry.outcome()))
+                && (query.since() == null || !entry.at().isBefore(query.since()))
+                && (query.until() == null || entry.at().isBefore(query.until()));
+    }
+
+    /** One entry per line: millis, user, command, keys, outcome, microseconds, reply bytes; tab-separated. */
+    private static String encode(CommandEvent event) {
+        return event.epochMillis() + "\t" + clean(event.userId()) + "\t" + clean(event.command()) + "\t"
+                + event.keyCount() + "\t" + event.outcomeName() + "\t" + event.durationNanos() / 1000 + "\t"
+                + event.replyBytes();
+    }
+
+    private static Entry decode(String clientId, String line) {
+        String[] fields = line.split("\t", -1);
+        if (fields.length != 7) {
+            return null;
+        }
+        try {
+            return new Entry(Instant.ofEpochMilli(Long.parseLong(fields[0])), fields[1].isEmpty() ? null : fields[1],
+                    clientId.isEmpty() ? null : clientId, fields[2], Integer.parseInt(fields[3]), fields[4],
+                    Long.parseLong(fields[5]), Long.parseLong(fields[6]));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Ids and command names hold no tabs or line breaks; make sure of it. */
+    private static String clean(String value) {
+        if (value == null) {
+            return "";
+        }
+        String cut = value.length() > 256 ? value.substring(0, 256) : value;
+        return cut.indexOf('\t') < 0 && cut.indexOf('\n') < 0 && cut.indexOf('\r') < 0 ? cut
+                : cut.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
     }
 
     /** Deletes rows older than {@code cutoff}; returns how many. */
     public int purgeBefore(Instant cutoff) {
         return Jdbc.query(dataSource, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM audit_log WHERE at < ?")) {
-                statement.setObject(1, Jdbc.toDb(cutoff));
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "DELETE FROM audit_chunk WHERE last_ms < ?")) {
+                statement.setLong(1, cutoff.toEpochMilli());
                 return statement.executeUpdate();
             }
         });
@@ -151,28 +201,41 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
 
     private void writeLoop() {
         List<CommandEvent> batch = new ArrayList<>(BATCH);
-        while (!closed.get() || !queue.isEmpty()) {
-            try {
-                CommandEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
-                synchronized (this) {
-                    if (first != null) {
-                        batch.add(first);
-                        queue.drainTo(batch, BATCH - 1);
+        while (true) {
+            boolean stopping = closed.get();
+            synchronized (this) {
+                try {
+                    CommandEvent next;
+                    while ((next = queue.poll()) != null) {
+                        queued.decrementAndGet();
+                        batch.add(next);
+                        if (batch.size() == BATCH) {
+                            write(batch);
+                            batch.clear();
+                        }
+                    }
+                    if (!batch.isEmpty()) {
                         write(batch);
                         batch.clear();
                     }
                     purgeWhenDue();
+                } catch (RuntimeException e) {
+                    // the database is down: these events are lost (counted), later ones are tried again
+                    dropped.addAndGet(batch.size());
+                    batch.clear();
+                    LOG.warn("audit trail could not be written: {}", e.getMessage());
                 }
+            }
+            if (stopping) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 if (closed.get()) {
-                    break;
+                    return;
                 }
-            } catch (RuntimeException e) {
-                // the database is down: these events are lost (counted), later ones are tried again
-                dropped.addAndGet(batch.size());
-                batch.clear();
-                LOG.warn("audit trail could not be written: {}", e.getMessage());
-                sleepQuietly();
             }
         }
     }
@@ -185,20 +248,33 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
         written.addAndGet(events.size());
     }
 
+    /** One chunk row per client (and per 5,000 entries) of the batch. */
     private static void insert(Connection connection, List<CommandEvent> events) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO audit_log (at, user_id,"
-                + " client_id, command, key_count, outcome, duration_us, reply_bytes) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                + " ?)")) {
-            for (CommandEvent event : events) {
-                statement.setObject(1, Jdbc.toDb(Instant.ofEpochMilli(event.epochMillis())));
-                statement.setString(2, cut(event.userId(), 256));
-                statement.setString(3, cut(event.clientId(), 256));
-                statement.setString(4, cut(event.command(), 64));
-                statement.setInt(5, event.keyCount());
-                statement.setString(6, event.outcomeName());
-                statement.setLong(7, event.durationNanos() / 1000);
-                statement.setLong(8, event.replyBytes());
-                statement.addBatch();
+        java.util.Map<String, List<CommandEvent>> byClient = new java.util.LinkedHashMap<>();
+        for (CommandEvent event : events) {
+            byClient.computeIfAbsent(clean(event.clientId()), ignored -> new ArrayList<>()).add(event);
+        }
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO audit_chunk (client_id,"
+                + " first_ms, last_ms, entries, body) VALUES (?, ?, ?, ?, ?)")) {
+            for (java.util.Map.Entry<String, List<CommandEvent>> client : byClient.entrySet()) {
+                List<CommandEvent> all = client.getValue();
+                for (int from = 0; from < all.size(); from += CHUNK) {
+                    List<CommandEvent> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+                    StringBuilder body = new StringBuilder(chunk.size() * 64);
+                    long first = Long.MAX_VALUE;
+                    long last = Long.MIN_VALUE;
+                    for (CommandEvent event : chunk) {
+                        body.append(encode(event)).append('\n');
+                        first = Math.min(first, event.epochMillis());
+                        last = Math.max(last, event.epochMillis());
+                    }
+                    statement.setString(1, client.getKey());
+                    statement.setLong(2, first);
+                    statement.setLong(3, last);
+                    statement.setInt(4, chunk.size());
+                    statement.setString(5, body.toString());
+                    statement.addBatch();
+                }
             }
             statement.executeBatch();
         }
@@ -213,18 +289,6 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
         int deleted = purgeBefore(Instant.ofEpochMilli(now).minus(retention));
         if (deleted > 0) {
             LOG.info("audit trail: deleted {} entries older than {} days", deleted, retention.toDays());
-        }
-    }
-
-    private static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
-    }
-
-    private static void sleepQuietly() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -34,7 +34,7 @@ public final class Metrics implements CommandListener {
     private final boolean perClient;
     private final Map<String, String> commandLabels = new ConcurrentHashMap<>();
     private final Map<String, Counter> commandCounters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer[]> httpTimers = new ConcurrentHashMap<>();
 
     Metrics(boolean perClient) {
         this.perClient = perClient;
@@ -99,19 +99,34 @@ public final class Metrics implements CommandListener {
 
     @Override
     public void onCommand(CommandEvent event) {
-        String command = commandLabel(event.command());
-        String outcome = event.outcomeName();
-        String client = perClient && event.clientId() != null ? event.clientId() : null;
-        String key = command + '\u0000' + outcome + '\u0000' + (client == null ? "" : client);
-        commandCounters.computeIfAbsent(key, ignored -> {
-            Counter.Builder builder = Counter.builder("rc_commands").description("Commands by name and outcome")
-                    .tag("command", command).tag("outcome", outcome);
-            if (perClient) {
-                builder.tag("client", client == null ? "" : client);
-            }
-            return builder.register(registry);
-        }).increment();
+        if (perClient) {
+            String client = event.clientId() == null ? "" : event.clientId();
+            String command = commandLabel(event.command());
+            String outcome = event.outcomeName();
+            commandCounters.computeIfAbsent(command + '\u0000' + outcome + '\u0000' + client, ignored -> Counter
+                    .builder("rc_commands").description("Commands by name and outcome").tag("command", command)
+                    .tag("outcome", outcome).tag("client", client).register(registry)).increment();
+            return;
+        }
+        // the hot path: one map lookup by command name, then an array slot per outcome (no string building)
+        Counter[] byOutcome = countersByCommand.get(event.command());
+        if (byOutcome == null) {
+            String command = commandLabel(event.command());
+            byOutcome = countersByCommand.computeIfAbsent(command.equals("other") ? "other" : event.command(),
+                    ignored -> new Counter[dev.redisconnector.core.ErrorCode.values().length + 1]);
+        }
+        int slot = event.outcome() == null ? 0 : event.outcome().ordinal() + 1;
+        Counter counter = byOutcome[slot];
+        if (counter == null) {
+            String command = commandLabel(event.command());
+            counter = Counter.builder("rc_commands").description("Commands by name and outcome")
+                    .tag("command", command).tag("outcome", event.outcomeName()).register(registry);
+            byOutcome[slot] = counter;
+        }
+        counter.increment();
     }
+
+    private final Map<String, Counter[]> countersByCommand = new ConcurrentHashMap<>();
 
     /** A known-looking name as its own label, up to a cap; everything else shares one. */
     private String commandLabel(String name) {
@@ -127,14 +142,20 @@ public final class Metrics implements CommandListener {
 
     /** One HTTP request answered. */
     void http(String endpoint, int status, long nanos) {
-        String key = endpoint + '\u0000' + status;
-        httpTimers.computeIfAbsent(key, ignored -> Timer.builder("rc_http_requests")
-                .description("HTTP requests by endpoint and status, with latency")
-                .tag("endpoint", endpoint).tag("status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        Timer[] byStatus = httpTimers.computeIfAbsent(endpoint, ignored -> new Timer[600]);
+        int slot = status >= 100 && status < 600 ? status : 599;
+        Timer timer = byStatus[slot];
+        if (timer == null) {
+            timer = Timer.builder("rc_http_requests")
+                    .description("HTTP requests by endpoint and status, with latency")
+                    .tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry);
+            byStatus[slot] = timer;
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The endpoint label of a path: a fixed set, never the raw path. */
