@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +93,32 @@ class SsrfIT {
         assertCouldNotConnect(runAgainst(strict, "localname", "localhost", REDIS.port()), "localname");
         HttpTestClient.Response allowed = runAgainst(loopbackAllowed, "local-ok", "127.0.0.1", REDIS.port());
         assertThat(allowed.status()).as(allowed.body()).isIn(200, 502);
+    }
+
+    @Test
+    void aMasterReportedBySentinelIsCheckedToo() throws Exception {
+        // the master listens on 127.0.0.2 as well; the sentinel (on 127.0.0.1) reports it there
+        try (dev.redisconnector.testing.RedisServerProcess master = dev.redisconnector.testing.RedisServerProcess
+                .start(List.of("bind 127.0.0.1 127.0.0.2"), dir.resolve("master"));
+             dev.redisconnector.testing.RedisServerProcess sentinel = dev.redisconnector.testing.RedisServerProcess
+                     .start(List.of("sentinel monitor reported 127.0.0.2 " + master.port() + " 1"),
+                             dir.resolve("sentinel"), dev.redisconnector.testing.RedisServerProcess.Kind.SENTINEL);
+             AdminFixture denying = new AdminFixture(dir.resolve("denying"), Map.of("RC_DENIED_NETWORKS",
+                     "127.0.0.2/32", "RC_CONNECT_TIMEOUT_MS", "1500"))) {
+            master.call("SET", "where", "master");
+            JsonObject service = new JsonObject().put("mode", "sentinel").put("masterName", "reported")
+                    .put("nodes", new io.vertx.core.json.JsonArray().add("127.0.0.1:" + sentinel.port()));
+            String allowedToken = loopbackAllowed.register("sentinel-ok", service, new JsonObject().put("kind",
+                    "none"));
+            dev.redisconnector.testing.RedisTopologies.await(() -> "master".equals(loopbackAllowed.http
+                    .command(allowedToken, "GET", "where").json().getString("output1")),
+                    "the master reported by the sentinel to answer");
+            // the sentinel itself may be reached; the master it reports may not
+            String deniedToken = denying.register("sentinel-denied", service.copy(), new JsonObject().put("kind",
+                    "none"));
+            assertCouldNotConnect(denying.http.command(deniedToken, "GET", "where"), "sentinel-denied");
+            loopbackAllowed.admin("DELETE", "/v1/admin/clients/sentinel-ok/service", null);
+        }
     }
 
     @Test
