@@ -122,6 +122,32 @@ class SsrfIT {
     }
 
     @Test
+    void nodesReportedByAClusterAreCheckedToo() throws Exception {
+        // a one-node cluster reached at 127.0.0.1 that announces itself as 127.0.0.2
+        try (dev.redisconnector.testing.RedisServerProcess node = dev.redisconnector.testing.RedisServerProcess
+                .start(List.of("bind 127.0.0.1 127.0.0.2", "cluster-enabled yes", "cluster-announce-ip 127.0.0.2",
+                        "cluster-config-file nodes.conf"), dir.resolve("cluster"));
+             AdminFixture denying = new AdminFixture(dir.resolve("denying-cluster"), Map.of("RC_DENIED_NETWORKS",
+                     "127.0.0.2/32", "RC_CONNECT_TIMEOUT_MS", "1500", "RC_COMMAND_TIMEOUT_MS", "1500"))) {
+            node.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+            dev.redisconnector.testing.RedisTopologies.await(() -> node.call("CLUSTER", "INFO")
+                    .contains("cluster_state:ok"), "the one-node cluster to be ready");
+            JsonObject service = new JsonObject().put("mode", "cluster")
+                    .put("nodes", new io.vertx.core.json.JsonArray().add("127.0.0.1:" + node.port()));
+            String allowedToken = loopbackAllowed.register("cluster-ok", service, new JsonObject().put("kind",
+                    "none"));
+            HttpTestClient.Response allowed = loopbackAllowed.http.command(allowedToken, "SET", "where", "node");
+            assertThat(allowed.status()).as(allowed.body()).isEqualTo(200);
+            String deniedToken = denying.register("cluster-denied", service.copy(), new JsonObject().put("kind",
+                    "none"));
+            HttpTestClient.Response denied = denying.http.command(deniedToken, "GET", "where");
+            assertThat(denied.status()).as(denied.body()).isIn(502, 504);
+            assertThat(denied.body()).doesNotContain("\"output1\"");
+            loopbackAllowed.admin("DELETE", "/v1/admin/clients/cluster-ok/service", null);
+        }
+    }
+
+    @Test
     void theConnectorsOwnPortIsRefused() {
         assertCouldNotConnect(runAgainst(loopbackAllowed, "self", "127.0.0.1", ownPort), "self");
     }
