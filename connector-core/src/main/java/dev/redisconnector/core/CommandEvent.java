@@ -32,7 +32,7 @@ public record CommandEvent(long epochMillis, String userId, String clientId, Str
         if (verified == null || catalog == null) {
             return -1;
         }
-        return catalog.keys(verified).map(java.util.List::size).orElse(-1);
+        return catalog.keyCount(verified);
     }
 
     /** The approximate size of a reply in bytes (payloads plus a few bytes per element). */

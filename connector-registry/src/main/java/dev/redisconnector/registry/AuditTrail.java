@@ -158,10 +158,11 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
     }
 
     /** One entry per line: millis, user, command, keys, outcome, microseconds, reply bytes; tab-separated. */
-    private static String encode(CommandEvent event) {
-        return event.epochMillis() + "\t" + clean(event.userId()) + "\t" + clean(event.command()) + "\t"
-                + event.keyCount() + "\t" + event.outcomeName() + "\t" + event.durationNanos() / 1000 + "\t"
-                + event.replyBytes();
+    private static void encode(CommandEvent event, StringBuilder out) {
+        out.append(event.epochMillis()).append('\t').append(clean(event.userId())).append('\t')
+                .append(clean(event.command())).append('\t').append(event.keyCount()).append('\t')
+                .append(event.outcomeName()).append('\t').append(event.durationNanos() / 1000).append('\t')
+                .append(event.replyBytes()).append('\n');
     }
 
     private static Entry decode(String clientId, String line) {
@@ -264,7 +265,7 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
                     long first = Long.MAX_VALUE;
                     long last = Long.MIN_VALUE;
                     for (CommandEvent event : chunk) {
-                        body.append(encode(event)).append('\n');
+                        encode(event, body);
                         first = Math.min(first, event.epochMillis());
                         last = Math.max(last, event.epochMillis());
                     }

@@ -240,6 +240,7 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private static final String REQUEST_ID = "x-request-id";
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.redisconnector.access");
 
     /** The caller's request id when it is a plain token of at most 64 characters, else a new random one. */
@@ -255,8 +256,7 @@ public final class ConnectorServer implements AutoCloseable {
                 return offered;
             }
         }
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        return Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+        return HEX.toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 
     private static final byte[] OPENAPI = openApi();

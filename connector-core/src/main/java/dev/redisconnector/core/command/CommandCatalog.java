@@ -75,6 +75,23 @@ public final class CommandCatalog {
         return spec.get().keys(command.args());
     }
 
+    /**
+     * How many keys the command names, {@code -1} when unknown. Counts without collecting the keys for the usual
+     * shape (one key specification: a fixed position, then a fixed range); any other shape goes through
+     * {@link #keys}.
+     */
+    public int keyCount(VerifiedCommand command) {
+        Optional<CommandSpec> spec = spec(command);
+        if (spec.isEmpty()) {
+            return -1;
+        }
+        int fast = spec.get().simpleKeyCount(command.args().size());
+        if (fast >= 0) {
+            return fast;
+        }
+        return spec.get().keys(command.args()).map(List::size).orElse(-1);
+    }
+
     private static void add(Reply entry, Map<String, CommandSpec> specs) {
         if (!(entry instanceof Reply.ArrayReply details) || details.elements().size() < 6
                 || !(details.elements().get(0) instanceof Reply.StringReply name)) {
@@ -140,6 +157,22 @@ public final class CommandCatalog {
         /** Whether the command blocks ({@code blocking} flag). */
         public boolean blocking() {
             return flags.contains("blocking");
+        }
+
+        /** The key count of the one-index-one-range shape, computed from the argument count; {@code -1} otherwise. */
+        int simpleKeyCount(int argCount) {
+            if (keySpecs.size() != 1) {
+                return -1;
+            }
+            KeySpec spec = keySpecs.getFirst();
+            if (!spec.beginType().equals("index") || !spec.findType().equals("range") || spec.limit() > 1
+                    || spec.lastKey() < -1) {
+                return -1;
+            }
+            int begin = spec.index();
+            int last = spec.lastKey() == -1 ? argCount : begin + spec.lastKey();
+            last = Math.min(last, argCount);
+            return last < begin ? 0 : (last - begin) / Math.max(spec.keyStep(), 1) + 1;
         }
 
         Optional<List<byte[]>> keys(List<byte[]> args) {
