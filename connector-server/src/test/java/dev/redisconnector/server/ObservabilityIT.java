@@ -187,6 +187,8 @@ class ObservabilityIT {
         fixture.http.command(token, "SET", "obs:audit", secret);
         fixture.http.command(token, "MSET", "obs:a", secret, "obs:b", secret);
         fixture.http.command(token, "KEYS", "*");
+        fixture.http.command(token, "DEL", "obs:x", "obs:y", "obs:z");
+        fixture.http.command(token, "EVAL", "return 1", 2, "obs:k1", "obs:k2", secret);
         fixture.http.send("POST", "/v1/redis/pipeline", token, "{\"inputs\":{\"commands\":[{\"command\":\"GET\","
                 + "\"args\":[\"obs:audit\"]}]}}");
         HttpTestClient.Response answer = fixture.admin("GET", "/v1/admin/audit?clientId=obs&since=1m&limit=50", null);
@@ -200,6 +202,8 @@ class ObservabilityIT {
         assertThat(set.getInteger("keys")).isEqualTo(1);
         assertThat(set.getLong("replyBytes")).isEqualTo(2L);
         assertThat(find(entries, "MSET").getInteger("keys")).isEqualTo(2);
+        assertThat(find(entries, "DEL").getInteger("keys")).isEqualTo(3);
+        assertThat(find(entries, "EVAL").getInteger("keys")).isEqualTo(2);
         assertThat(find(entries, "KEYS").getString("outcome")).isEqualTo("COMMAND_NOT_ALLOWED");
         assertThat(find(entries, "GET").getLong("replyBytes")).isEqualTo((long) secret.length());
         HttpTestClient.Response refused = fixture.admin("GET", "/v1/admin/audit?clientId=obs&outcome="
