@@ -148,8 +148,8 @@ public final class ConnectorOptions {
 
     @Override
     public String toString() {
-        return "ConnectorOptions[connectionPerRequest=" + connectionPerRequest + ", commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
-                + ", connectionIdleTimeout=" + connectionIdleTimeout + ", maxReplyBytes=" + maxReplyBytes
+        return "ConnectorOptions[connectionPerRequest=" + connectionPerRequest + ", commandTimeout=" + commandTimeout
+                + ", connectTimeout=" + connectTimeout + ", connectionIdleTimeout=" + connectionIdleTimeout + ", maxReplyBytes=" + maxReplyBytes
                 + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + ", maxArgumentBytes="
                 + maxArgumentBytes + ", dedicatedPoolSize="
                 + dedicatedPoolSize + ", dedicatedWait=" + dedicatedWait + ", maxBlockTime=" + maxBlockTime + ", hostPolicy="

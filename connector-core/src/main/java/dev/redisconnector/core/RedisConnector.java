@@ -322,7 +322,8 @@ public final class RedisConnector implements AutoCloseable {
 
     /**
      * Runs commands as one transaction ({@code MULTI}/{@code EXEC}) on a dedicated connection, after
-     * {@code WATCH} of the keys in {@code watch} (strings, or numbers; decoded like arguments). Every command is verified and checked against the policy first (watched keys
+     * {@code WATCH} of the keys in {@code watch} (strings, or numbers; decoded like arguments). Every command is
+     * verified and checked against the policy first (watched keys
      * count as read keys); when any is refused nothing is sent and the error names it. Other users' commands never
      * land inside the transaction, and no two transactions interleave.
      *

@@ -2,6 +2,7 @@ package dev.redisconnector.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.testing.FaultProxy;
 import dev.redisconnector.testing.RedisServerExtension;
@@ -30,7 +31,7 @@ class AtMostOnceIT {
         InMemorySpi spi = new InMemorySpi();
         try (FaultProxy proxy = FaultProxy.to("127.0.0.1", REDIS.port());
              RedisConnector connector = RedisConnector.builder().sessionValidator(spi).serviceRegistry(spi)
-                     .credentialStore(spi).options(ConnectorOptions.builder().hostPolicy(dev.redisconnector.core.execution.HostPolicy.ALLOW_LOOPBACK)
+                     .credentialStore(spi).options(ConnectorOptions.builder().hostPolicy(HostPolicy.ALLOW_LOOPBACK)
                              .commandTimeout(Duration.ofSeconds(3)).build()).build()) {
             spi.register("acme", proxy.port(), 0, null);
             spi.credentials.put("acme", RedisCredentials.none(1));
@@ -60,7 +61,8 @@ class AtMostOnceIT {
                         assertThat(e.getMessage()).contains("the outcome is unknown");
                         unknown.incrementAndGet();
                     } else {
-                        assertThat(e.code()).as(e.getMessage() + " cause " + e.getCause()).isEqualTo(ErrorCode.REDIS_UNAVAILABLE);
+                        assertThat(e.code()).as(e.getMessage() + " cause " + e.getCause())
+                                .isEqualTo(ErrorCode.REDIS_UNAVAILABLE);
                         assertThat(e.getMessage()).contains("was not sent");
                         notSent.incrementAndGet();
                     }

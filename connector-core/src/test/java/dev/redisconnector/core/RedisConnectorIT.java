@@ -7,6 +7,7 @@ import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.reply.ReplyJson;
 import dev.redisconnector.core.reply.ReplyValues;
+import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.testing.FreePorts;
 import dev.redisconnector.testing.RedisServerExtension;
@@ -39,7 +40,8 @@ class RedisConnectorIT {
     @BeforeAll
     static void start() {
         connector = RedisConnector.builder().sessionValidator(SPI).serviceRegistry(SPI).credentialStore(SPI)
-                .options(ConnectorOptions.builder().hostPolicy(dev.redisconnector.core.execution.HostPolicy.ALLOW_LOOPBACK).maxReplyBytes(64 * 1024).build()).build();
+                .options(ConnectorOptions.builder().hostPolicy(HostPolicy.ALLOW_LOOPBACK).maxReplyBytes(64 * 1024)
+                        .build()).build();
         SPI.register("acme", PLAIN.port(), 0, null);
         SPI.credentials.put("acme", RedisCredentials.none(1));
         acme = SPI.login("alice", "acme");
@@ -308,7 +310,7 @@ class RedisConnectorIT {
     @Test
     void idleConnectionsAreClosed() throws Exception {
         try (RedisConnector quick = RedisConnector.builder().sessionValidator(SPI).serviceRegistry(SPI)
-                .credentialStore(SPI).options(ConnectorOptions.builder().hostPolicy(dev.redisconnector.core.execution.HostPolicy.ALLOW_LOOPBACK)
+                .credentialStore(SPI).options(ConnectorOptions.builder().hostPolicy(HostPolicy.ALLOW_LOOPBACK)
                         .connectionIdleTimeout(Duration.ofMillis(300)).build()).build()) {
             SPI.register("idle", SECURED.port(), 0, null);
             SPI.credentials.put("idle", RedisCredentials.password(null, "top-secret-pw", 1));

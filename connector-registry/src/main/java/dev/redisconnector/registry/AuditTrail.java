@@ -28,6 +28,10 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
     private static final int BATCH = 20_000;
     private static final int CHUNK = 5_000;
+    /** Clients with fewer entries in a batch go to shared chunks. */
+    private static final int OWN_CHUNK_MINIMUM = 200;
+    /** The {@code client_id} of shared chunks (client ids never contain {@code *}). */
+    private static final String SHARED = "*";
 
     /** One row. {@code keyCount} is {@code -1} when the server's command table was not available. */
     public record Entry(Instant at, String userId, String clientId, String command, int keyCount, String outcome,
@@ -108,8 +112,10 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
         StringBuilder sql = new StringBuilder("SELECT client_id, first_ms, last_ms, body FROM audit_chunk WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (query.clientId() != null) {
-            sql.append(" AND client_id = ?");
+            // the client's own chunks, and the shared chunks that hold a little of many clients
+            sql.append(" AND client_id IN (?, ?)");
             params.add(query.clientId());
+            params.add(SHARED);
         }
         if (query.since() != null) {
             sql.append(" AND last_ms >= ?");
@@ -135,9 +141,8 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
                             // every later chunk is older than the newest `limit` entries found
                             break;
                         }
-                        String clientId = rows.getString(1);
                         for (String line : rows.getString(4).split("\n")) {
-                            Entry entry = decode(clientId, line);
+                            Entry entry = decode(line);
                             if (entry != null && matches(entry, query)) {
                                 entries.add(entry);
                             }
@@ -151,29 +156,31 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
     }
 
     private static boolean matches(Entry entry, Query query) {
-        return (query.userId() == null || query.userId().equals(entry.userId()))
+        return (query.clientId() == null || query.clientId().equals(entry.clientId()))
+                && (query.userId() == null || query.userId().equals(entry.userId()))
                 && (query.outcome() == null || query.outcome().equals(entry.outcome()))
                 && (query.since() == null || !entry.at().isBefore(query.since()))
                 && (query.until() == null || entry.at().isBefore(query.until()));
     }
 
-    /** One entry per line: millis, user, command, keys, outcome, microseconds, reply bytes; tab-separated. */
+    /** One entry per line: millis, client, user, command, keys, outcome, microseconds, reply bytes; tab-separated. */
     private static void encode(CommandEvent event, StringBuilder out) {
-        out.append(event.epochMillis()).append('\t').append(clean(event.userId())).append('\t')
+        out.append(event.epochMillis()).append('\t').append(clean(event.clientId())).append('\t')
+                .append(clean(event.userId())).append('\t')
                 .append(clean(event.command())).append('\t').append(event.keyCount()).append('\t')
                 .append(event.outcomeName()).append('\t').append(event.durationNanos() / 1000).append('\t')
                 .append(event.replyBytes()).append('\n');
     }
 
-    private static Entry decode(String clientId, String line) {
+    private static Entry decode(String line) {
         String[] fields = line.split("\t", -1);
-        if (fields.length != 7) {
+        if (fields.length != 8) {
             return null;
         }
         try {
-            return new Entry(Instant.ofEpochMilli(Long.parseLong(fields[0])), fields[1].isEmpty() ? null : fields[1],
-                    clientId.isEmpty() ? null : clientId, fields[2], Integer.parseInt(fields[3]), fields[4],
-                    Long.parseLong(fields[5]), Long.parseLong(fields[6]));
+            return new Entry(Instant.ofEpochMilli(Long.parseLong(fields[0])), fields[2].isEmpty() ? null : fields[2],
+                    fields[1].isEmpty() ? null : fields[1], fields[3], Integer.parseInt(fields[4]), fields[5],
+                    Long.parseLong(fields[6]), Long.parseLong(fields[7]));
         } catch (NumberFormatException e) {
             return null;
         }
@@ -249,35 +256,48 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
         written.addAndGet(events.size());
     }
 
-    /** One chunk row per client (and per 5,000 entries) of the batch. */
+    /**
+     * A chunk row per busy client (and per 5,000 entries); the clients with only a few entries in this batch share
+     * chunks, so a thousand quiet tenants cost a few inserts, not a thousand.
+     */
     private static void insert(Connection connection, List<CommandEvent> events) throws SQLException {
         java.util.Map<String, List<CommandEvent>> byClient = new java.util.LinkedHashMap<>();
         for (CommandEvent event : events) {
             byClient.computeIfAbsent(clean(event.clientId()), ignored -> new ArrayList<>()).add(event);
         }
+        List<CommandEvent> shared = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO audit_chunk (client_id,"
                 + " first_ms, last_ms, entries, body) VALUES (?, ?, ?, ?, ?)")) {
             for (java.util.Map.Entry<String, List<CommandEvent>> client : byClient.entrySet()) {
-                List<CommandEvent> all = client.getValue();
-                for (int from = 0; from < all.size(); from += CHUNK) {
-                    List<CommandEvent> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-                    StringBuilder body = new StringBuilder(chunk.size() * 64);
-                    long first = Long.MAX_VALUE;
-                    long last = Long.MIN_VALUE;
-                    for (CommandEvent event : chunk) {
-                        encode(event, body);
-                        first = Math.min(first, event.epochMillis());
-                        last = Math.max(last, event.epochMillis());
-                    }
-                    statement.setString(1, client.getKey());
-                    statement.setLong(2, first);
-                    statement.setLong(3, last);
-                    statement.setInt(4, chunk.size());
-                    statement.setString(5, body.toString());
-                    statement.addBatch();
+                if (client.getValue().size() < OWN_CHUNK_MINIMUM) {
+                    shared.addAll(client.getValue());
+                } else {
+                    addChunks(statement, client.getKey(), client.getValue());
                 }
             }
+            addChunks(statement, SHARED, shared);
             statement.executeBatch();
+        }
+    }
+
+    private static void addChunks(PreparedStatement statement, String clientId, List<CommandEvent> all)
+            throws SQLException {
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<CommandEvent> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+            StringBuilder body = new StringBuilder(chunk.size() * 72);
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (CommandEvent event : chunk) {
+                encode(event, body);
+                first = Math.min(first, event.epochMillis());
+                last = Math.max(last, event.epochMillis());
+            }
+            statement.setString(1, clientId);
+            statement.setLong(2, first);
+            statement.setLong(3, last);
+            statement.setInt(4, chunk.size());
+            statement.setString(5, body.toString());
+            statement.addBatch();
         }
     }
 

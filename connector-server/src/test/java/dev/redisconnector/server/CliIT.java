@@ -47,7 +47,8 @@ class CliIT {
         directConfig = dir.resolve("direct.properties");
         Files.writeString(directConfig, "RC_DATA_DIR=" + dir.resolve("direct-data") + "\nRC_ALLOW_LOOPBACK=true\n");
         Path serverData = dir.resolve("server-data");
-        server = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0", "RC_ALLOW_LOOPBACK", "true", "RC_DATA_DIR", serverData.toString(),
+        server = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0", "RC_ALLOW_LOOPBACK", "true",
+                "RC_DATA_DIR", serverData.toString(),
                 "RC_ADMIN_TOKEN", ADMIN), null));
         serverConfig = dir.resolve("server.properties");
         Files.writeString(serverConfig, "RC_ADMIN_TOKEN=" + ADMIN + "\nRC_DATA_DIR=" + dir.resolve("unused") + "\n");

@@ -46,7 +46,8 @@ class JwtIT {
 
     @BeforeAll
     static void start() {
-        server = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0", "RC_ALLOW_LOOPBACK", "true", "RC_DATA_DIR", dataDir.toString(),
+        server = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0", "RC_ALLOW_LOOPBACK", "true",
+                "RC_DATA_DIR", dataDir.toString(),
                 "RC_JWT_HS256_SECRET", SECRET, "RC_JWT_ISSUER", "https://platform.example",
                 "RC_JWT_AUDIENCE", "redis-connector", "RC_JWT_CLIENT_ID_CLAIM", "tenant"), null));
         server.registry().services().put("acme", ServiceDefinition.of("127.0.0.1", REDIS.port()));

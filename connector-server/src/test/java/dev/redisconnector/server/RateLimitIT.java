@@ -20,7 +20,8 @@ class RateLimitIT {
 
     @Test
     void overTheLimitIs429WithRetryAfterAndOtherClientsAreUnaffected(@TempDir Path dir) throws Exception {
-        try (ConnectorServer server = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0", "RC_ALLOW_LOOPBACK", "true",
+        try (ConnectorServer server = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0",
+                "RC_ALLOW_LOOPBACK", "true",
                 "RC_DATA_DIR", dir.toString(), "RC_RATE_LIMIT_PER_CLIENT", "1", "RC_RATE_LIMIT_BURST", "3"), null))) {
             for (String client : new String[] {"busy", "quiet"}) {
                 server.registry().services().put(client, ServiceDefinition.of("127.0.0.1", REDIS.port()));

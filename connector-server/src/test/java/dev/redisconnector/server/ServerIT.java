@@ -281,7 +281,8 @@ class ServerIT {
 
     @Test
     void gracefulShutdownFinishesInFlightRequests(@TempDir Path otherDir) throws Exception {
-        ConnectorServer second = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0", "RC_ALLOW_LOOPBACK", "true",
+        ConnectorServer second = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0",
+                "RC_ALLOW_LOOPBACK", "true",
                 "RC_DATA_DIR", otherDir.toString(), "RC_SHUTDOWN_GRACE_MS", "5000"), null));
         second.registry().services().put("acme", dev.redisconnector.registry.ServiceDefinition.of("127.0.0.1",
                 REDIS.port()));

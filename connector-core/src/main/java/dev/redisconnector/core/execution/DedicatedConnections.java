@@ -33,7 +33,8 @@ final class DedicatedConnections implements AutoCloseable {
                 .expireAfterAccess(idleTimeout)
                 .scheduler(Scheduler.systemScheduler())
                 .executor(Runnable::run)
-                .removalListener((LettuceCommandExecutor.CatalogKey key, Pool pool, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                .removalListener((LettuceCommandExecutor.CatalogKey key, Pool pool,
+                                  com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
                     if (pool != null) {
                         pool.close();
                     }
@@ -45,8 +46,9 @@ final class DedicatedConnections implements AutoCloseable {
      * A connection of the key's pool, opened with {@code opener} when no idle one is left. Fails with
      * {@code POOL_EXHAUSTED} when none frees up in time, or with the opener's failure.
      */
-    CompletableFuture<Lease> acquire(LettuceCommandExecutor.CatalogKey key,
-                                     Function<LettuceCommandExecutor.CatalogKey, CompletableFuture<RedisHandle>> opener) {
+    CompletableFuture<Lease> acquire(
+            LettuceCommandExecutor.CatalogKey key,
+            Function<LettuceCommandExecutor.CatalogKey, CompletableFuture<RedisHandle>> opener) {
         Pool pool = pools.get(key, k -> new Pool(k.clientId()));
         return pool.permit().thenCompose(ignored -> {
             RedisHandle idle = pool.takeIdle();
