@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class AuditTrail implements CommandListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
-    private static final int BATCH = 20_000;
+    private static final int BATCH = 2_000;
     private static final int CHUNK = 5_000;
     /** Clients with fewer entries in a batch go to shared chunks. */
     private static final int OWN_CHUNK_MINIMUM = 200;
@@ -220,6 +220,8 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
                         if (batch.size() == BATCH) {
                             write(batch);
                             batch.clear();
+                            // a short pause between slices: the writer's work never holds a core for long
+                            Thread.sleep(1);
                         }
                     }
                     if (!batch.isEmpty()) {
@@ -227,6 +229,8 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
                         batch.clear();
                     }
                     purgeWhenDue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     // the database is down: these events are lost (counted), later ones are tried again
                     dropped.addAndGet(batch.size());
