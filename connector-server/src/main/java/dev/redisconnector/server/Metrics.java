@@ -48,6 +48,7 @@ public final class Metrics implements CommandListener {
 
     /** Registers the gauges that read the server's parts when scraped. */
     void bind(LettuceCommandExecutor executor, EventStreams streams, Registry store, AuditTrail audit) {
+        this.executor = executor;
         gauge("rc_redis_connections", "Shared Redis connections open or opening", executor::connectionCount);
         gauge("rc_redis_dedicated_connections_in_use", "Dedicated connections held by blocking commands and"
                 + " transactions", executor::dedicatedInUse);
@@ -185,8 +186,42 @@ public final class Metrics implements CommandListener {
         };
     }
 
+    private LettuceCommandExecutor executor;
+    private io.micrometer.core.instrument.MultiGauge clientShared;
+    private io.micrometer.core.instrument.MultiGauge clientDedicatedInUse;
+    private io.micrometer.core.instrument.MultiGauge clientDedicatedOpen;
+
     /** The Prometheus text exposition. */
     String scrape() {
+        if (perClient && executor != null) {
+            refreshPerClient();
+        }
         return registry.scrape();
+    }
+
+    /** Per-client connection gauges (only with RC_METRICS_PER_CLIENT=true): one row per client with connections. */
+    private synchronized void refreshPerClient() {
+        if (clientShared == null) {
+            clientShared = io.micrometer.core.instrument.MultiGauge.builder("rc_redis_client_connections")
+                    .description("Shared Redis connections of each client").register(registry);
+            clientDedicatedInUse = io.micrometer.core.instrument.MultiGauge
+                    .builder("rc_redis_client_dedicated_in_use")
+                    .description("Dedicated connections in use by each client").register(registry);
+            clientDedicatedOpen = io.micrometer.core.instrument.MultiGauge.builder("rc_redis_client_dedicated_open")
+                    .description("Dedicated connections open for each client").register(registry);
+        }
+        Map<String, int[]> usage = executor.connectionsByClient();
+        java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> shared = new java.util.ArrayList<>();
+        java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> inUse = new java.util.ArrayList<>();
+        java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> open = new java.util.ArrayList<>();
+        usage.forEach((client, counts) -> {
+            io.micrometer.core.instrument.Tags tags = io.micrometer.core.instrument.Tags.of("client", client);
+            shared.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, counts[0]));
+            inUse.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, counts[1]));
+            open.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, counts[2]));
+        });
+        clientShared.register(shared, true);
+        clientDedicatedInUse.register(inUse, true);
+        clientDedicatedOpen.register(open, true);
     }
 }

@@ -179,6 +179,25 @@ class ObservabilityIT {
                 .contains("hikaricp_connections").doesNotContain("obs:metric").doesNotContain("client=\"obs\"");
     }
 
+    @Test
+    void perClientLabelsOnlyWhenTurnedOn() {
+        try (AdminFixture labelled = new AdminFixture(dir.resolve("labelled"), Map.of("RC_METRICS_PER_CLIENT",
+                "true"))) {
+            String tenant = labelled.register("labelled-client", new JsonObject().put("host", "127.0.0.1")
+                    .put("port", REDIS.port()), new JsonObject().put("kind", "none"));
+            labelled.http.command(tenant, "GET", "k");
+            labelled.http.send("POST", "/v1/redis/transaction", tenant, "{\"inputs\":{\"commands\":[{\"command\":"
+                    + "\"INCR\",\"args\":[\"n\"]}]}}");
+            String text = labelled.http.send("GET", "/metrics", null, (String) null).body();
+            assertThat(sample(text, "rc_commands_total", "client=\"labelled-client\",command=\"GET\""))
+                    .isEqualTo(1.0);
+            assertThat(sample(text, "rc_redis_client_connections", "client=\"labelled-client\"")).isGreaterThan(0.0);
+            assertThat(sample(text, "rc_redis_client_dedicated_open", "client=\"labelled-client\""))
+                    .isGreaterThan(0.0);
+            assertThat(sample(text, "rc_redis_client_dedicated_in_use", "client=\"labelled-client\"")).isZero();
+        }
+    }
+
     // ---- audit ----
 
     @Test

@@ -91,6 +91,17 @@ final class DedicatedConnections implements AutoCloseable {
         return leased;
     }
 
+    /** Per client: connections leased right now and open (leased or idle), as {@code {leased, open}}. */
+    java.util.Map<String, int[]> usageByClient() {
+        java.util.Map<String, int[]> usage = new java.util.TreeMap<>();
+        for (var entry : pools.asMap().entrySet()) {
+            int[] counts = usage.computeIfAbsent(entry.getKey().clientId(), ignored -> new int[2]);
+            counts[0] += entry.getValue().leased();
+            counts[1] += entry.getValue().open();
+        }
+        return usage;
+    }
+
     /** Open connections, leased or idle, over every pool. */
     int open() {
         int open = 0;

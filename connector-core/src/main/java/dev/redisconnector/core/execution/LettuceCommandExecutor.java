@@ -279,6 +279,24 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return ReplySizeGuard.droppedValues();
     }
 
+    /**
+     * Per client: shared connections, dedicated connections in use and dedicated connections open, as
+     * {@code {shared, dedicatedInUse, dedicatedOpen}} (for per-client metrics, which the operator turns on).
+     */
+    public java.util.Map<String, int[]> connectionsByClient() {
+        java.util.Map<String, int[]> out = new java.util.TreeMap<>();
+        connections.cleanUp();
+        for (ConnectionKey key : connections.asMap().keySet()) {
+            out.computeIfAbsent(key.clientId(), ignored -> new int[3])[0]++;
+        }
+        dedicated.usageByClient().forEach((clientId, usage) -> {
+            int[] counts = out.computeIfAbsent(clientId, ignored -> new int[3]);
+            counts[1] += usage[0];
+            counts[2] += usage[1];
+        });
+        return out;
+    }
+
     /** Dedicated connections leased right now (blocking commands and transactions in progress). */
     public int dedicatedInUse() {
         return dedicated.leased();
