@@ -48,20 +48,15 @@ final class ConnectionOpener {
         RedisCredentials credentials = target.credentials();
         SslOptions ssl;
         try {
-            ssl = TlsMaterial.needsOwnOptions(service, credentials) ? TlsMaterial.sslOptions(service, credentials)
-                    : null;
+            ssl = ownSsl(target);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         if (service.mode() == RedisService.Mode.CLUSTER) {
             return openCluster(service, credentials, ssl);
         }
-        RedisClient client = sharedClient;
-        if (ssl != null) {
-            client = RedisClient.create(resources);
-            client.setOptions(clientOptions(ssl));
-        }
-        RedisClient own = ssl != null ? client : null;
+        RedisClient own = ownClient(ssl);
+        RedisClient client = own != null ? own : sharedClient;
         CompletableFuture<RedisHandle> opened = client.connectAsync(ByteArrayCodec.INSTANCE, uri(service, credentials))
                 .toCompletableFuture()
                 .thenApply(connection -> new RedisHandle(connection, own, null));
@@ -77,33 +72,49 @@ final class ConnectionOpener {
         RedisCredentials credentials = target.credentials();
         SslOptions ssl;
         try {
-            ssl = TlsMaterial.needsOwnOptions(service, credentials) ? TlsMaterial.sslOptions(service, credentials)
-                    : null;
+            ssl = ownSsl(target);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         if (service.mode() == RedisService.Mode.CLUSTER) {
-            List<RedisURI> seeds = new ArrayList<>();
-            for (RedisService.Address node : service.nodes()) {
-                seeds.add(nodeUri(service, credentials, node.host(), node.port(), 0).build());
-            }
-            RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+            RedisClusterClient cluster = clusterClient(service, credentials);
             cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl)).build());
             CompletableFuture<PubSubHandle> opened = cluster.refreshPartitionsAsync().toCompletableFuture()
                     .thenCompose(loaded -> cluster.connectPubSubAsync(ByteArrayCodec.INSTANCE))
                     .thenApply(connection -> new PubSubHandle(connection, cluster));
             return shutdownOnFailure(opened, cluster);
         }
-        RedisClient client = sharedClient;
-        if (ssl != null) {
-            client = RedisClient.create(resources);
-            client.setOptions(clientOptions(ssl));
-        }
-        RedisClient own = ssl != null ? client : null;
+        RedisClient own = ownClient(ssl);
+        RedisClient client = own != null ? own : sharedClient;
         CompletableFuture<PubSubHandle> opened = client.connectPubSubAsync(ByteArrayCodec.INSTANCE,
                         uri(service, credentials)).toCompletableFuture()
                 .thenApply(connection -> new PubSubHandle(connection, own));
         return shutdownOnFailure(opened, own);
+    }
+
+    /** The TLS options a target needs of its own (its CA or client certificate), or {@code null}. */
+    private static SslOptions ownSsl(ExecutionTarget target) {
+        return TlsMaterial.needsOwnOptions(target.service(), target.credentials())
+                ? TlsMaterial.sslOptions(target.service(), target.credentials()) : null;
+    }
+
+    /** A client of its own for {@code ssl}, or {@code null} when the shared client serves. */
+    private RedisClient ownClient(SslOptions ssl) {
+        if (ssl == null) {
+            return null;
+        }
+        RedisClient client = RedisClient.create(resources);
+        client.setOptions(clientOptions(ssl));
+        return client;
+    }
+
+    /** A cluster client seeded with the service's nodes (the caller sets its options). */
+    private RedisClusterClient clusterClient(RedisService service, RedisCredentials credentials) {
+        List<RedisURI> seeds = new ArrayList<>();
+        for (RedisService.Address node : service.nodes()) {
+            seeds.add(nodeUri(service, credentials, node.host(), node.port(), 0).build());
+        }
+        return RedisClusterClient.create(resources, seeds);
     }
 
     /** A pub/sub connection and the client that exists only for it, if any. */
@@ -120,11 +131,7 @@ final class ConnectionOpener {
 
     private CompletableFuture<RedisHandle> openCluster(RedisService service, RedisCredentials credentials,
                                                        SslOptions ssl) {
-        List<RedisURI> seeds = new ArrayList<>();
-        for (RedisService.Address node : service.nodes()) {
-            seeds.add(nodeUri(service, credentials, node.host(), node.port(), 0).build());
-        }
-        RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+        RedisClusterClient cluster = clusterClient(service, credentials);
         // cluster node connections open on demand: queue (never resend) instead of rejecting while they connect
         cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.DEFAULT)
