@@ -8,6 +8,10 @@ import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.policy.PolicyEnforcer;
+import dev.redisconnector.core.policy.ScriptConfinement;
+import dev.redisconnector.core.policy.ScriptVerifier;
+import dev.redisconnector.core.policy.Scripts;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.CommandPolicy;
 import dev.redisconnector.core.spi.CredentialStore;
@@ -59,6 +63,7 @@ public final class RedisConnector implements AutoCloseable {
     private final ConnectorOptions options;
     private final RateLimiter rateLimiter;
     private final CommandListener listener;
+    private final ScriptVerifier scriptVerifier;
 
     private RedisConnector(Builder builder) {
         this.sessionValidator = Objects.requireNonNull(builder.sessionValidator, "sessionValidator");
@@ -71,6 +76,8 @@ public final class RedisConnector implements AutoCloseable {
         this.commandExecutor = builder.commandExecutor != null ? builder.commandExecutor
                 : new LettuceCommandExecutor(options);
         this.listener = builder.listener;
+        this.scriptVerifier = new ScriptVerifier(commandExecutor, options.commandTimeout().multipliedBy(2),
+                ScriptVerifier.DEFAULT_RECHECK);
         this.rateLimiter = options.rateLimitPerSecond() > 0
                 ? new RateLimiter(options.rateLimitPerSecond(), options.rateLimitBurst()) : null;
     }
@@ -264,13 +271,12 @@ public final class RedisConnector implements AutoCloseable {
             }
         }
         Batch batch = listener == null ? null : new Batch(session, commands);
-        CompletionStage<List<PipelineResult>> results = resolve(session)
+        CompletionStage<List<PipelineResult>> results = resolve(session, true)
                 .thenCompose(resolved -> {
                     if (batch != null) {
                         batch.catalog = resolved.catalog();
                     }
-                    return runPipeline(session, resolved.target(), resolved.catalog(), commands, requestOptions,
-                            batch);
+                    return runPipeline(session, resolved, commands, requestOptions, batch);
                 });
         if (batch != null) {
             results.whenComplete(batch::finish);
@@ -278,9 +284,11 @@ public final class RedisConnector implements AutoCloseable {
         return settle(results);
     }
 
-    private CompletionStage<List<PipelineResult>> runPipeline(Session session, ExecutionTarget target,
-                                                              CommandCatalog catalog, List<Inputs> commands,
-                                                              ExecuteOptions requestOptions, Batch batch) {
+    private CompletionStage<List<PipelineResult>> runPipeline(Session session, Resolved resolved,
+                                                              List<Inputs> commands, ExecuteOptions requestOptions,
+                                                              Batch batch) {
+        ExecutionTarget target = resolved.target();
+        CommandCatalog catalog = resolved.catalog();
         PipelineResult[] results = new PipelineResult[commands.size()];
         List<VerifiedCommand> toSend = new java.util.ArrayList<>(commands.size());
         List<Integer> positions = new java.util.ArrayList<>(commands.size());
@@ -290,7 +298,7 @@ public final class RedisConnector implements AutoCloseable {
                 if (batch != null) {
                     batch.verified[i] = command;
                 }
-                checkPolicy(session, target.service(), command, catalog);
+                command = checkPolicy(session, target.service(), command, catalog, resolved.scripts());
                 if (ConnectionSafety.isBlocking(command, catalog)) {
                     throw new ConnectorException(ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed"
                             + " in a pipeline: blocking commands run alone through the execute endpoint, on a"
@@ -375,14 +383,15 @@ public final class RedisConnector implements AutoCloseable {
                 batch.verified[i] = verified.get(i);
             }
         }
-        CompletionStage<List<PipelineResult>> results = resolve(session).thenCompose(resolved -> {
+        CompletionStage<List<PipelineResult>> results = resolve(session, true).thenCompose(resolved -> {
             if (batch != null) {
                 batch.catalog = resolved.catalog();
             }
             RedisService service = resolved.target().service();
             for (int i = 0; i < verified.size(); i++) {
                 try {
-                    checkPolicy(session, service, verified.get(i), resolved.catalog());
+                    verified.set(i, checkPolicy(session, service, verified.get(i), resolved.catalog(),
+                            resolved.scripts()));
                 } catch (ConnectorException e) {
                     throw e.prefixed("inputs.commands[" + i + "]: ");
                 }
@@ -390,7 +399,8 @@ public final class RedisConnector implements AutoCloseable {
             if (!watched.isEmpty()) {
                 // watching a key reads it: the policy checks the keys as it would for EXISTS
                 try {
-                    checkPolicy(session, service, new VerifiedCommand("EXISTS", watched), resolved.catalog());
+                    checkPolicy(session, service, new VerifiedCommand("EXISTS", watched), resolved.catalog(),
+                            resolved.scripts());
                 } catch (ConnectorException e) {
                     throw e.prefixed("inputs.watch: ");
                 }
@@ -439,14 +449,17 @@ public final class RedisConnector implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
         }
-        return settle(resolve(session).thenCompose(resolved -> {
-            checkPolicy(session, resolved.target().service(), command, resolved.catalog());
+        return settle(resolve(session, false).thenCompose(resolved -> {
+            checkPolicy(session, resolved.target().service(), command, resolved.catalog(), resolved.scripts());
             return commandExecutor.subscribe(resolved.target(), command.args(), pattern, listener);
         }));
     }
 
-    /** Steps 3 and 4 for a whole pipeline or transaction, and the command table when the policy needs it. */
-    private CompletionStage<Resolved> resolve(Session session) {
+    /**
+     * Steps 3 and 4 for a whole pipeline or transaction, the command table when the policy needs it, and with
+     * {@code scripts} whether the service's Redis user confines scripts (only for services that allow scripting).
+     */
+    private CompletionStage<Resolved> resolve(Session session, boolean scripts) {
         String clientId = session.user().clientId();
         return step(Step.SERVICE, () -> serviceRegistry.findService(clientId)).thenCompose(found -> {
             RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
@@ -457,15 +470,21 @@ public final class RedisConnector implements AutoCloseable {
                         + clientId + "'."));
                 ExecutionTarget target = new ExecutionTarget(service, credentials);
                 if (!commandPolicy.needsCatalog() && !session.readOnly()) {
-                    return CompletableFuture.completedFuture(new Resolved(target, CommandCatalog.EMPTY));
+                    return CompletableFuture.completedFuture(new Resolved(target, CommandCatalog.EMPTY,
+                            ScriptConfinement.NOT_VERIFIED));
                 }
-                return commandExecutor.catalog(target).thenApply(catalog -> new Resolved(target, catalog));
+                CompletionStage<CommandCatalog> catalog = commandExecutor.catalog(target);
+                if (!scripts || !service.policy().scripting()) {
+                    return catalog.thenApply(loaded -> new Resolved(target, loaded, ScriptConfinement.NOT_VERIFIED));
+                }
+                return catalog.thenCompose(loaded -> scriptVerifier.verdict(target)
+                        .thenApply(verdict -> new Resolved(target, loaded, verdict)));
             });
         });
     }
 
     /** A session's target and the command table its policy checks use. */
-    private record Resolved(ExecutionTarget target, CommandCatalog catalog) {
+    private record Resolved(ExecutionTarget target, CommandCatalog catalog, ScriptConfinement scripts) {
     }
 
     /** A stage that fails with the {@link ConnectorException} itself, never wrapped. */
@@ -519,31 +538,43 @@ public final class RedisConnector implements AutoCloseable {
                 "No credentials are stored for the Redis service of client '" + service.clientId() + "'."));
         ExecutionTarget target = new ExecutionTarget(service, found);
         if (!commandPolicy.needsCatalog() && !session.readOnly()) {
-            commandPolicy.check(session, service, command, CommandCatalog.EMPTY);
-            return run(target, command, CommandCatalog.EMPTY, requestOptions);
+            VerifiedCommand allowed = commandPolicy.apply(session, service, command, CommandCatalog.EMPTY,
+                    ScriptConfinement.NOT_VERIFIED);
+            return run(target, allowed, CommandCatalog.EMPTY, requestOptions);
         }
         CompletableFuture<CommandCatalog> catalog = commandExecutor.catalog(target).toCompletableFuture();
+        if (service.policy().scripting() && Scripts.runsOrLoadsCode(command)) {
+            return catalog.thenCompose(loaded -> scriptVerifier.verdict(target).thenCompose(verdict -> {
+                if (trace != null) {
+                    trace.catalog = loaded;
+                }
+                return run(target, checkPolicy(session, service, command, loaded, verdict), loaded, requestOptions);
+            }));
+        }
         if (isDone(catalog)) {
             if (trace != null) {
                 trace.catalog = catalog.join();
             }
-            checkPolicy(session, service, command, catalog.join());
-            return run(target, command, catalog.join(), requestOptions);
+            VerifiedCommand allowed = checkPolicy(session, service, command, catalog.join(),
+                    ScriptConfinement.NOT_VERIFIED);
+            return run(target, allowed, catalog.join(), requestOptions);
         }
         return catalog.thenCompose(loaded -> {
             if (trace != null) {
                 trace.catalog = loaded;
             }
-            checkPolicy(session, service, command, loaded);
-            return run(target, command, loaded, requestOptions);
+            VerifiedCommand allowed = checkPolicy(session, service, command, loaded, ScriptConfinement.NOT_VERIFIED);
+            return run(target, allowed, loaded, requestOptions);
         });
     }
 
-    private void checkPolicy(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog) {
+    /** Step 2b: the read-only session rule, then the service's policy; returns the command to send. */
+    private VerifiedCommand checkPolicy(Session session, RedisService service, VerifiedCommand command,
+                                        CommandCatalog catalog, ScriptConfinement scripts) {
         if (session.readOnly()) {
-            dev.redisconnector.core.policy.PolicyEnforcer.requireReadOnly(session, service, command, catalog);
+            PolicyEnforcer.requireReadOnly(session, service, command, catalog);
         }
-        commandPolicy.check(session, service, command, catalog);
+        return commandPolicy.apply(session, service, command, catalog, scripts);
     }
 
     /** Step 5: on the shared connection, or for a blocking command on a dedicated one with its block time capped. */
@@ -554,7 +585,17 @@ public final class RedisConnector implements AutoCloseable {
             BlockTime capped = BlockTime.cap(command, options.maxBlockTime());
             return commandExecutor.executeBlocking(target, capped.command(), capped.blocksFor(), timeout);
         }
-        return commandExecutor.execute(target, command, timeout);
+        CompletionStage<Reply> reply = commandExecutor.execute(target, command, timeout);
+        if (Scripts.runsCode(command)) {
+            reply.whenComplete((ignored, failure) -> {
+                if (failure != null && unwrap(failure) instanceof ConnectorException e
+                        && e.code() == ErrorCode.TIMEOUT) {
+                    // a script past its timeout holds the whole Redis server: stop it for every other tenant
+                    commandExecutor.stopRunawayScript(target, command.name().startsWith("FCALL"));
+                }
+            });
+        }
+        return reply;
     }
 
     private static boolean isDone(CompletableFuture<?> future) {

@@ -350,6 +350,7 @@ class RedisConnectorIT {
         run(token, "SET", "db3:key", "v");
         assertThat(PLAIN.server().call("EXISTS", "db3:key")).isEqualTo(":0");
         assertThat(executor.connectionCount()).isEqualTo(before);
-        assertThat(connectorConnections(PLAIN)).isEqualTo(onServer);
+        // the old connection is gone (no growth); a connection an earlier test left closing may be gone too
+        assertThat(connectorConnections(PLAIN)).isLessThanOrEqualTo(onServer);
     }
 }

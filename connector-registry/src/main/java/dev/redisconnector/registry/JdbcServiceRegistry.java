@@ -31,7 +31,8 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
 
     private static final String COLUMNS = "client_id, service_id, version, mode, host, port, database_index,"
             + " tls_enabled, tls_verify_hostname, connect_timeout_ms, command_timeout_ms, created_at, updated_at,"
-            + " master_name, nodes, tls_ca_pem, policy_mode, policy_allow, policy_deny, key_prefixes";
+            + " master_name, nodes, tls_ca_pem, policy_mode, policy_allow, policy_deny, key_prefixes,"
+            + " policy_scripting";
 
     private final DataSource dataSource;
     private final CachedLookup<String, ServiceRecord> cache;
@@ -144,7 +145,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
     private static void insert(Connection connection, String clientId, ServiceDefinition definition, Instant now)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO redis_service (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, clientId);
             statement.setString(2, UUID.randomUUID().toString());
             statement.setLong(3, 1);
@@ -163,15 +164,15 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
         try (PreparedStatement statement = connection.prepareStatement("UPDATE redis_service SET version = ?,"
                 + " mode = ?, host = ?, port = ?, database_index = ?, tls_enabled = ?, tls_verify_hostname = ?,"
                 + " connect_timeout_ms = ?, command_timeout_ms = ?, updated_at = ?, master_name = ?, nodes = ?,"
-                + " tls_ca_pem = ?, policy_mode = ?, policy_allow = ?, policy_deny = ?, key_prefixes = ?"
-                + " WHERE client_id = ?")) {
+                + " tls_ca_pem = ?, policy_mode = ?, policy_allow = ?, policy_deny = ?, key_prefixes = ?,"
+                + " policy_scripting = ? WHERE client_id = ?")) {
             statement.setLong(1, version);
             statement.setString(2, modeName(definition));
             bindDefinition(statement, definition, 3);
             statement.setObject(10, Jdbc.toDb(now));
             bindTopology(statement, definition, 11);
             bindPolicy(statement, definition.policy(), 14);
-            statement.setString(18, clientId);
+            statement.setString(19, clientId);
             statement.executeUpdate();
         }
     }
@@ -204,6 +205,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
         statement.setString(first + 1, String.join("\n", policy.allow()));
         statement.setString(first + 2, String.join("\n", policy.deny()));
         statement.setString(first + 3, String.join("\n", policy.keyPrefixes()));
+        statement.setBoolean(first + 4, policy.scripting());
     }
 
     private static ServicePolicy policy(ResultSet rows) throws SQLException {
@@ -212,7 +214,8 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
             return ServicePolicy.DEFAULT;
         }
         return new ServicePolicy(ServicePolicy.Mode.parse(mode), lines(rows.getString("policy_allow")),
-                lines(rows.getString("policy_deny")), List.copyOf(lines(rows.getString("key_prefixes"), true)));
+                lines(rows.getString("policy_deny")), List.copyOf(lines(rows.getString("key_prefixes"), true)),
+                rows.getBoolean("policy_scripting"));
     }
 
     private static java.util.Set<String> lines(String value) {

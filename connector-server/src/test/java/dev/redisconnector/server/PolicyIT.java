@@ -95,8 +95,10 @@ class PolicyIT {
         assertThat(fixture.http.command(token, "MSET", "app:a", "1", "b", "2").status()).isEqualTo(403);
         assertThat(fixture.http.command(token, "DEL", "app:a", "app:b").status()).isEqualTo(200);
         assertThat(fixture.http.command(token, "DEL", "app:a", "b").status()).isEqualTo(403);
-        assertThat(fixture.http.command(token, "EVAL", "return 1", 1, "app:x").status()).isEqualTo(200);
-        assertThat(fixture.http.command(token, "EVAL", "return 1", 2, "app:x", "other:y").status()).isEqualTo(403);
+        assertThat(fixture.http.command(token, "ZUNIONSTORE", "app:dest", 2, "app:a", "app:b").status())
+                .isEqualTo(200);
+        assertThat(fixture.http.command(token, "ZUNIONSTORE", "app:dest", 2, "app:a", "other:b").status())
+                .isEqualTo(403);
         assertThat(fixture.http.command(token, "XREAD", "COUNT", 1, "STREAMS", "app:s", "other:s", "0", "0")
                 .status()).isEqualTo(403);
         assertThat(fixture.http.command(token, "XREAD", "COUNT", 1, "STREAMS", "app:s", "0").status()).isEqualTo(200);

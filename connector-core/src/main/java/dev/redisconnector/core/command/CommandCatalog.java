@@ -47,6 +47,16 @@ public final class CommandCatalog {
         return new CommandCatalog(specs);
     }
 
+    /** Every entry, commands and subcommands ({@code CONFIG|GET}), in no particular order. */
+    public java.util.Collection<CommandSpec> specs() {
+        return specs.values();
+    }
+
+    /** Whether the command has subcommands of its own ({@code CONFIG}, {@code OBJECT}, ...). */
+    public boolean hasSubcommands(String name) {
+        return containers.contains(name);
+    }
+
     /** Number of commands (and subcommands) known. */
     public int size() {
         return specs.size();
@@ -152,6 +162,16 @@ public final class CommandCatalog {
         /** Whether the server flags the command {@code readonly}. */
         public boolean readOnly() {
             return flags.contains("readonly");
+        }
+
+        /** Whether a script may call the command (no {@code noscript} flag). */
+        public boolean scriptCallable() {
+            return !flags.contains("noscript");
+        }
+
+        /** Whether the server flags the command {@code write}. */
+        public boolean writes() {
+            return flags.contains("write");
         }
 
         /** Whether the command blocks ({@code blocking} flag). */

@@ -79,6 +79,14 @@ public interface CommandExecutor extends AutoCloseable {
                 + " executor has no pub/sub connections."));
     }
 
+    /**
+     * Stops a script (or, with {@code function}, a function) that ran past its timeout, so it does not hold a Redis
+     * server every tenant shares: sends {@code SCRIPT KILL} ({@code FUNCTION KILL}) on a connection of its own.
+     * Best effort; the outcome is logged. The default does nothing.
+     */
+    default void stopRunawayScript(ExecutionTarget target, boolean function) {
+    }
+
     /** Closes every connection. */
     @Override
     void close();

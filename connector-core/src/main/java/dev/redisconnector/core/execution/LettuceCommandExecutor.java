@@ -307,6 +307,33 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return dedicated.open();
     }
 
+    /**
+     * Sends {@code SCRIPT KILL} or {@code FUNCTION KILL} on a new connection. Redis reads it only once the script has
+     * run for its {@code busy-reply-threshold} (5 s by default), so the kill waits up to that long plus the command
+     * timeout.
+     */
+    @Override
+    public void stopRunawayScript(ExecutionTarget target, boolean function) {
+        String clientId = target.service().clientId();
+        VerifiedCommand kill = new VerifiedCommand(function ? "FUNCTION" : "SCRIPT",
+                List.of("KILL".getBytes(StandardCharsets.US_ASCII)));
+        Duration wait = commandTimeout(target.service()).plus(RUNAWAY_KILL_WAIT);
+        open(target).thenCompose(handle -> dispatch(handle, kill, wait, clientId)
+                        .whenComplete((reply, failure) -> handle.close()))
+                .whenComplete((reply, failure) -> {
+                    if (failure == null) {
+                        LOG.warn("runaway script stopped client={} command={}", clientId, kill.name() + " KILL");
+                    } else {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure;
+                        LOG.warn("runaway script not stopped client={} reason={}", clientId, cause.getMessage());
+                    }
+                });
+    }
+
+    /** How long a kill may wait for Redis to start answering during a busy script. */
+    private static final Duration RUNAWAY_KILL_WAIT = Duration.ofSeconds(6);
+
     /** The benchmark's naive baseline: connect, run, close. */
     private CompletionStage<Reply> executeOnNewConnection(ExecutionTarget target, VerifiedCommand command,
                                                           Duration timeout) {

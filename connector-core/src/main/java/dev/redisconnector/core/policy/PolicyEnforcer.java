@@ -20,6 +20,52 @@ public final class PolicyEnforcer implements CommandPolicy {
 
     @Override
     public void check(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog) {
+        apply(session, service, command, catalog, ScriptConfinement.NOT_VERIFIED);
+    }
+
+    /**
+     * Checks the command and returns what to send: the command itself, or a listing narrowed to the service's key
+     * namespace (a {@code SCAN} without {@code MATCH} gets the namespace as its {@code MATCH}).
+     */
+    @Override
+    public VerifiedCommand apply(Session session, RedisService service, VerifiedCommand command,
+                                 CommandCatalog catalog, ScriptConfinement scripts) {
+        checkRules(session, service, command, catalog);
+        ServicePolicy policy = service.policy();
+        String client = service.clientId();
+        String qualified = Scripts.qualifiedName(command);
+        try {
+            if (Scripts.serverWide(qualified) && !policy.allow().contains(qualified)
+                    && !policy.allow().contains(command.name())) {
+                throw new ScopeRules.Refusal(qualified.replace('|', ' ') + " changes what every tenant of the Redis"
+                        + " server shares (its scripts, functions or running script), so it is denied unless the"
+                        + " operator allows " + qualified + " by name");
+            }
+            ScopeRules.checkDatabase(command, service.database());
+            if (Scripts.runsOrLoadsCode(command)) {
+                if (!policy.scripting()) {
+                    throw new ScopeRules.Refusal("the connector cannot see what a script does, so scripts and functions"
+                            + " run only when the operator turns scripting on for the service and its Redis user"
+                            + " confines scripts to the service's policy (redis-connector service acl " + client
+                            + ")");
+                }
+                if (!scripts.confined()) {
+                    throw new ScopeRules.Refusal("scripting is on, but " + scripts.problem());
+                }
+            }
+            VerifiedCommand confined = policy.keyPrefixes().isEmpty() ? command
+                    : ScopeRules.confineToNamespace(command, qualified, policy.keyPrefixes());
+            if (!policy.keyPrefixes().isEmpty() && !ScopeRules.KEYS_FOUND_HERE.contains(command.name())) {
+                checkNamespace(command, catalog.spec(command), catalog, policy.keyPrefixes(), client);
+            }
+            return confined;
+        } catch (ScopeRules.Refusal refusal) {
+            throw refused(command, client, refusal.getMessage());
+        }
+    }
+
+    /** The rules by command, category and mode: deny, read-only, custom allow, default deny. */
+    private void checkRules(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog) {
         ServicePolicy policy = service.policy();
         Optional<CommandCatalog.CommandSpec> found = catalog.spec(command);
         String name = found.map(CommandCatalog.CommandSpec::name).orElse(command.name());
@@ -51,9 +97,6 @@ public final class PolicyEnforcer implements CommandPolicy {
                             + " in the service's policy)");
                 }
             }
-        }
-        if (!policy.keyPrefixes().isEmpty()) {
-            checkNamespace(command, found, catalog, policy.keyPrefixes(), client);
         }
     }
 

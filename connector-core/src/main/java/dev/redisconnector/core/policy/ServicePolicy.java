@@ -14,10 +14,14 @@ import java.util.TreeSet;
  *                    custom mode only these run
  * @param deny        names or categories refused whatever else says
  * @param keyPrefixes when not empty, every key (and {@code PUBLISH} channel) must start with one of these
+ * @param scripting   whether scripts and functions ({@code EVAL}, {@code FCALL}, {@code FUNCTION LOAD}, ...) may
+ *                    run; even then only once the connector has verified that the service's Redis user confines
+ *                    scripts to this policy (see {@link ScriptConfinement})
  */
-public record ServicePolicy(Mode mode, Set<String> allow, Set<String> deny, List<String> keyPrefixes) {
+public record ServicePolicy(Mode mode, Set<String> allow, Set<String> deny, List<String> keyPrefixes,
+                            boolean scripting) {
 
-    /** Read-write, {@code @admin} and {@code @dangerous} denied, no key namespace. */
+    /** Read-write, {@code @admin} and {@code @dangerous} denied, no key namespace, no scripts. */
     public static final ServicePolicy DEFAULT = new ServicePolicy(Mode.READ_WRITE, Set.of(), Set.of(), List.of());
 
     /** Categories refused unless allowed by name or category. */
@@ -41,6 +45,16 @@ public record ServicePolicy(Mode mode, Set<String> allow, Set<String> deny, List
             }
             throw new IllegalArgumentException("policy mode must be read-write, read-only or custom");
         }
+    }
+
+    /** A policy without scripting. */
+    public ServicePolicy(Mode mode, Set<String> allow, Set<String> deny, List<String> keyPrefixes) {
+        this(mode, allow, deny, keyPrefixes, false);
+    }
+
+    /** The same policy with scripting on or off. */
+    public ServicePolicy withScripting(boolean value) {
+        return new ServicePolicy(mode, allow, deny, keyPrefixes, value);
     }
 
     public ServicePolicy {

@@ -3,6 +3,7 @@ package dev.redisconnector.core.spi;
 import dev.redisconnector.core.Session;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.policy.ScriptConfinement;
 
 /**
  * Step 2b: decides whether a command may run against a service. Thread-safe, fast (runs on every request).
@@ -33,6 +34,17 @@ public interface CommandPolicy {
      *                is false)
      */
     void check(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog);
+
+    /**
+     * Checks the command like {@link #check} and returns the command to send: the same one, or one the policy narrowed
+     * (e.g. a {@code SCAN} confined to the service's key namespace). {@code scripts} says whether the service's Redis
+     * user was verified to confine scripts.
+     */
+    default VerifiedCommand apply(Session session, RedisService service, VerifiedCommand command,
+                                  CommandCatalog catalog, ScriptConfinement scripts) {
+        check(session, service, command, catalog);
+        return command;
+    }
 
     /** Whether {@link #check} needs the server's command table (loaded once per service version). */
     default boolean needsCatalog() {

@@ -24,6 +24,9 @@ public interface AdminApi extends AutoCloseable {
 
     JsonObject testConnection(String clientId);
 
+    /** The ACL SETUSER line matching the client's policy, and whether its Redis user confines scripts now. */
+    JsonObject acl(String clientId);
+
     JsonObject createSession(JsonObject body);
 
     JsonObject listSessions(String clientId, int limit);

@@ -4,6 +4,9 @@ import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.execution.ConnectionReport;
 import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.policy.AclPlan;
+import dev.redisconnector.core.policy.ScriptConfinement;
+import dev.redisconnector.core.policy.ScriptVerifier;
 import dev.redisconnector.core.policy.ServicePolicy;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
@@ -46,11 +49,69 @@ public final class AdminService implements AdminApi {
     private final Registry registry;
     private final LettuceCommandExecutor executor;
     private final Duration defaultSessionTtl;
+    private final ScriptVerifier scriptVerifier;
 
     public AdminService(Registry registry, LettuceCommandExecutor executor, Duration defaultSessionTtl) {
         this.registry = registry;
         this.executor = executor;
         this.defaultSessionTtl = defaultSessionTtl;
+        // checks on demand: nothing cached, so an ACL changed a moment ago is what the operator sees
+        this.scriptVerifier = new ScriptVerifier(executor, Duration.ofSeconds(10), Duration.ZERO);
+    }
+
+    /**
+     * The {@code ACL SETUSER} line that confines the client's Redis user (and so its scripts) to the service's policy,
+     * and whether the user stored for the service is confined now.
+     */
+    @Override
+    public JsonObject acl(String clientId) {
+        checkClient(clientId);
+        RedisService service = registry.services().get(clientId)
+                .orElseThrow(() -> ApiException.notFound("No Redis service exists for client '" + clientId + "'."))
+                .service();
+        Optional<RedisCredentials> credentials = credentialsOf(service);
+        if (credentials.isEmpty()) {
+            throw new ApiException(424, "NO_CREDENTIALS", "credentials", "No credentials are stored for the Redis"
+                    + " service of client '" + clientId + "'; the ACL line is made from the server's command table.");
+        }
+        ExecutionTarget target = new ExecutionTarget(service, credentials.get());
+        String user = credentials.get().username() != null ? credentials.get().username() : clientId;
+        try {
+            AclPlan plan = scriptVerifier.plan(target).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            ScriptConfinement verdict = scriptVerifier.verdict(target).toCompletableFuture().get(20,
+                    TimeUnit.SECONDS);
+            JsonObject out = new JsonObject().put("clientId", clientId).put("user", user)
+                    .put("aclSetUser", plan.setUserLine(user))
+                    .put("scripting", service.policy().scripting())
+                    .put("confined", verdict.confined());
+            if (plan.impossibility() != null) {
+                out.put("problem", plan.impossibility());
+            } else if (!verdict.confined()) {
+                out.put("problem", verdict.problem());
+            }
+            return out;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectorException failure) {
+                throw new ApiException(failure.code().httpStatus(), failure.code().name(), failure.step().wireName(),
+                        failure.getMessage());
+            }
+            throw new IllegalStateException("ACL check failed", e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("ACL check did not finish", e);
+        }
+    }
+
+    private Optional<RedisCredentials> credentialsOf(RedisService service) {
+        try {
+            return registry.credentials().findCredentials(service).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectorException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("credential lookup failed", e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("credential lookup did not finish", e);
+        }
     }
 
     /** Creates or replaces a client's service. */
@@ -351,7 +412,8 @@ public final class AdminService implements AdminApi {
                 .put("policy", new JsonObject().put("mode", service.policy().mode().wireName())
                         .put("allow", new JsonArray(List.copyOf(service.policy().allow())))
                         .put("deny", new JsonArray(List.copyOf(service.policy().deny())))
-                        .put("keyPrefixes", new JsonArray(service.policy().keyPrefixes())))
+                        .put("keyPrefixes", new JsonArray(service.policy().keyPrefixes()))
+                        .put("scripting", service.policy().scripting()))
                 .put("connectTimeoutMs", service.connectTimeout() == null ? null : service.connectTimeout().toMillis())
                 .put("commandTimeoutMs", service.commandTimeout() == null ? null : service.commandTimeout().toMillis())
                 .put("createdAt", record.createdAt().toString())
@@ -431,13 +493,13 @@ public final class AdminService implements AdminApi {
     }
 
     private static ServicePolicy policy(JsonObject body) {
-        JsonObject policy = object(body, "policy", Set.of("mode", "allow", "deny", "keyPrefixes"));
+        JsonObject policy = object(body, "policy", Set.of("mode", "allow", "deny", "keyPrefixes", "scripting"));
         if (policy == null) {
             return null;
         }
         return new ServicePolicy(ServicePolicy.Mode.parse(string(policy, "mode", "read-write")),
                 new java.util.TreeSet<>(strings(policy, "allow")), new java.util.TreeSet<>(strings(policy, "deny")),
-                strings(policy, "keyPrefixes"));
+                strings(policy, "keyPrefixes"), bool(policy, "scripting", false));
     }
 
     private static List<String> strings(JsonObject body, String name) {

@@ -109,6 +109,11 @@ public final class HttpAdminClient implements AdminApi {
     }
 
     @Override
+    public JsonObject acl(String clientId) {
+        return call("GET", "clients/" + encode(clientId) + "/acl", null);
+    }
+
+    @Override
     public JsonObject createSession(JsonObject body) {
         return call("POST", "sessions", body);
     }

@@ -101,6 +101,7 @@ public final class Main implements Callable<Integer> {
             @Override public JsonObject deleteCredentials(String c) { return service.deleteCredentials(c); }
             @Override public JsonObject reencryptCredentials() { return service.reencryptCredentials(); }
             @Override public JsonObject testConnection(String c) { return service.testConnection(c); }
+            @Override public JsonObject acl(String c) { return service.acl(c); }
             @Override public JsonObject createSession(JsonObject b) { return service.createSession(b); }
             @Override public JsonObject listSessions(String c, int l) { return service.listSessions(c, l); }
             @Override public JsonObject revokeSession(String s) { return service.revokeSession(s); }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
 /** {@code service set|get|list|delete|test}. */
 @Command(name = "service", mixinStandardHelpOptions = true, description = "Register and inspect clients' Redis services.",
         subcommands = {ServiceCommand.Set.class, ServiceCommand.Import.class, ServiceCommand.Get.class,
-                ServiceCommand.ListAll.class, ServiceCommand.Delete.class, ServiceCommand.Test.class})
+                ServiceCommand.ListAll.class, ServiceCommand.Delete.class, ServiceCommand.Test.class,
+                ServiceCommand.Acl.class})
 final class ServiceCommand extends CommandGroup {
 
     abstract static class Sub extends CommandGroup.Member {
@@ -38,6 +39,9 @@ final class ServiceCommand extends CommandGroup {
         java.util.List<String> deny;
         @Option(names = "--key-prefix", description = "Every key must start with one of these prefixes (repeat).")
         java.util.List<String> keyPrefixes;
+        @Option(names = "--allow-scripting", description = "Let scripts and functions run (EVAL, FCALL, FUNCTION"
+                + " LOAD) once the service's Redis user is verified to confine them; see `service acl`.")
+        boolean allowScripting;
         @Option(names = "--port", defaultValue = "6379", description = "Port (default ${DEFAULT-VALUE}).")
         int port;
         @Option(names = {"--database", "--db"}, defaultValue = "0", description = "Database index.")
@@ -63,12 +67,13 @@ final class ServiceCommand extends CommandGroup {
                     "database", database, "tls", tlsSettings, "masterName", masterName,
                     "nodes", nodes == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(nodes)),
                     "connectTimeoutMs", connectTimeoutMs, "commandTimeoutMs", commandTimeoutMs));
-            if (policy != null || allow != null || deny != null || keyPrefixes != null) {
+            if (policy != null || allow != null || deny != null || keyPrefixes != null || allowScripting) {
                 body.put("policy", new JsonObject(map("mode", policy == null ? "read-write" : policy,
                         "allow", allow == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(allow)),
                         "deny", deny == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(deny)),
                         "keyPrefixes", keyPrefixes == null ? null
-                                : new io.vertx.core.json.JsonArray(java.util.List.copyOf(keyPrefixes)))));
+                                : new io.vertx.core.json.JsonArray(java.util.List.copyOf(keyPrefixes)),
+                        "scripting", allowScripting)));
             }
             if (standalone && host == null) {
                 throw new IllegalArgumentException("--host is required in standalone mode");
@@ -134,6 +139,19 @@ final class ServiceCommand extends CommandGroup {
         @Override
         public Integer call() {
             return run(admin -> admin.testConnection(clientId));
+        }
+    }
+
+    @Command(name = "acl", mixinStandardHelpOptions = true,
+            description = "Print the ACL SETUSER line that confines the client's Redis user (and its scripts) to the"
+                    + " service's policy, and whether the stored user is confined now.")
+    static final class Acl extends Sub {
+        @Parameters(index = "0", description = "Client id.")
+        String clientId;
+
+        @Override
+        public Integer call() {
+            return run(admin -> admin.acl(clientId));
         }
     }
 }

@@ -50,6 +50,8 @@ public final class AdminRoutes {
                 .handler(ctx -> run(ctx, 200, () -> admin.deleteCredentials(ctx.pathParam("clientId"))));
         router.post(BASE + "/clients/:clientId/test")
                 .handler(ctx -> run(ctx, 200, () -> admin.testConnection(ctx.pathParam("clientId"))));
+        router.get(BASE + "/clients/:clientId/acl")
+                .handler(ctx -> run(ctx, 200, () -> admin.acl(ctx.pathParam("clientId"))));
         router.post(BASE + "/credentials/reencrypt").handler(ctx -> run(ctx, 200, admin::reencryptCredentials));
         router.post(BASE + "/sessions").handler(ctx -> withBody(ctx, 201, admin::createSession));
         router.get(BASE + "/sessions").handler(ctx -> run(ctx, 200, () -> admin.listSessions(
