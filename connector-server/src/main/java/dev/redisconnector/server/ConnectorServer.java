@@ -12,6 +12,7 @@ import dev.redisconnector.server.http.AdminRoutes;
 import dev.redisconnector.server.http.ApiError;
 import dev.redisconnector.server.http.ApiException;
 import dev.redisconnector.server.http.Errors;
+import dev.redisconnector.server.http.StrictFraming;
 import dev.redisconnector.server.http.ExecuteHandler;
 import dev.redisconnector.server.session.JwtSessionValidator;
 import dev.redisconnector.server.session.TokenRouter;
@@ -133,14 +134,21 @@ public final class ConnectorServer implements AutoCloseable {
             vertx.deployVerticle(() -> new VerticleBase() {
                 @Override
                 public Future<?> start() {
-                    HttpServer http = vertx.createHttpServer(new HttpServerOptions()
-                                    .setHost(config.host()).setPort(port)
-                                    .setMaxHeaderSize(16 * 1024)
-                                    .setTcpNoDelay(true)
-                                    .setTcpFastOpen(true)
-                                    // every response is written on its request's event loop, so skip the cross-thread checks
-                                    .setStrictThreadMode(true)
-                                    .setIdleTimeout(120))
+                    HttpServerOptions options = new HttpServerOptions()
+                            .setHost(config.host()).setPort(port)
+                            .setMaxHeaderSize(16 * 1024)
+                            .setTcpNoDelay(true)
+                            .setTcpFastOpen(true)
+                            // every response is written on its request's event loop, so skip the cross-thread checks
+                            .setStrictThreadMode(true)
+                            .setIdleTimeout(120)
+                            // HTTP/1.1 in cleartext (TLS and HTTP/2 end at the load balancer): with an h2c upgrade
+                            // Vert.x sets up the HTTP/1.1 connection only after the first request was decoded, too
+                            // late for StrictFraming to guard it
+                            .setHttp2ClearTextEnabled(false);
+                    HttpServer http = vertx.createHttpServer(options)
+                            .connectionHandler(connection -> StrictFraming.install(connection, options))
+                            .invalidRequestHandler(StrictFraming::answerInvalid)
                             .requestHandler(server.requestHandler(adminRoutes));
                     servers.add(http);
                     return http.listen();
@@ -183,7 +191,9 @@ public final class ConnectorServer implements AutoCloseable {
         return request -> {
             String requestId = requestId(request.getHeader(REQUEST_ID));
             request.response().putHeader(REQUEST_ID, requestId);
-            String address = throttle.enabled() ? remoteHost(request) : null;
+            // health, readiness, metrics and the API document need no token: a throttled address still reaches them
+            String address = throttle.enabled() && !UNAUTHENTICATED.contains(request.path()) ? remoteHost(request)
+                    : null;
             if (address != null) {
                 long wait = throttle.retryAfterSeconds(address);
                 if (wait > 0) {
@@ -230,6 +240,8 @@ public final class ConnectorServer implements AutoCloseable {
     private static void tooManyFailures(io.vertx.core.http.HttpServerRequest request, String upstashBase,
                                         long wait) {
         String message = "Too many failed authentications from this address; retry in " + wait + " s.";
+        // answered before the body was read: drop the body as it arrives, then close (no half-read connection)
+        dev.redisconnector.server.http.RequestBody.discardThenClose(request);
         request.response().putHeader("retry-after", Long.toString(wait));
         if (upstashBase != null && "upstash".equals(Metrics.endpoint(request.path(), upstashBase))) {
             dev.redisconnector.server.upstash.UpstashHandler.fail(request.response(), 429, "RATE_LIMITED: " + message);
@@ -239,6 +251,8 @@ public final class ConnectorServer implements AutoCloseable {
         }
     }
 
+    private static final java.util.Set<String> UNAUTHENTICATED = java.util.Set.of("/health/live", "/health/ready",
+            "/metrics", "/openapi.json");
     private static final String REQUEST_ID = "x-request-id";
     private static final java.util.HexFormat HEX = java.util.HexFormat.of();
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.redisconnector.access");

@@ -59,14 +59,35 @@ public final class ExecutionErrors {
                     + ": the TLS handshake failed (" + safeSslReason(ssl) + ").", failure);
         }
         if (find(cause, UnknownHostException.class) != null) {
-            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service
-                    + ": its host name could not be resolved.", failure);
+            // the same words as an address the host policy refuses: answers never tell which names resolve
+            // (the operator's connection test adds the reason, see operatorDetail)
+            return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service + ".",
+                    failure);
         }
         if (cause instanceof TimeoutException || find(cause, io.netty.channel.ConnectTimeoutException.class) != null) {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service
                     + " within " + connectTimeout.toMillis() + " ms.", failure);
         }
         return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service + ".", failure);
+    }
+
+    /**
+     * What the operator (not the end user) may learn about a failure to connect that end users see only as "Could not
+     * connect": the name did not resolve, or the host policy refused the address. {@code null} when there is nothing
+     * more to say.
+     */
+    public static String operatorDetail(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        if (find(failure, UnknownHostException.class) != null) {
+            return "its host name could not be resolved";
+        }
+        if (find(failure, CheckedAddressResolverGroup.HostDeniedException.class) != null) {
+            return "the connector's host policy refuses its address (link-local and cloud metadata addresses always;"
+                    + " loopback, private networks and RC_DENIED_NETWORKS as configured)";
+        }
+        return null;
     }
 
     /** The error for a command that was sent (or tried to be sent) on an open connection. */

@@ -71,6 +71,22 @@ public final class HostPolicy {
         return new HostPolicy(allowLoopback, allowPrivate, denied, port);
     }
 
+    /**
+     * Whether {@code host} is an IP literal that every host policy refuses (link-local, cloud metadata, unspecified,
+     * multicast), whatever the settings. Names are not resolved: {@code false} for anything but a literal.
+     */
+    public static boolean alwaysRefusesLiteral(String host) {
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        InetAddress ip;
+        try {
+            ip = InetAddress.ofLiteral(literal);
+        } catch (IllegalArgumentException notALiteral) {
+            return false;
+        }
+        HostPolicy everythingElseAllowed = new HostPolicy(true, true, List.of(), -1);
+        return !everythingElseAllowed.allows(new InetSocketAddress(ip, 6379));
+    }
+
     /** Whether a connection to {@code address} may be opened. */
     public boolean allows(InetSocketAddress address) {
         Objects.requireNonNull(address, "address");

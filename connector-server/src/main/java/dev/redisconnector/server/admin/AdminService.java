@@ -2,6 +2,8 @@ package dev.redisconnector.server.admin;
 
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.execution.ConnectionReport;
+import dev.redisconnector.core.execution.ExecutionErrors;
+import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
 import dev.redisconnector.core.policy.AclPlan;
@@ -44,6 +46,9 @@ public final class AdminService implements AdminApi {
             "connectTimeoutMs", "commandTimeoutMs", "masterName", "nodes", "url", "policy");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("kind", "username", "password", "sentinel",
             "tlsClient");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminService.class);
+    /** Longest session a token may be issued for: 366 days. */
+    static final long MAX_SESSION_TTL_SECONDS = 366L * 24 * 3600;
     private static final Set<String> SESSION_FIELDS = Set.of("userId", "clientId", "ttlSeconds", "readOnly");
 
     private final Registry registry;
@@ -124,6 +129,7 @@ public final class AdminService implements AdminApi {
             return importUrl(clientId, body);
         }
         ServiceDefinition definition = definition(body);
+        refuseUnreachableAddresses(definition);
         JdbcServiceRegistry.PutResult result = registry.services().put(clientId, definition);
         JsonObject out = service(result.record());
         out.put("created", result.created());
@@ -132,6 +138,26 @@ public final class AdminService implements AdminApi {
                     + " set them again.");
         }
         return out;
+    }
+
+    /**
+     * A literal address the host policy refuses whatever the settings (link-local, cloud metadata, unspecified,
+     * multicast) is refused when saved, rather than failing on every request later. Names are not resolved here:
+     * they are checked on every connection.
+     */
+    private static void refuseUnreachableAddresses(ServiceDefinition definition) {
+        List<String> hosts = new ArrayList<>();
+        if (definition.host() != null) {
+            hosts.add(definition.host());
+        }
+        definition.nodes().forEach(node -> hosts.add(node.host()));
+        for (String host : hosts) {
+            if (HostPolicy.alwaysRefusesLiteral(host)) {
+                throw ApiException.invalid("host " + host + " is a link-local, cloud metadata or unspecified address;"
+                        + " the connector never connects to it (SSRF protection). Register the Redis server's own"
+                        + " address.");
+            }
+        }
     }
 
     /** {@code {"url": "rediss://user:pass@host:port/db"}}: the service, plus its credentials when the URL has some. */
@@ -145,6 +171,7 @@ public final class AdminService implements AdminApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage() + ".");
         }
+        refuseUnreachableAddresses(url.definition());
         JdbcServiceRegistry.PutResult result = registry.services().put(clientId, url.definition());
         if (url.credentials() != null) {
             registry.credentials().set(clientId, url.credentials());
@@ -295,6 +322,17 @@ public final class AdminService implements AdminApi {
     }
 
     private static JsonObject failed(JsonObject out, ConnectorException failure) {
+        String detail = ExecutionErrors.operatorDetail(failure.getCause());
+        if (detail != null) {
+            // the operator learns what end users never see: the name did not resolve, or the host policy refused it
+            String message = failure.getMessage();
+            LOG.info("connection test failed client={} code={} detail={}", out.getString("clientId"),
+                    failure.code().name(), detail);
+            return out.put("ok", false).put("reachable", false).put("authenticated", false)
+                    .put("code", failure.code().name()).put("message", (message.endsWith(".")
+                            ? message.substring(0, message.length() - 1) : message) + ": " + detail + ".");
+        }
+        LOG.info("connection test failed client={} code={}", out.getString("clientId"), failure.code().name());
         boolean reachable = failure.code() == dev.redisconnector.core.ErrorCode.REDIS_AUTH_FAILED
                 || failure.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR;
         return out.put("ok", false).put("reachable", reachable)
@@ -313,6 +351,14 @@ public final class AdminService implements AdminApi {
             throw ApiException.invalid("userId and clientId are required.");
         }
         checkClient(clientId);
+        if (userId.isEmpty() || userId.length() > 200 || userId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ApiException.invalid("userId must be 1-200 characters without control characters.");
+        }
+        Object rawTtl = body.getValue("ttlSeconds");
+        if (rawTtl instanceof Number number && (number.doubleValue() < 1
+                || number.doubleValue() > MAX_SESSION_TTL_SECONDS)) {
+            throw ApiException.invalid("ttlSeconds must be between 1 and " + MAX_SESSION_TTL_SECONDS + " (366 days).");
+        }
         long ttlSeconds = number(body, "ttlSeconds", defaultSessionTtl.toSeconds());
         Object readOnly = body.getValue("readOnly");
         if (readOnly != null && !(readOnly instanceof Boolean)) {

@@ -88,11 +88,16 @@ public final class AdminRoutes {
         if (raw == null) {
             return 100;
         }
+        int limit;
         try {
-            return Integer.parseInt(raw);
+            limit = Integer.parseInt(raw);
         } catch (NumberFormatException e) {
-            throw ApiException.invalid("limit must be a whole number.");
+            throw ApiException.invalid("limit must be a whole number between 1 and 10000.");
         }
+        if (limit < 1 || limit > 10_000) {
+            throw ApiException.invalid("limit must be between 1 and 10000 (got " + limit + ").");
+        }
+        return limit;
     }
 
     private void withBody(RoutingContext ctx, Function<JsonObject, JsonObject> action) {

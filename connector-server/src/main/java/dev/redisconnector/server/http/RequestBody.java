@@ -36,7 +36,7 @@ public final class RequestBody {
                             Runnable onTooLarge) {
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && declaredTooLong(declared, maxBytes)) {
-            closeAfterAnswer(request);
+            discardThenClose(request);
             onTooLarge.run();
             return;
         }
@@ -64,7 +64,47 @@ public final class RequestBody {
     private static void closeAfterAnswer(HttpServerRequest request) {
         if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             // HTTP/1.1: the rest of the body would still arrive on this connection; close it after the answer
+            request.response().putHeader(HttpHeaders.CONNECTION, "close");
             request.response().endHandler(ignored -> request.connection().close());
+        }
+    }
+
+    /** Most bytes of an over-limit body read and dropped after the 413 answer before the connection closes. */
+    static final long LINGER_BYTES = 64L * 1024 * 1024;
+    /** Longest time spent doing so. */
+    static final long LINGER_MILLIS = 3000;
+
+    /**
+     * Answers now and closes later, as nginx's lingering close does: a client that writes its whole (over-limit) body
+     * before it reads gets to read the 413 instead of a connection reset. The rest of the body is read and dropped, up
+     * to {@link #LINGER_BYTES} or {@link #LINGER_MILLIS}, whichever comes first; then the connection closes.
+     */
+    public static void discardThenClose(HttpServerRequest request) {
+        if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            return;
+        }
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        long[] dropped = {0};
+        // the channel itself: Vert.x's close() would wait for this request, whose body is still arriving
+        Runnable close = () -> {
+            if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base) {
+                base.channel().close();
+            } else {
+                request.connection().close();
+            }
+        };
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > LINGER_BYTES) {
+                close.run();
+            }
+        });
+        request.exceptionHandler(failure -> close.run());
+        request.endHandler(ignored -> close.run());
+        request.resume();
+        // the connection's own context: this may run on a registry thread, where there is no current context
+        if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            base.context().owner().setTimer(LINGER_MILLIS, ignored -> close.run());
         }
     }
 
