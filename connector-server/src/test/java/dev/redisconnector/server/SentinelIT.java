@@ -49,6 +49,10 @@ class SentinelIT {
         assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();
         assertThat(report.getString("currentMaster")).isEqualTo("127.0.0.1:" + sentinels.master().port());
         assertThat(report.getString("role")).isEqualTo("master");
+        assertThat(report.getString("mode")).isEqualTo("sentinel");
+        assertThat(report.getInteger("port")).isEqualTo(sentinels.master().port());
+        assertThat(report.getJsonArray("sentinels")).hasSize(3).allSatisfy(answer -> assertThat((String) answer)
+                .endsWith(" -> 127.0.0.1:" + sentinels.master().port()));
 
         assertThat(sentinels.sentinels().getFirst().call("SENTINEL", "FAILOVER", "mymaster")).isEqualTo("+OK");
         long started = System.nanoTime();

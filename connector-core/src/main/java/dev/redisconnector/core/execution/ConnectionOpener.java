@@ -92,6 +92,37 @@ final class ConnectionOpener {
         return shutdownOnFailure(opened, own);
     }
 
+    /**
+     * Subscribes {@code watch} to the failover events of every sentinel of a Sentinel service (each on a connection of
+     * its own, checked by the host policy like any other). A sentinel that cannot be reached is logged and skipped;
+     * Lettuce reconnects and resubscribes the others by itself.
+     */
+    void watchSentinels(ExecutionTarget target, SentinelWatch watch) {
+        SslOptions ssl;
+        try {
+            ssl = ownSsl(target);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        RedisClient own = ownClient(ssl);
+        RedisClient client = own != null ? own : sharedClient;
+        if (own != null) {
+            watch.ownClient(own);
+        }
+        for (RedisURI sentinel : uri(target.service(), target.credentials()).getSentinels()) {
+            client.connectPubSubAsync(io.lettuce.core.codec.StringCodec.UTF8, sentinel).toCompletableFuture()
+                    .whenComplete((connection, failure) -> {
+                        if (failure != null) {
+                            org.slf4j.LoggerFactory.getLogger(SentinelWatch.class).warn("sentinel events unavailable"
+                                    + " client={} sentinel={}:{} cause={}", target.service().clientId(),
+                                    sentinel.getHost(), sentinel.getPort(), failure.getClass().getSimpleName());
+                        } else {
+                            watch.watch(connection);
+                        }
+                    });
+        }
+    }
+
     /** The TLS options a target needs of its own (its CA or client certificate), or {@code null}. */
     private static SslOptions ownSsl(ExecutionTarget target) {
         return TlsMaterial.needsOwnOptions(target.service(), target.credentials())

@@ -51,11 +51,13 @@ final class ConnectionProbe {
             double latency = (System.nanoTime() - started) / 1_000_000.0;
             return optional("INFO", "server").thenCompose(info -> optional("ROLE").thenCompose(role -> {
                 String text = info instanceof Reply.StringReply s ? s.text() : "";
-                String mode = info instanceof Reply.ErrorReply denied ? "unknown (" + denied.message() + ")"
+                String serverMode = info instanceof Reply.ErrorReply denied ? "unknown (" + denied.message() + ")"
                         : infoField(text, "redis_mode");
                 if (!(info instanceof Reply.ErrorReply)) {
-                    checkMode(service, mode);
+                    checkMode(service, serverMode);
                 }
+                // a master found through sentinels runs as "standalone"; the service is a sentinel service
+                String mode = service.mode() == RedisService.Mode.SENTINEL ? "sentinel" : serverMode;
                 String roleName = role instanceof Reply.ArrayReply a && !a.elements().isEmpty()
                         && a.elements().getFirst() instanceof Reply.StringReply r ? r.text()
                         : role instanceof Reply.ErrorReply denied ? "unknown (" + denied.message() + ")" : "unknown";
@@ -63,7 +65,8 @@ final class ConnectionProbe {
                         .thenApply(tls -> new ConnectionReport(info instanceof Reply.ErrorReply denied
                                 ? "unknown (" + denied.message() + ")" : infoField(text, "redis_version"), roleName,
                                 mode, latency, protocol(), details.masterAddress(), details.clusterState(),
-                                details.knownNodes(), tls == null ? null : tls[0], tls == null ? null : tls[1])));
+                                details.knownNodes(), tls == null ? null : tls[0], tls == null ? null : tls[1],
+                                details.sentinels())));
             }));
         });
     }
@@ -103,25 +106,48 @@ final class ConnectionProbe {
         return service.mode().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private record ModeDetails(String masterAddress, String clusterState, Integer knownNodes) {
+    private record ModeDetails(String masterAddress, String clusterState, Integer knownNodes,
+                               List<String> sentinels) {
     }
 
     private CompletableFuture<ModeDetails> modeDetails(RedisService service) {
         return switch (service.mode()) {
-            case STANDALONE -> CompletableFuture.completedFuture(new ModeDetails(null, null, null));
+            case STANDALONE -> CompletableFuture.completedFuture(new ModeDetails(null, null, null, null));
             case CLUSTER -> call("CLUSTER", "INFO").thenApply(info -> {
                 String text = info instanceof Reply.StringReply s ? s.text() : "";
                 String known = infoField(text, "cluster_known_nodes");
                 return new ModeDetails(null, infoField(text, "cluster_state"),
-                        known.matches("\\d+") ? Integer.valueOf(known) : null);
+                        known.matches("\\d+") ? Integer.valueOf(known) : null, null);
             });
-            case SENTINEL -> currentMaster(service).thenApply(master -> new ModeDetails(master, null, null));
+            case SENTINEL -> askSentinels(service);
         };
     }
 
-    private CompletableFuture<String> currentMaster(RedisService service) {
-        RedisURI all = ConnectionOpener.uri(service, target.credentials());
-        RedisURI sentinel = all.getSentinels().getFirst();
+    /**
+     * Asks every sentinel for the master: the report lists each sentinel with its answer ({@code "host:port -> master
+     * host:port"}), and the current master is the answer most sentinels give.
+     */
+    private CompletableFuture<ModeDetails> askSentinels(RedisService service) {
+        List<RedisURI> sentinels = ConnectionOpener.uri(service, target.credentials()).getSentinels();
+        List<CompletableFuture<String>> answers = sentinels.stream().map(this::currentMaster).toList();
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            java.util.Map<String, Integer> votes = new java.util.TreeMap<>();
+            List<String> asked = new java.util.ArrayList<>();
+            for (int i = 0; i < sentinels.size(); i++) {
+                String answer = answers.get(i).join();
+                asked.add(sentinels.get(i).getHost() + ":" + sentinels.get(i).getPort() + " -> " + answer);
+                if (!answer.startsWith("unknown")) {
+                    votes.merge(answer, 1, Integer::sum);
+                }
+            }
+            String master = votes.entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+                    .map(java.util.Map.Entry::getKey).orElse(answers.getFirst().join());
+            return new ModeDetails(master, null, null, List.copyOf(asked));
+        });
+    }
+
+    private CompletableFuture<String> currentMaster(RedisURI sentinel) {
+        RedisService service = target.service();
         return opener.sharedClient().connectSentinelAsync(ByteArrayCodec.INSTANCE, sentinel).toCompletableFuture()
                 .thenCompose(connection -> connection.async()
                         .getMasterAddrByName(service.masterName().getBytes(StandardCharsets.UTF_8))

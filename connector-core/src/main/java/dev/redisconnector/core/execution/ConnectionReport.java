@@ -17,5 +17,5 @@ package dev.redisconnector.core.execution;
  */
 public record ConnectionReport(String serverVersion, String role, String mode, double latencyMillis,
                                String protocol, String currentMaster, String clusterState, Integer clusterKnownNodes,
-                               String tlsProtocol, String tlsPeerSubject) {
+                               String tlsProtocol, String tlsPeerSubject, java.util.List<String> sentinels) {
 }

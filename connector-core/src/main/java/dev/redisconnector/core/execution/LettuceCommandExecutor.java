@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
+import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.reply.Reply;
@@ -54,6 +55,11 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final DedicatedConnections dedicated;
     private final java.util.concurrent.atomic.AtomicInteger openStreams =
             new java.util.concurrent.atomic.AtomicInteger();
+    /** Per client of a Sentinel service: the watch over its sentinels' failover events, for one service version. */
+    private final Map<String, WatchedVersion> sentinelWatches = new ConcurrentHashMap<>();
+
+    private record WatchedVersion(Versions versions, SentinelWatch watch) {
+    }
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
@@ -133,6 +139,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     @Override
     public CompletionStage<Reply> execute(ExecutionTarget target, VerifiedCommand command, Duration timeout) {
+        ConnectorException fenced = failoverFence(target);
+        if (fenced != null) {
+            return CompletableFuture.failedFuture(fenced);
+        }
         if (options.connectionPerRequest()) {
             return executeOnNewConnection(target, command, timeout);
         }
@@ -148,6 +158,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     @Override
     public CompletionStage<List<CompletionStage<Reply>>> executeAll(ExecutionTarget target,
                                                                    List<VerifiedCommand> commands, Duration timeout) {
+        ConnectorException fenced = failoverFence(target);
+        if (fenced != null) {
+            return CompletableFuture.failedFuture(fenced);
+        }
         if (options.connectionPerRequest()) {
             return CommandExecutor.super.executeAll(target, commands, timeout);
         }
@@ -168,6 +182,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     @Override
     public CompletionStage<Reply> executeBlocking(ExecutionTarget target, VerifiedCommand command, Duration blocksFor,
                                                   Duration timeout) {
+        ConnectorException fenced = failoverFence(target);
+        if (fenced != null) {
+            return CompletableFuture.failedFuture(fenced);
+        }
         String clientId = target.service().clientId();
         Duration total = blocksFor.plus(timeout);
         return dedicated(target).thenCompose(lease -> dispatch(lease.handle(), command, total, clientId)
@@ -255,6 +273,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     @Override
     public CompletionStage<List<dev.redisconnector.core.PipelineResult>> executeTransaction(
             ExecutionTarget target, List<byte[]> watch, List<VerifiedCommand> commands, Duration timeout) {
+        ConnectorException fenced = failoverFence(target);
+        if (fenced != null) {
+            return CompletableFuture.failedFuture(fenced);
+        }
         String clientId = target.service().clientId();
         return dedicated(target).thenCompose(lease -> new Transaction(lease, watch, commands, timeout, clientId,
                 options.maxReplyBytes()).run());
@@ -388,8 +410,51 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
     }
 
+    /**
+     * For a Sentinel service: starts watching its sentinels on first use, and answers {@code REDIS_UNAVAILABLE} (not
+     * sent) while a failover is under way. {@code null} when the command may go.
+     */
+    private ConnectorException failoverFence(ExecutionTarget target) {
+        RedisService service = target.service();
+        if (service.mode() != RedisService.Mode.SENTINEL) {
+            return null;
+        }
+        Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
+        WatchedVersion watched = sentinelWatches.get(service.clientId());
+        if (watched == null || !watched.versions().equals(versions)) {
+            watched = sentinelWatches.compute(service.clientId(), (clientId, current) -> {
+                if (current != null && current.versions().equals(versions)) {
+                    return current;
+                }
+                if (current != null) {
+                    current.watch().close();
+                }
+                SentinelWatch watch = new SentinelWatch(clientId, service.masterName(),
+                        () -> closeDataConnections(clientId));
+                opener.watchSentinels(target, watch);
+                return new WatchedVersion(versions, watch);
+            });
+        }
+        if (!watched.watch().fenced()) {
+            return null;
+        }
+        return new ConnectorException(dev.redisconnector.core.ErrorCode.REDIS_UNAVAILABLE, "The sentinels of the Redis"
+                + " service of client '" + service.clientId() + "' are failing its master over; the command was not"
+                + " sent. Retry in a moment.");
+    }
+
+    /** Closes a client's command connections, shared and dedicated (its master moved); the next use reconnects. */
+    private void closeDataConnections(String clientId) {
+        dedicated.closeClient(clientId);
+        connections.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
+    }
+
     /** Closes every connection of a client at once (its service or credentials changed or were deleted). */
     public void closeConnections(String clientId) {
+        WatchedVersion watched = sentinelWatches.remove(clientId);
+        if (watched != null) {
+            watched.watch().close();
+        }
         currentVersions.remove(clientId);
         deniedCatalogs.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
         dedicated.closeClient(clientId);
@@ -582,6 +647,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     @Override
     public void close() {
+        sentinelWatches.values().forEach(watched -> watched.watch().close());
+        sentinelWatches.clear();
         dedicated.close();
         connections.invalidateAll();
         connections.cleanUp();

@@ -299,6 +299,15 @@ public final class AdminService implements AdminApi {
             if (report.currentMaster() != null) {
                 out.put("currentMaster", report.currentMaster());
             }
+            if (report.sentinels() != null) {
+                // the sentinels asked, each with its answer; the address tested is the master they name
+                out.put("sentinels", new JsonArray(report.sentinels()));
+                int colon = report.currentMaster() == null ? -1 : report.currentMaster().lastIndexOf(':');
+                if (colon > 0 && report.currentMaster().substring(colon + 1).matches("\\d+")) {
+                    out.put("host", report.currentMaster().substring(0, colon))
+                            .put("port", Integer.parseInt(report.currentMaster().substring(colon + 1)));
+                }
+            }
             if (report.clusterState() != null) {
                 out.put("clusterState", report.clusterState()).put("clusterKnownNodes", report.clusterKnownNodes());
             }
