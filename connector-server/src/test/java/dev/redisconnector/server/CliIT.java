@@ -111,6 +111,14 @@ class CliIT {
         assertThat(test.exitCode()).as(test.out() + test.err()).isZero();
         assertThat(test.json().getBoolean("ok")).isTrue();
 
+        // the ACL line confining the service's user: direct and through the server alike
+        Result acl = cli(null, direct("service", "acl", "acme"));
+        assertThat(acl.exitCode()).as(acl.err()).isZero();
+        assertThat(acl.json().getString("aclSetUser")).startsWith("ACL SETUSER acme reset on >PASSWORD ~* &* -@all ")
+                .contains(" +get ").doesNotContain("+flushall");
+        assertThat(acl.json().getBoolean("confined")).isFalse();
+        assertThat(acl.out()).doesNotContain("cli-pw");
+
         Result get = cli(null, direct("service", "get", "acme"));
         assertThat(get.out()).contains("\"kind\" : \"password\"").doesNotContain("cli-pw");
 
@@ -132,6 +140,9 @@ class CliIT {
                 .isZero();
         String token = cli(null, viaServer("session", "create", "--user", "auditor", "--client", "audited")).json()
                 .getString("token");
+        Result acl = cli(null, viaServer("service", "acl", "audited"));
+        assertThat(acl.exitCode()).as(acl.err()).isZero();
+        assertThat(acl.json().getString("aclSetUser")).startsWith("ACL SETUSER audited reset on >PASSWORD");
         HttpTestClient http = new HttpTestClient(server.port());
         assertThat(http.command(token, "SET", "audit:k", "very-secret-value").status()).isEqualTo(200);
         assertThat(http.command(token, "CONFIG", "GET", "*").status()).isEqualTo(403);
