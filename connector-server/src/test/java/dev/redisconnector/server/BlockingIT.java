@@ -6,17 +6,14 @@ import dev.redisconnector.core.execution.LettuceCommandExecutor;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Blocking commands run on dedicated connections: they never delay other users, their block time is capped, and a
@@ -27,33 +24,27 @@ class BlockingIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder()
+            .setting("RC_DEDICATED_POOL_SIZE", "2")
+            .setting("RC_DEDICATED_WAIT_MS", "300")
+            .setting("RC_MAX_BLOCK_MS", "2500").build();
     static String blocker;
     static String reader;
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir, Map.of("RC_DEDICATED_POOL_SIZE", "2", "RC_DEDICATED_WAIT_MS", "300",
-                "RC_MAX_BLOCK_MS", "2500"));
         JsonObject service = new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port());
-        blocker = fixture.register("blocking", service, new JsonObject().put("kind", "none"));
-        reader = fixture.register("reading", service.copy(), new JsonObject().put("kind", "none"));
+        blocker = SERVER.register("blocking", service, new JsonObject().put("kind", "none"));
+        reader = SERVER.register("reading", service.copy(), new JsonObject().put("kind", "none"));
         // the same client's other users share its connection: they must not wait for the blocked one either
         REDIS.server().call("SET", "b:value", "v");
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     @Test
     void blpopForTwoSecondsDoesNotDelayFiveHundredGets() {
         REDIS.server().call("DEL", "b:empty");
-        try (LoadClient load = new LoadClient(fixture.server.port(), 32)) {
+        try (LoadClient load = new LoadClient(SERVER.server.port(), 32)) {
             // warm up: connections of the HTTP pool and of both clients open before measuring; then a baseline
             for (int round = 0; round < 3; round++) {
                 fiveHundredGets(load, false);
@@ -106,10 +97,10 @@ class BlockingIT {
     @Test
     void blpopIsWokenByAPushFromAnotherUser() {
         REDIS.server().call("DEL", "b:queue");
-        CompletableFuture<HttpTestClient.Response> waiting = fixture.http.commandAsync(blocker, "BLPOP", "b:queue",
+        CompletableFuture<HttpTestClient.Response> waiting = SERVER.http.commandAsync(blocker, "BLPOP", "b:queue",
                 "5");
         sleep(200);
-        assertThat(fixture.http.command(reader, "RPUSH", "b:queue", "job-1").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(reader, "RPUSH", "b:queue", "job-1").status()).isEqualTo(200);
         HttpTestClient.Response popped = waiting.join();
         assertThat(popped.json().getJsonArray("output1")).isEqualTo(new JsonArray().add("b:queue").add("job-1"));
     }
@@ -121,7 +112,7 @@ class BlockingIT {
         for (Object[] command : new Object[][] {{"BLPOP", "b:never", 0}, {"BRPOP", "b:never", "3600"},
                 {"XREAD", "BLOCK", 0, "STREAMS", "b:stream", "$"}}) {
             long started = System.nanoTime();
-            HttpTestClient.Response response = fixture.http.command(blocker, (String) command[0],
+            HttpTestClient.Response response = SERVER.http.command(blocker, (String) command[0],
                     Arrays.copyOfRange(command, 1, command.length));
             long took = (System.nanoTime() - started) / 1_000_000;
             assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -135,15 +126,15 @@ class BlockingIT {
         REDIS.server().call("DEL", "b:held");
         List<CompletableFuture<HttpTestClient.Response>> holding = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            holding.add(fixture.http.commandAsync(blocker, "BLPOP", "b:held", "1.5"));
+            holding.add(SERVER.http.commandAsync(blocker, "BLPOP", "b:held", "1.5"));
         }
-        LettuceCommandExecutor executor = (LettuceCommandExecutor) fixture.server.connector().commandExecutor();
+        LettuceCommandExecutor executor = (LettuceCommandExecutor) SERVER.server.connector().commandExecutor();
         long deadline = System.currentTimeMillis() + 5000;
         while (executor.dedicatedInUse() < 2 && System.currentTimeMillis() < deadline) {
             sleep(10);
         }
         long started = System.nanoTime();
-        HttpTestClient.Response refused = fixture.http.command(blocker, "BLPOP", "b:held", "1");
+        HttpTestClient.Response refused = SERVER.http.command(blocker, "BLPOP", "b:held", "1");
         long took = (System.nanoTime() - started) / 1_000_000;
         assertThat(refused.status()).as(refused.body()).isEqualTo(503);
         assertThat(refused.errorCode()).isEqualTo("POOL_EXHAUSTED");
@@ -151,26 +142,26 @@ class BlockingIT {
         assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
         assertThat(took).isBetween(250L, 1200L);
         // transactions share the pool and get the same answer
-        HttpTestClient.Response transaction = fixture.http.send("POST", "/v1/redis/transaction", blocker,
+        HttpTestClient.Response transaction = SERVER.http.send("POST", "/v1/redis/transaction", blocker,
                 "{\"inputs\":{\"commands\":[{\"command\":\"INCR\",\"args\":[\"b:n\"]}]}}");
         assertThat(transaction.errorCode()).isEqualTo("POOL_EXHAUSTED");
         // plain commands of the same client are not affected
-        assertThat(fixture.http.command(blocker, "GET", "b:value").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(blocker, "GET", "b:value").status()).isEqualTo(200);
         holding.forEach(response -> assertThat(response.join().status()).isEqualTo(200));
         assertThat(executor.dedicatedInUse()).isZero();
         // once free, the pool serves again (and reuses its connections)
-        assertThat(fixture.http.command(blocker, "BLPOP", "b:held", "0.1").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(blocker, "BLPOP", "b:held", "0.1").status()).isEqualTo(200);
         assertThat(executor.dedicatedOpen()).isLessThanOrEqualTo(2 * 2);
     }
 
     @Test
     void blockingCommandsAreRefusedInPipelinesButRunInTransactions() {
-        HttpTestClient.Response pipeline = fixture.http.send("POST", "/v1/redis/pipeline", blocker,
+        HttpTestClient.Response pipeline = SERVER.http.send("POST", "/v1/redis/pipeline", blocker,
                 "{\"inputs\":{\"commands\":[{\"command\":\"BLPOP\",\"args\":[\"b:x\",1]}]}}");
         assertThat(pipeline.json().getJsonArray("output1").getJsonObject(0).getString("code"))
                 .isEqualTo("COMMAND_NOT_ALLOWED");
         REDIS.server().call("RPUSH", "b:tx", "a");
-        HttpTestClient.Response transaction = fixture.http.send("POST", "/v1/redis/transaction", blocker,
+        HttpTestClient.Response transaction = SERVER.http.send("POST", "/v1/redis/transaction", blocker,
                 "{\"inputs\":{\"commands\":[{\"command\":\"BLPOP\",\"args\":[\"b:tx\",0]},"
                         + "{\"command\":\"BLPOP\",\"args\":[\"b:tx\",0]}]}}");
         assertThat(transaction.json().getJsonArray("output1"))

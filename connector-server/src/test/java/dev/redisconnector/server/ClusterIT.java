@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A three-master Redis Cluster made with redis-cli: routing by key, CROSSSLOT explained, resharding followed. */
@@ -20,21 +21,20 @@ class ClusterIT {
     static Path dir;
 
     static RedisTopologies.Cluster cluster;
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
     static String token;
 
     @BeforeAll
     static void start() {
         cluster = RedisTopologies.cluster(dir.resolve("redis"));
-        fixture = new AdminFixture(dir.resolve("data"));
         JsonArray seeds = new JsonArray().add("127.0.0.1:" + cluster.nodes().getFirst().port());
-        token = fixture.register("cluster", new JsonObject().put("mode", "cluster").put("nodes", seeds),
+        token = SERVER.register("cluster", new JsonObject().put("mode", "cluster").put("nodes", seeds),
                 new JsonObject().put("kind", "none"));
     }
 
     @AfterAll
     static void stop() {
-        fixture.close();
         cluster.close();
     }
 
@@ -45,7 +45,7 @@ class ClusterIT {
     @Test
     void keysSpreadOverEveryNodeAndReshardingIsFollowed() {
         for (int i = 0; i < 1000; i++) {
-            HttpTestClient.Response response = fixture.http.command(token, "SET", "key:" + i, "v" + i);
+            HttpTestClient.Response response = SERVER.http.command(token, "SET", "key:" + i, "v" + i);
             assertThat(response.body()).as("key:" + i).isEqualTo("{\"output1\":\"OK\"}");
         }
         assertThat(cluster.nodes()).allSatisfy(node -> assertThat(keysOn(node)).isGreaterThan(200));
@@ -57,21 +57,21 @@ class ClusterIT {
                 "--cluster-from", cluster.nodeId(from), "--cluster-to", cluster.nodeId(to),
                 "--cluster-slots", "1000", "--cluster-yes"), dir.resolve("reshard.log"));
         for (int i = 0; i < 1000; i++) {
-            assertThat(fixture.http.command(token, "GET", "key:" + i).body()).as("key:" + i)
+            assertThat(SERVER.http.command(token, "GET", "key:" + i).body()).as("key:" + i)
                     .isEqualTo("{\"output1\":\"v" + i + "\"}");
         }
     }
 
     @Test
     void multiKeyCommandsAcrossSlotsAreExplained() {
-        HttpTestClient.Response response = fixture.http.command(token, "MSET", "a", "1", "b", "2");
+        HttpTestClient.Response response = SERVER.http.command(token, "MSET", "a", "1", "b", "2");
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.errorCode()).isEqualTo("REDIS_ERROR");
         assertThat(response.errorMessage()).startsWith("CROSSSLOT Keys in request don't hash to the same slot")
                 .contains("give the keys a common hash tag in braces");
-        assertThat(fixture.http.command(token, "MSET", "{order:1}:a", "1", "{order:1}:b", "2").body())
+        assertThat(SERVER.http.command(token, "MSET", "{order:1}:a", "1", "{order:1}:b", "2").body())
                 .isEqualTo("{\"output1\":\"OK\"}");
-        assertThat(fixture.http.command(token, "MGET", "{order:1}:a", "{order:1}:b").body())
+        assertThat(SERVER.http.command(token, "MGET", "{order:1}:a", "{order:1}:b").body())
                 .isEqualTo("{\"output1\":[\"1\",\"2\"]}");
     }
 
@@ -81,13 +81,13 @@ class ClusterIT {
             String body = "{\"inputs\":{\"watch\":[\"" + tag + ":n\"],\"commands\":["
                     + "{\"command\":\"INCR\",\"args\":[\"" + tag + ":n\"]},"
                     + "{\"command\":\"RPUSH\",\"args\":[\"" + tag + ":log\",\"x\"]}]}}";
-            HttpTestClient.Response response = fixture.http.send("POST", "/v1/redis/transaction", token, body);
+            HttpTestClient.Response response = SERVER.http.send("POST", "/v1/redis/transaction", token, body);
             assertThat(response.status()).as(response.body()).isEqualTo(200);
             assertThat(response.json().getJsonArray("output1").getValue(1)).isEqualTo(1);
-            HttpTestClient.Response popped = fixture.http.command(token, "BLPOP", tag + ":log", "1");
+            HttpTestClient.Response popped = SERVER.http.command(token, "BLPOP", tag + ":log", "1");
             assertThat(popped.json().getJsonArray("output1").getValue(1)).as(popped.body()).isEqualTo("x");
         }
-        HttpTestClient.Response crossSlot = fixture.http.send("POST", "/v1/redis/transaction", token,
+        HttpTestClient.Response crossSlot = SERVER.http.send("POST", "/v1/redis/transaction", token,
                 "{\"inputs\":{\"commands\":[{\"command\":\"SET\",\"args\":[\"a\",\"1\"]},"
                         + "{\"command\":\"SET\",\"args\":[\"b\",\"1\"]}]}}");
         // "a" and "b" live on different nodes of this three-node cluster: the node of "a" refuses to queue "b"
@@ -99,17 +99,17 @@ class ClusterIT {
     @Test
     void movableKeysAndKeylessCommandsRoute() {
         // LMPOP's key comes after a count (a movable key): routed to the key's node all the same
-        assertThat(fixture.http.command(token, "RPUSH", "lmpop:key", "x").status()).isEqualTo(200);
-        assertThat(fixture.http.command(token, "LMPOP", 1, "lmpop:key", "LEFT").body())
+        assertThat(SERVER.http.command(token, "RPUSH", "lmpop:key", "x").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(token, "LMPOP", 1, "lmpop:key", "LEFT").body())
                 .isEqualTo("{\"output1\":[\"lmpop:key\",[\"x\"]]}");
-        assertThat(fixture.http.command(token, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
-        assertThat(fixture.http.command(token, "XADD", "stream:1", "*", "f", "v").status()).isEqualTo(200);
-        assertThat(fixture.http.command(token, "XINFO", "STREAM", "stream:1").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(token, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
+        assertThat(SERVER.http.command(token, "XADD", "stream:1", "*", "f", "v").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(token, "XINFO", "STREAM", "stream:1").status()).isEqualTo(200);
     }
 
     @Test
     void testConnectionReportsTheCluster() {
-        JsonObject report = fixture.test("cluster");
+        JsonObject report = SERVER.test("cluster");
         assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();
         assertThat(report.getString("clusterState")).isEqualTo("ok");
         assertThat(report.getInteger("clusterKnownNodes")).isEqualTo(3);
@@ -118,9 +118,9 @@ class ClusterIT {
 
     @Test
     void aClusterRegisteredAsStandaloneIsTheWrongMode() {
-        fixture.register("cluster-as-standalone", new JsonObject().put("host", "127.0.0.1")
+        SERVER.register("cluster-as-standalone", new JsonObject().put("host", "127.0.0.1")
                 .put("port", cluster.nodes().getFirst().port()), new JsonObject().put("kind", "none"));
-        JsonObject report = fixture.test("cluster-as-standalone");
+        JsonObject report = SERVER.test("cluster-as-standalone");
         assertThat(report.getBoolean("ok")).isFalse();
         assertThat(report.getString("message")).startsWith("Wrong mode: the server at 127.0.0.1:")
                 .contains("is a Redis Cluster node");

@@ -6,12 +6,8 @@ import dev.redisconnector.testing.FreePorts;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Connection tests say precisely what went wrong; ACL users; services imported from a URL. */
 class ConnectionTestIT {
@@ -22,20 +18,8 @@ class ConnectionTestIT {
             .aclUser("app", "p@ss:w/rd", "~app:* +@read +@write")
             .build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
-
-    @BeforeAll
-    static void start() {
-        fixture = new AdminFixture(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
 
     static JsonObject standalone(String host, int port) {
         return new JsonObject().put("host", host).put("port", port);
@@ -43,8 +27,8 @@ class ConnectionTestIT {
 
     @Test
     void unknownHost() {
-        fixture.register("dns", standalone("no-such-host.invalid", 6379), new JsonObject().put("kind", "none"));
-        JsonObject report = fixture.test("dns");
+        SERVER.register("dns", standalone("no-such-host.invalid", 6379), new JsonObject().put("kind", "none"));
+        JsonObject report = SERVER.test("dns");
         assertThat(report.getBoolean("ok")).isFalse();
         assertThat(report.getBoolean("reachable")).isFalse();
         assertThat(report.getString("message")).isEqualTo(
@@ -53,8 +37,8 @@ class ConnectionTestIT {
 
     @Test
     void closedPort() {
-        fixture.register("refused", standalone("127.0.0.1", FreePorts.next()), new JsonObject().put("kind", "none"));
-        JsonObject report = fixture.test("refused");
+        SERVER.register("refused", standalone("127.0.0.1", FreePorts.next()), new JsonObject().put("kind", "none"));
+        JsonObject report = SERVER.test("refused");
         assertThat(report.getBoolean("ok")).isFalse();
         assertThat(report.getString("code")).isEqualTo("REDIS_UNAVAILABLE");
         assertThat(report.getString("message")).isEqualTo("Could not connect to the Redis service of client 'refused'.");
@@ -62,9 +46,9 @@ class ConnectionTestIT {
 
     @Test
     void authenticationRejected() {
-        fixture.register("bad-auth", standalone("127.0.0.1", REDIS.port()), new JsonObject().put("kind", "password")
+        SERVER.register("bad-auth", standalone("127.0.0.1", REDIS.port()), new JsonObject().put("kind", "password")
                 .put("username", "app").put("password", "wrong"));
-        JsonObject report = fixture.test("bad-auth");
+        JsonObject report = SERVER.test("bad-auth");
         assertThat(report.getBoolean("ok")).isFalse();
         assertThat(report.getBoolean("reachable")).isTrue();
         assertThat(report.getString("code")).isEqualTo("REDIS_AUTH_FAILED");
@@ -73,10 +57,10 @@ class ConnectionTestIT {
 
     @Test
     void standaloneRegisteredAsClusterIsTheWrongMode() {
-        fixture.register("not-a-cluster", new JsonObject().put("mode", "cluster")
+        SERVER.register("not-a-cluster", new JsonObject().put("mode", "cluster")
                 .put("nodes", new JsonArray().add("127.0.0.1:" + REDIS.port())), new JsonObject()
                 .put("kind", "password").put("password", "default-pw"));
-        JsonObject report = fixture.test("not-a-cluster");
+        JsonObject report = SERVER.test("not-a-cluster");
         assertThat(report.getBoolean("ok")).isFalse();
         assertThat(report.getString("message")).startsWith("Wrong mode: the Redis service of client 'not-a-cluster'"
                 + " is registered as a cluster, but the server is not a Redis Cluster node");
@@ -84,33 +68,33 @@ class ConnectionTestIT {
 
     @Test
     void aclUserAllowedAndDenied() {
-        String token = fixture.register("acl", standalone("127.0.0.1", REDIS.port()), new JsonObject()
+        String token = SERVER.register("acl", standalone("127.0.0.1", REDIS.port()), new JsonObject()
                 .put("kind", "password").put("username", "app").put("password", "p@ss:w/rd"));
-        assertThat(fixture.http.command(token, "SET", "app:1", "v").body()).isEqualTo("{\"output1\":\"OK\"}");
-        HttpTestClient.Response denied = fixture.http.command(token, "SET", "other:1", "v");
+        assertThat(SERVER.http.command(token, "SET", "app:1", "v").body()).isEqualTo("{\"output1\":\"OK\"}");
+        HttpTestClient.Response denied = SERVER.http.command(token, "SET", "other:1", "v");
         assertThat(denied.status()).isEqualTo(422);
         assertThat(denied.errorCode()).isEqualTo("REDIS_ERROR");
         assertThat(denied.errorMessage()).isEqualTo("NOPERM this user has no permissions to access one of the keys"
                 + " used as arguments");
-        HttpTestClient.Response noCommand = fixture.http.command(token, "PING");
+        HttpTestClient.Response noCommand = SERVER.http.command(token, "PING");
         assertThat(noCommand.errorMessage()).startsWith("NOPERM this user has no permissions to run the 'ping'"
                 + " command");
-        JsonObject report = fixture.test("acl");
+        JsonObject report = SERVER.test("acl");
         assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();
         assertThat(report.getString("serverVersion")).isNotBlank();
     }
 
     @Test
     void importFromAUrlWithEncodedCredentials() {
-        JsonObject imported = fixture.ok("PUT", "/v1/admin/clients/from-url/service", new JsonObject()
+        JsonObject imported = SERVER.ok("PUT", "/v1/admin/clients/from-url/service", new JsonObject()
                 .put("url", "redis://app:p%40ss%3Aw%2Frd@127.0.0.1:" + REDIS.port() + "/0"));
         assertThat(imported.getBoolean("credentialsImported")).isTrue();
         assertThat(imported.getJsonObject("credentials").getString("username")).isEqualTo("app");
         assertThat(imported.encode()).doesNotContain("p@ss").doesNotContain("p%40ss");
-        String token = fixture.session("from-url");
-        assertThat(fixture.http.command(token, "SET", "app:url", "v").body()).isEqualTo("{\"output1\":\"OK\"}");
+        String token = SERVER.session("from-url");
+        assertThat(SERVER.http.command(token, "SET", "app:url", "v").body()).isEqualTo("{\"output1\":\"OK\"}");
 
-        HttpTestClient.Response bad = fixture.admin("PUT", "/v1/admin/clients/bad-url/service",
+        HttpTestClient.Response bad = SERVER.admin("PUT", "/v1/admin/clients/bad-url/service",
                 new JsonObject().put("url", "http://secret:pw@host"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.errorMessage()).isEqualTo("url must start with redis:// or rediss://.").doesNotContain("pw");

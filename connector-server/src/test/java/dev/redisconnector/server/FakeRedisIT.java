@@ -11,18 +11,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fake "Redis" that answers garbage, never answers, or sends an endless bulk string: the connector errors out
@@ -33,23 +30,17 @@ class FakeRedisIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder()
+            .setting("RC_CONNECT_TIMEOUT_MS", "1000")
+            .setting("RC_COMMAND_TIMEOUT_MS", "1000")
+            .setting("RC_MAX_REPLY_BYTES", "65536").build();
     static String healthy;
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir, Map.of("RC_CONNECT_TIMEOUT_MS", "1000", "RC_COMMAND_TIMEOUT_MS", "1000",
-                "RC_MAX_REPLY_BYTES", "65536"));
-        healthy = fixture.register("healthy", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+        healthy = SERVER.register("healthy", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     /** A server that answers each connection with {@code behaviour}. */
@@ -121,13 +112,13 @@ class FakeRedisIT {
             default -> FakeRedisIT::endless;
         };
         try (ServerSocket fake = fake(behaviour)) {
-            String token = fixture.register("fake-" + kind, new JsonObject().put("host", "127.0.0.1")
+            String token = SERVER.register("fake-" + kind, new JsonObject().put("host", "127.0.0.1")
                     .put("port", fake.getLocalPort()), new JsonObject().put("kind", "none"));
             List<CompletableFuture<HttpTestClient.Response>> others = new ArrayList<>();
             long started = System.nanoTime();
-            CompletableFuture<HttpTestClient.Response> bad = fixture.http.commandAsync(token, "GET", "k");
+            CompletableFuture<HttpTestClient.Response> bad = SERVER.http.commandAsync(token, "GET", "k");
             for (int i = 0; i < 200; i++) {
-                others.add(fixture.http.commandAsync(healthy, "PING"));
+                others.add(SERVER.http.commandAsync(healthy, "PING"));
             }
             for (CompletableFuture<HttpTestClient.Response> other : others) {
                 assertThat(other.join().status()).isEqualTo(200);
@@ -140,6 +131,6 @@ class FakeRedisIT {
             assertThat(answer.errorMessage()).doesNotContain("CONNECTOR_");
             assertThat(millis).isLessThan(1000 + 1000 + 2000);
         }
-        assertThat(fixture.http.command(healthy, "PING").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(healthy, "PING").status()).isEqualTo(200);
     }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +37,11 @@ class FaultIT {
     @TempDir
     static Path dir;
 
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder()
+            .setting("RC_COMMAND_TIMEOUT_MS", Long.toString(TIMEOUT_MS))
+            .setting("RC_CONNECT_TIMEOUT_MS", Long.toString(TIMEOUT_MS))
+            .setting("RC_EVENT_LOOPS", "1").build();
     FaultProxy proxy;
     String token;
     String clientId;
@@ -47,22 +50,15 @@ class FaultIT {
     static void start() {
         // one event loop: one shared connection per client, so the warm-up request opens the connection every
         // later request uses (a second lane would open its own through the faulty proxy)
-        fixture = new AdminFixture(dir, Map.of("RC_COMMAND_TIMEOUT_MS", Long.toString(TIMEOUT_MS),
-                "RC_CONNECT_TIMEOUT_MS", Long.toString(TIMEOUT_MS), "RC_EVENT_LOOPS", "1"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     @BeforeEach
     void through() {
         proxy = FaultProxy.to("127.0.0.1", REDIS.port());
         clientId = "fault-" + System.nanoTime();
-        token = fixture.register(clientId, new JsonObject().put("host", "127.0.0.1").put("port", proxy.port())
+        token = SERVER.register(clientId, new JsonObject().put("host", "127.0.0.1").put("port", proxy.port())
                 .put("database", 3), new JsonObject().put("kind", "none"));
-        assertThat(fixture.http.command(token, "SET", "f:k", "v").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(token, "SET", "f:k", "v").status()).isEqualTo(200);
     }
 
     @AfterEach
@@ -79,7 +75,7 @@ class FaultIT {
 
     Timed get() {
         long started = System.nanoTime();
-        HttpTestClient.Response response = fixture.http.command(token, "GET", "f:k");
+        HttpTestClient.Response response = SERVER.http.command(token, "GET", "f:k");
         return new Timed(response, (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -121,7 +117,7 @@ class FaultIT {
         List<CompletableFuture<HttpTestClient.Response>> during = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < 20; i++) {
-            during.add(fixture.http.commandAsync(token, "GET", "f:k"));
+            during.add(SERVER.http.commandAsync(token, "GET", "f:k"));
         }
         for (CompletableFuture<HttpTestClient.Response> response : during) {
             assertThat(response.join().errorCode()).isEqualTo("TIMEOUT");
@@ -184,7 +180,7 @@ class FaultIT {
         }
         REDIS.server().call("SELECT", "3");
         REDIS.server().call("FLUSHALL");
-        RedisTopologies.await(() -> fixture.http.command(token, "SET", "f:k", "v").status() == 200,
+        RedisTopologies.await(() -> SERVER.http.command(token, "SET", "f:k", "v").status() == 200,
                 "writes to work again after the restart");
         assertRecovers();
     }
@@ -194,7 +190,7 @@ class FaultIT {
         try (TestDatabases.TestDatabase database = TestDatabases.postgres()) {
             URI url = URI.create(database.jdbcUrl().substring("jdbc:".length()));
             try (FaultProxy registryProxy = FaultProxy.to(url.getHost(), url.getPort());
-                 AdminFixture remote = new AdminFixture(dir.resolve("pg"), Map.of(
+                 ConnectorServerExtension remote = ConnectorServerExtension.start(dir.resolve("pg"), Map.of(
                          "RC_REGISTRY_URL", "jdbc:postgresql://127.0.0.1:" + registryProxy.port() + url.getPath(),
                          "RC_REGISTRY_USER", database.user(), "RC_REGISTRY_PASSWORD", database.password(),
                          "RC_CACHE_FRESH_MS", "200", "RC_COMMAND_TIMEOUT_MS", Long.toString(TIMEOUT_MS)))) {

@@ -30,7 +30,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class HostileInputIT {
 
     static RedisServerProcess redis;
-    static AdminFixture fixture;
+    /** Started by hand: jqwik properties do not run JUnit extensions. */
+    static ConnectorServerExtension SERVER;
     static String token;
     static Path dir;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -40,15 +41,15 @@ class HostileInputIT {
     static void start() throws IOException {
         dir = Files.createTempDirectory("hostile");
         redis = RedisServerProcess.start(List.of(), dir.resolve("redis"));
-        fixture = new AdminFixture(dir.resolve("data"), Map.of("RC_AUTH_FAILURES_PER_MINUTE", "0",
+        SERVER = ConnectorServerExtension.start(dir.resolve("data"), Map.of("RC_AUTH_FAILURES_PER_MINUTE", "0",
                 "RC_MAX_BODY_BYTES", "65536"));
-        token = fixture.register("hostile", new JsonObject().put("host", "127.0.0.1").put("port", redis.port()),
+        token = SERVER.register("hostile", new JsonObject().put("host", "127.0.0.1").put("port", redis.port()),
                 new JsonObject().put("kind", "none"));
     }
 
     @AfterContainer
     static void stop() {
-        fixture.close();
+        SERVER.close();
         redis.close();
     }
 
@@ -99,7 +100,7 @@ class HostileInputIT {
     void neverAServerErrorNeverAHang(@ForAll("bodies") String body, @ForAll("authorizations") String authorization,
                                      @ForAll("paths") String path, @ForAll("methods") String method,
                                      @ForAll("contentTypes") String contentType) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.server.port()
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVER.server.port()
                         + path)).timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
         if (authorization.equals("valid")) {

@@ -11,7 +11,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,24 +29,19 @@ class HttpFramingIT {
     @TempDir
     static Path dir;
 
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
     static String token;
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir.resolve("main"));
-        token = fixture.register("framing", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+        token = SERVER.register("framing", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     /** Writes {@code request} as it is and reads whatever comes back until the server closes or goes quiet. */
     static String exchange(String request) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", fixture.server.port())) {
+        try (Socket socket = new Socket("127.0.0.1", SERVER.server.port())) {
             socket.setSoTimeout(2000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -99,13 +93,14 @@ class HttpFramingIT {
     void aClientThatSendsAWholeOverLimitBodyBeforeReadingGetsThe413() throws Exception {
         byte[] body = new byte[11 * 1024 * 1024];
         java.util.Arrays.fill(body, (byte) 'x');
-        try (Socket socket = new Socket("127.0.0.1", fixture.server.port())) {
+        try (Socket socket = new Socket("127.0.0.1", SERVER.server.port())) {
             socket.setSoTimeout(10_000);
             // written in full before a byte is read, as Python's urllib and requests do
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
-                    socket.getOutputStream().write(("POST /v1/redis/execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                            + token + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    socket.getOutputStream().write(("POST /v1/redis/execute HTTP/1.1\r\nHost: x\r\n"
+                            + "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + body.length
                             + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                     socket.getOutputStream().write(body);
                     socket.getOutputStream().flush();
@@ -124,7 +119,7 @@ class HttpFramingIT {
     @Test
     void theThrottleLimitsFailedAuthenticationsOnly() {
         // its own server: a throttled address would answer 429 to every other test of this class
-        try (AdminFixture throttled = new AdminFixture(dir.resolve("throttled"),
+        try (ConnectorServerExtension throttled = ConnectorServerExtension.start(dir.resolve("throttled"),
                 Map.of("RC_AUTH_FAILURES_PER_MINUTE", "5"))) {
             for (int i = 0; i < 10; i++) {
                 throttled.http.command("rcs_not-a-real-token-" + i, "PING");

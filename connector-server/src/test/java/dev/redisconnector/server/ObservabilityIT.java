@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,20 +27,16 @@ class ObservabilityIT {
     @TempDir
     static Path dir;
 
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder()
+            .setting("RC_ACCESS_LOG", "true").build();
     static String token;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir, Map.of("RC_ACCESS_LOG", "true"));
-        token = fixture.register("obs", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+        token = SERVER.register("obs", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     // ---- OpenAPI ----
@@ -52,7 +47,7 @@ class ObservabilityIT {
 
     @Test
     void realResponsesValidateAgainstTheOpenApiDocument() throws Exception {
-        HttpTestClient.Response document = fixture.http.send("GET", "/openapi.json", null, (String) null);
+        HttpTestClient.Response document = SERVER.http.send("GET", "/openapi.json", null, (String) null);
         assertThat(document.status()).isEqualTo(200);
         JsonNode spec = JSON.readTree(document.body());
         assertThat(spec.get("openapi").asText()).startsWith("3.");
@@ -64,41 +59,41 @@ class ObservabilityIT {
 
         REDIS.server().call("SET", "obs:list", "x");
         List<Exchange> exchanges = new ArrayList<>();
-        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command(token, "SET", "obs:k", "v")));
-        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command(token, "HGETALL", "obs:none")));
-        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command(token, "LPUSH", "obs:k", "x")));
-        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command(token, "SELECT", 1)));
-        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.command("rcs_forged", "GET", "k")));
-        exchanges.add(new Exchange("/v1/redis/execute", "post", fixture.http.execute(token, "{\"inputs\": 5}")));
-        exchanges.add(new Exchange("/v1/redis/pipeline", "post", fixture.http.send("POST", "/v1/redis/pipeline",
+        exchanges.add(new Exchange("/v1/redis/execute", "post", SERVER.http.command(token, "SET", "obs:k", "v")));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", SERVER.http.command(token, "HGETALL", "obs:none")));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", SERVER.http.command(token, "LPUSH", "obs:k", "x")));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", SERVER.http.command(token, "SELECT", 1)));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", SERVER.http.command("rcs_forged", "GET", "k")));
+        exchanges.add(new Exchange("/v1/redis/execute", "post", SERVER.http.execute(token, "{\"inputs\": 5}")));
+        exchanges.add(new Exchange("/v1/redis/pipeline", "post", SERVER.http.send("POST", "/v1/redis/pipeline",
                 token, "{\"inputs\":{\"commands\":[{\"command\":\"GET\",\"args\":[\"obs:k\"]},"
                         + "{\"command\":\"CLIENT\",\"args\":[\"LIST\"]}]}}")));
-        exchanges.add(new Exchange("/v1/redis/transaction", "post", fixture.http.send("POST",
+        exchanges.add(new Exchange("/v1/redis/transaction", "post", SERVER.http.send("POST",
                 "/v1/redis/transaction", token, "{\"inputs\":{\"commands\":[{\"command\":\"INCR\",\"args\":"
                         + "[\"obs:n\"]}]}}")));
-        exchanges.add(new Exchange("/v1/redis/transaction", "post", fixture.http.send("POST",
+        exchanges.add(new Exchange("/v1/redis/transaction", "post", SERVER.http.send("POST",
                 "/v1/redis/transaction", token, "{\"inputs\":{\"commands\":[{\"command\":\"SET\"}]}}")));
-        exchanges.add(new Exchange("/upstash", "post", fixture.http.send("POST", "/upstash", token,
+        exchanges.add(new Exchange("/upstash", "post", SERVER.http.send("POST", "/upstash", token,
                 "[\"GET\", \"obs:k\"]")));
-        exchanges.add(new Exchange("/upstash", "post", fixture.http.send("POST", "/upstash", token,
+        exchanges.add(new Exchange("/upstash", "post", SERVER.http.send("POST", "/upstash", token,
                 "[\"LPUSH\", \"obs:k\", \"x\"]")));
-        exchanges.add(new Exchange("/upstash", "post", fixture.http.send("POST", "/upstash", "rcs_forged",
+        exchanges.add(new Exchange("/upstash", "post", SERVER.http.send("POST", "/upstash", "rcs_forged",
                 "[\"GET\", \"obs:k\"]")));
-        exchanges.add(new Exchange("/upstash/pipeline", "post", fixture.http.send("POST", "/upstash/pipeline",
+        exchanges.add(new Exchange("/upstash/pipeline", "post", SERVER.http.send("POST", "/upstash/pipeline",
                 token, "[[\"GET\", \"obs:k\"], [\"LPUSH\", \"obs:k\", \"x\"]]")));
-        exchanges.add(new Exchange("/upstash/multi-exec", "post", fixture.http.send("POST", "/upstash/multi-exec",
+        exchanges.add(new Exchange("/upstash/multi-exec", "post", SERVER.http.send("POST", "/upstash/multi-exec",
                 token, "[[\"INCR\", \"obs:n\"]]")));
-        exchanges.add(new Exchange("/upstash/{command}/{args}", "get", fixture.http.send("GET", "/upstash/get/obs:k",
+        exchanges.add(new Exchange("/upstash/{command}/{args}", "get", SERVER.http.send("GET", "/upstash/get/obs:k",
                 token, (String) null)));
-        exchanges.add(new Exchange("/health/live", "get", fixture.http.send("GET", "/health/live", null,
+        exchanges.add(new Exchange("/health/live", "get", SERVER.http.send("GET", "/health/live", null,
                 (String) null)));
-        exchanges.add(new Exchange("/health/ready", "get", fixture.http.send("GET", "/health/ready", null,
+        exchanges.add(new Exchange("/health/ready", "get", SERVER.http.send("GET", "/health/ready", null,
                 (String) null)));
-        exchanges.add(new Exchange("/v1/admin/audit", "get", fixture.admin("GET", "/v1/admin/audit?limit=5", null)));
-        exchanges.add(new Exchange("/v1/admin/audit", "get", fixture.admin("GET", "/v1/admin/audit?since=yesterday",
+        exchanges.add(new Exchange("/v1/admin/audit", "get", SERVER.admin("GET", "/v1/admin/audit?limit=5", null)));
+        exchanges.add(new Exchange("/v1/admin/audit", "get", SERVER.admin("GET", "/v1/admin/audit?since=yesterday",
                 null)));
-        exchanges.add(new Exchange("/v1/admin/clients", "get", fixture.admin("GET", "/v1/admin/clients", null)));
-        exchanges.add(new Exchange("/v1/admin/clients/{clientId}/service", "get", fixture.admin("GET",
+        exchanges.add(new Exchange("/v1/admin/clients", "get", SERVER.admin("GET", "/v1/admin/clients", null)));
+        exchanges.add(new Exchange("/v1/admin/clients/{clientId}/service", "get", SERVER.admin("GET",
                 "/v1/admin/clients/nobody/service", null)));
 
         for (Exchange exchange : exchanges) {
@@ -110,13 +105,13 @@ class ObservabilityIT {
 
     @Test
     void everyResponseCarriesARequestId() {
-        HttpTestClient.Response plain = fixture.http.command(token, "PING");
+        HttpTestClient.Response plain = SERVER.http.command(token, "PING");
         assertThat(plain.headers().firstValue("x-request-id")).hasValueSatisfying(id ->
                 assertThat(id).matches("[0-9a-f]{16,32}"));
-        HttpTestClient.Response mine = fixture.http.sendWithHeader("POST", "/v1/redis/execute", token,
+        HttpTestClient.Response mine = SERVER.http.sendWithHeader("POST", "/v1/redis/execute", token,
                 "{\"inputs\":{\"command\":\"PING\"}}", "X-Request-Id", "trace-42.a:b");
         assertThat(mine.headers().firstValue("x-request-id")).hasValue("trace-42.a:b");
-        HttpTestClient.Response hostile = fixture.http.sendWithHeader("POST", "/v1/redis/execute", token,
+        HttpTestClient.Response hostile = SERVER.http.sendWithHeader("POST", "/v1/redis/execute", token,
                 "{\"inputs\":{\"command\":\"PING\"}}", "X-Request-Id", "bad id\twith spaces");
         assertThat(hostile.headers().firstValue("x-request-id")).hasValueSatisfying(id ->
                 assertThat(id).matches("[0-9a-f]{16,32}"));
@@ -149,12 +144,12 @@ class ObservabilityIT {
 
     @Test
     void metricsParseAndMove() {
-        String before = fixture.http.send("GET", "/metrics", null, (String) null).body();
+        String before = SERVER.http.send("GET", "/metrics", null, (String) null).body();
         for (int i = 0; i < 5; i++) {
-            fixture.http.command(token, "GET", "obs:metric");
+            SERVER.http.command(token, "GET", "obs:metric");
         }
-        fixture.http.command(token, "FLUSHALL");
-        HttpTestClient.Response scraped = fixture.http.send("GET", "/metrics", null, (String) null);
+        SERVER.http.command(token, "FLUSHALL");
+        HttpTestClient.Response scraped = SERVER.http.send("GET", "/metrics", null, (String) null);
         assertThat(scraped.status()).isEqualTo(200);
         assertThat(scraped.headers().firstValue("content-type")).hasValueSatisfying(type ->
                 assertThat(type).startsWith("text/plain"));
@@ -181,7 +176,8 @@ class ObservabilityIT {
 
     @Test
     void perClientLabelsOnlyWhenTurnedOn() {
-        try (AdminFixture labelled = new AdminFixture(dir.resolve("labelled"), Map.of("RC_METRICS_PER_CLIENT",
+        try (ConnectorServerExtension labelled = ConnectorServerExtension.start(dir.resolve("labelled"),
+                Map.of("RC_METRICS_PER_CLIENT",
                 "true"))) {
             String tenant = labelled.register("labelled-client", new JsonObject().put("host", "127.0.0.1")
                     .put("port", REDIS.port()), new JsonObject().put("kind", "none"));
@@ -203,14 +199,14 @@ class ObservabilityIT {
     @Test
     void auditTrailRecordsRequestsWithoutValues() {
         String secret = "value-that-must-not-be-stored-" + System.nanoTime();
-        fixture.http.command(token, "SET", "obs:audit", secret);
-        fixture.http.command(token, "MSET", "obs:a", secret, "obs:b", secret);
-        fixture.http.command(token, "KEYS", "*");
-        fixture.http.command(token, "DEL", "obs:x", "obs:y", "obs:z");
-        fixture.http.command(token, "EVAL", "return 1", 2, "obs:k1", "obs:k2", secret);
-        fixture.http.send("POST", "/v1/redis/pipeline", token, "{\"inputs\":{\"commands\":[{\"command\":\"GET\","
+        SERVER.http.command(token, "SET", "obs:audit", secret);
+        SERVER.http.command(token, "MSET", "obs:a", secret, "obs:b", secret);
+        SERVER.http.command(token, "KEYS", "*");
+        SERVER.http.command(token, "DEL", "obs:x", "obs:y", "obs:z");
+        SERVER.http.command(token, "EVAL", "return 1", 2, "obs:k1", "obs:k2", secret);
+        SERVER.http.send("POST", "/v1/redis/pipeline", token, "{\"inputs\":{\"commands\":[{\"command\":\"GET\","
                 + "\"args\":[\"obs:audit\"]}]}}");
-        HttpTestClient.Response answer = fixture.admin("GET", "/v1/admin/audit?clientId=obs&since=1m&limit=50", null);
+        HttpTestClient.Response answer = SERVER.admin("GET", "/v1/admin/audit?clientId=obs&since=1m&limit=50", null);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.body()).doesNotContain(secret);
         JsonArray entries = answer.json().getJsonArray("entries");
@@ -225,12 +221,12 @@ class ObservabilityIT {
         assertThat(find(entries, "EVAL").getInteger("keys")).isEqualTo(2);
         assertThat(find(entries, "KEYS").getString("outcome")).isEqualTo("COMMAND_NOT_ALLOWED");
         assertThat(find(entries, "GET").getLong("replyBytes")).isEqualTo((long) secret.length());
-        HttpTestClient.Response refused = fixture.admin("GET", "/v1/admin/audit?clientId=obs&outcome="
+        HttpTestClient.Response refused = SERVER.admin("GET", "/v1/admin/audit?clientId=obs&outcome="
                 + "command_not_allowed", null);
         assertThat(refused.json().getJsonArray("entries")).allSatisfy(entry ->
                 assertThat(((JsonObject) entry).getString("outcome")).isEqualTo("COMMAND_NOT_ALLOWED"));
-        assertThat(fixture.admin("GET", "/v1/admin/audit?since=soon", null).status()).isEqualTo(400);
-        assertThat(fixture.admin("GET", "/v1/admin/audit?clientId=bad%20id", null).status()).isEqualTo(400);
+        assertThat(SERVER.admin("GET", "/v1/admin/audit?since=soon", null).status()).isEqualTo(400);
+        assertThat(SERVER.admin("GET", "/v1/admin/audit?clientId=bad%20id", null).status()).isEqualTo(400);
     }
 
     static JsonObject find(JsonArray entries, String command) {

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** POST /v1/redis/pipeline: in order, not atomic, one result or error per command, policy per command. */
 class PipelineIT {
@@ -18,22 +15,14 @@ class PipelineIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
     static String token;
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir);
-        token = fixture.register("pipe", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+        token = SERVER.register("pipe", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     static JsonObject command(String name, Object... args) {
@@ -43,7 +32,7 @@ class PipelineIT {
     static HttpTestClient.Response pipeline(String session, JsonObject... commands) {
         JsonObject body = new JsonObject().put("inputs", new JsonObject()
                 .put("commands", new JsonArray(java.util.List.of((Object[]) commands))));
-        return fixture.http.send("POST", "/v1/redis/pipeline", session, body.encode());
+        return SERVER.http.send("POST", "/v1/redis/pipeline", session, body.encode());
     }
 
     @Test
@@ -65,7 +54,7 @@ class PipelineIT {
 
     @Test
     void policyAppliesToEachCommand() {
-        String readOnly = fixture.register("pipe-ro", new JsonObject().put("host", "127.0.0.1")
+        String readOnly = SERVER.register("pipe-ro", new JsonObject().put("host", "127.0.0.1")
                 .put("port", REDIS.port()).put("policy", new JsonObject().put("mode", "read-only")),
                 new JsonObject().put("kind", "none"));
         REDIS.server().call("SET", "p:ro", "original");
@@ -79,7 +68,7 @@ class PipelineIT {
     @Test
     void everySafetyRefusalHoldsOnExecuteAndInPipelines() {
         for (String refused : dev.redisconnector.core.command.ConnectionSafety.refusedCommands(true).keySet()) {
-            HttpTestClient.Response alone = fixture.http.command(token, refused, "x");
+            HttpTestClient.Response alone = SERVER.http.command(token, refused, "x");
             assertThat(alone.status()).as(refused).isEqualTo(403);
             assertThat(alone.errorCode()).isEqualTo("COMMAND_NOT_ALLOWED");
             assertThat(alone.errorMessage()).startsWith(refused + " is not allowed: ");
@@ -100,7 +89,7 @@ class PipelineIT {
         HttpTestClient.Response empty = pipeline(token);
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.errorMessage()).isEqualTo("inputs.commands must hold at least one command.");
-        HttpTestClient.Response notArray = fixture.http.send("POST", "/v1/redis/pipeline", token,
+        HttpTestClient.Response notArray = SERVER.http.send("POST", "/v1/redis/pipeline", token,
                 "{\"inputs\": {\"commands\": \"PING\"}}");
         assertThat(notArray.status()).isEqualTo(400);
         assertThat(notArray.errorCode()).isEqualTo("INVALID_REQUEST");
@@ -109,7 +98,7 @@ class PipelineIT {
         HttpTestClient.Response tooMany = pipeline(token, many);
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.errorMessage()).isEqualTo("inputs.commands has 1001 commands; the limit is 1000.");
-        HttpTestClient.Response noService = pipeline(fixture.session("nobody"), command("PING"));
+        HttpTestClient.Response noService = pipeline(SERVER.session("nobody"), command("PING"));
         assertThat(noService.status()).isEqualTo(404);
         assertThat(noService.errorCode()).isEqualTo("NO_REDIS_SERVICE");
     }

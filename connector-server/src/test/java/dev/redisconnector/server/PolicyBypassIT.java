@@ -11,15 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No rule of a policy can be broken through another command: scripts and functions, server-wide script state,
@@ -31,26 +28,18 @@ class PolicyBypassIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir);
         REDIS.server().call("SET", "secret:victim", "top-secret");
         REDIS.server().call("SET", "zzz:other", "not-yours");
     }
 
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
     static String register(String clientId, JsonObject service) {
-        return fixture.register(clientId, service.put("host", "127.0.0.1").put("port", REDIS.port()),
+        return SERVER.register(clientId, service.put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
     }
 
@@ -80,7 +69,7 @@ class PolicyBypassIT {
     static Answer upstash(String method, String path, String body, String token) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + fixture.server.port() + "/upstash" + path)).header("Authorization", "Bearer " + token)
+                            + SERVER.server.port() + "/upstash" + path)).header("Authorization", "Bearer " + token)
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -104,7 +93,7 @@ class PolicyBypassIT {
      * pipeline and multi-exec (status 400 with the code and message, or a pipeline entry with them).
      */
     static void refusedEverywhere(String token, String message, String name, Object... args) {
-        HttpTestClient.Response execute = fixture.http.execute(token, new JsonObject()
+        HttpTestClient.Response execute = SERVER.http.execute(token, new JsonObject()
                 .put("inputs", command(name, args)).encode());
         assertThat(execute.status()).as(execute.body()).isEqualTo(403);
         assertThat(execute.errorCode()).isEqualTo("COMMAND_NOT_ALLOWED");
@@ -113,13 +102,13 @@ class PolicyBypassIT {
 
         JsonObject inputs = new JsonObject().put("inputs", new JsonObject().put("commands",
                 new JsonArray().add(command("PING")).add(command(name, args))));
-        HttpTestClient.Response pipeline = fixture.http.send("POST", "/v1/redis/pipeline", token, inputs.encode());
+        HttpTestClient.Response pipeline = SERVER.http.send("POST", "/v1/redis/pipeline", token, inputs.encode());
         assertThat(pipeline.status()).as(pipeline.body()).isEqualTo(200);
         JsonObject entry = pipeline.json().getJsonArray("output1").getJsonObject(1);
         assertThat(entry.getString("code")).isEqualTo("COMMAND_NOT_ALLOWED");
         assertThat(entry.getString("error")).isEqualTo(message);
 
-        HttpTestClient.Response transaction = fixture.http.send("POST", "/v1/redis/transaction", token,
+        HttpTestClient.Response transaction = SERVER.http.send("POST", "/v1/redis/transaction", token,
                 inputs.encode());
         assertThat(transaction.status()).as(transaction.body()).isEqualTo(403);
         assertThat(transaction.errorMessage()).isEqualTo("inputs.commands[1]: " + message);
@@ -176,7 +165,7 @@ class PolicyBypassIT {
                 "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
         refusedEverywhere(token, notAllowed("plain", "SCRIPT", reason), "SCRIPT", "LOAD", "return 1");
         // a name with a space takes the same route
-        HttpTestClient.Response spaced = fixture.http.command(token, "SCRIPT LOAD", "return 1");
+        HttpTestClient.Response spaced = SERVER.http.command(token, "SCRIPT LOAD", "return 1");
         assertThat(spaced.errorCode()).isEqualTo("COMMAND_NOT_ALLOWED");
         assertThat(REDIS.server().call("GET", "secret:victim")).isEqualTo("top-secret");
     }
@@ -184,7 +173,7 @@ class PolicyBypassIT {
     @Test
     void readOnlySessionsAndPoliciesNeverRunScripts() {
         register("rodb", new JsonObject().put("database", 1));
-        String readOnly = fixture.ok("POST", "/v1/admin/sessions", new JsonObject().put("userId", "viewer")
+        String readOnly = SERVER.ok("POST", "/v1/admin/sessions", new JsonObject().put("userId", "viewer")
                 .put("clientId", "rodb").put("readOnly", true)).getString("token");
         refusedEverywhere(readOnly, notAllowed("rodb", "EVAL_RO", SCRIPTS_OFF + "rodb)"), "EVAL_RO",
                 "redis.call('SELECT',4) return redis.call('GET','secret:victim')", 0);
@@ -210,10 +199,10 @@ class PolicyBypassIT {
         refusedEverywhere(token, notAllowed("wide", "SCRIPT", reason.apply("SCRIPT KILL")), "SCRIPT", "KILL");
         // categories do not lift it; the name does
         String category = register("wide-cat", policy("allow", new JsonArray().add("@scripting")));
-        assertThat(fixture.http.command(category, "SCRIPT", "FLUSH").status()).isEqualTo(403);
+        assertThat(SERVER.http.command(category, "SCRIPT", "FLUSH").status()).isEqualTo(403);
         String named = register("wide-named", policy("allow", new JsonArray().add("SCRIPT|FLUSH")));
-        assertThat(fixture.http.command(named, "SCRIPT", "FLUSH").body()).isEqualTo("{\"output1\":\"OK\"}");
-        assertThat(fixture.http.command(named, "SCRIPT", "KILL").status()).isEqualTo(403);
+        assertThat(SERVER.http.command(named, "SCRIPT", "FLUSH").body()).isEqualTo("{\"output1\":\"OK\"}");
+        assertThat(SERVER.http.command(named, "SCRIPT", "KILL").status()).isEqualTo(403);
     }
 
     @Test
@@ -228,7 +217,7 @@ class PolicyBypassIT {
         List<String> seen = new ArrayList<>();
         String cursor = "0";
         do {
-            JsonArray page = fixture.http.command(token, "SCAN", cursor, "COUNT", 7).json().getJsonArray("output1");
+            JsonArray page = SERVER.http.command(token, "SCAN", cursor, "COUNT", 7).json().getJsonArray("output1");
             cursor = page.getString(0);
             page.getJsonArray(1).forEach(key -> seen.add((String) key));
         } while (!cursor.equals("0"));
@@ -239,11 +228,11 @@ class PolicyBypassIT {
         refusedEverywhere(token, notAllowed("ns", "SCAN", outsideMatch), "SCAN", 0, "MATCH", "app:*", "MATCH", "*");
         refusedEverywhere(token, notAllowed("ns", "SCAN", "the MATCH pattern 'ap[p]:*' reaches outside the service's"
                 + " key namespace (app:*); start it with the namespace, e.g. app:*"), "SCAN", 0, "MATCH", "ap[p]:*");
-        assertThat(fixture.http.command(token, "SCAN", 0, "MATCH", "app:k1*", "COUNT", 1000).json()
+        assertThat(SERVER.http.command(token, "SCAN", 0, "MATCH", "app:k1*", "COUNT", 1000).json()
                 .getJsonArray("output1").getJsonArray(1)).isNotEmpty();
         refusedEverywhere(token, notAllowed("ns", "KEYS", "the pattern '*' reaches outside the service's key namespace"
                 + " (app:*); start it with the namespace, e.g. app:*"), "KEYS", "*");
-        assertThat(fixture.http.command(token, "KEYS", "app:k2*").json().getJsonArray("output1")).isNotEmpty();
+        assertThat(SERVER.http.command(token, "KEYS", "app:k2*").json().getJsonArray("output1")).isNotEmpty();
         for (String listing : List.of("RANDOMKEY", "DBSIZE")) {
             refusedEverywhere(token, notAllowed("ns", listing, listing + " lists or counts names outside the service's"
                     + " key namespace (app:*)"), listing);
@@ -262,7 +251,7 @@ class PolicyBypassIT {
             for (int i = 0; i < 100 && !REDIS.server().call("PUBSUB", "NUMSUB", "app:ch").contains("1"); i++) {
                 Thread.sleep(50);
             }
-            assertThat(fixture.http.command(token, "PUBSUB", "CHANNELS").body())
+            assertThat(SERVER.http.command(token, "PUBSUB", "CHANNELS").body())
                     .isEqualTo("{\"output1\":[\"app:ch\"]}");
         } finally {
             subscriber.destroyForcibly();
@@ -273,11 +262,11 @@ class PolicyBypassIT {
         refusedEverywhere(token, notAllowed("ns", "MEMORY", "the key 'zzz:other' is outside the service's key"
                 + " namespace (app:*)"), "MEMORY", "USAGE", "zzz:other");
         REDIS.server().call("RPUSH", "app:list", "1", "2");
-        refusedEverywhere(token, notAllowed("ns", "SORT", "the BY pattern 'zzz:*' is outside the service's key namespace"
-                + " (app:*)"), "SORT", "app:list", "BY", "zzz:*");
+        refusedEverywhere(token, notAllowed("ns", "SORT", "the BY pattern 'zzz:*' is outside the service's key"
+                + " namespace (app:*)"), "SORT", "app:list", "BY", "zzz:*");
         refusedEverywhere(token, notAllowed("ns", "SORT_RO", "the GET pattern 'zzz:*' is outside the service's key"
                 + " namespace (app:*)"), "SORT_RO", "app:list", "GET", "zzz:*");
-        HttpTestClient.Response sorted = fixture.http.command(token, "SORT", "app:list", "BY", "app:w_*", "GET", "#");
+        HttpTestClient.Response sorted = SERVER.http.command(token, "SORT", "app:list", "BY", "app:w_*", "GET", "#");
         assertThat(sorted.status()).as(sorted.body()).isEqualTo(200);
         // several namespaces: a listing must say which
         String several = register("ns2", policy("keyPrefixes", new JsonArray().add("a:").add("b:")));
@@ -289,7 +278,7 @@ class PolicyBypassIT {
     void nothingReachesAnotherDatabaseOrAnotherServer() {
         String token = register("db1", new JsonObject().put("database", 1)
                 .put("policy", new JsonObject().put("allow", new JsonArray().add("@dangerous").add("@admin"))));
-        assertThat(fixture.http.command(token, "SET", "mine", "v").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(token, "SET", "mine", "v").status()).isEqualTo(200);
         refusedEverywhere(token, notAllowed("db1", "COPY", "COPY ... DB 4 writes into another database, and a service"
                 + " only ever reaches its own database (1)"), "COPY", "mine", "planted", "DB", 4);
         refusedEverywhere(token, notAllowed("db1", "MOVE", "it moves a key into another database, and a service only"
@@ -301,11 +290,11 @@ class PolicyBypassIT {
         refusedEverywhere(token, notAllowed("db1", "MIGRATE", otherServer), "MIGRATE", "169.254.169.254", 6379,
                 "mine", 0, 1000);
         refusedEverywhere(token, notAllowed("db1", "REPLICAOF", otherServer), "REPLICAOF", "169.254.169.254", 6379);
-        HttpTestClient.Response select = fixture.http.command(token, "SELECT", 4);
+        HttpTestClient.Response select = SERVER.http.command(token, "SELECT", 4);
         assertThat(select.status()).isEqualTo(403);
         assertThat(select.errorCode()).isEqualTo("COMMAND_NOT_ALLOWED");
         // COPY inside its own database still works
-        assertThat(fixture.http.command(token, "COPY", "mine", "copied", "DB", 1).body()).isEqualTo("{\"output1\":1}");
+        assertThat(SERVER.http.command(token, "COPY", "mine", "copied", "DB", 1).body()).isEqualTo("{\"output1\":1}");
         assertThat(cli("-n", "4", "DBSIZE")).isEqualTo("0");
     }
 }

@@ -46,7 +46,10 @@ class SecretsIT {
     @TempDir
     static Path dir;
 
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder()
+            .setting("RC_CONNECT_TIMEOUT_MS", "1000")
+            .setting("RC_COMMAND_TIMEOUT_MS", "1000").build();
     static ListAppender<ILoggingEvent> logs;
     static final List<String> seen = new ArrayList<>();
 
@@ -57,12 +60,10 @@ class SecretsIT {
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(logs);
         root.setLevel(ch.qos.logback.classic.Level.DEBUG);
-        fixture = new AdminFixture(dir, Map.of("RC_CONNECT_TIMEOUT_MS", "1000", "RC_COMMAND_TIMEOUT_MS", "1000"));
     }
 
     @AfterAll
     static void stop() {
-        fixture.close();
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
                 .setLevel(ch.qos.logback.classic.Level.INFO);
     }
@@ -84,53 +85,53 @@ class SecretsIT {
         JsonObject service = new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port());
 
         // good credentials, then wrong ones, then every kind of failure
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec/service", service));
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec/credentials", credentials(PASSWORD)));
-        String token = fixture.session("sec");
-        keep(fixture.http.command(token, "SET", "k", "v"));
-        keep(fixture.http.command(token, "LPUSH", "k", "x"));
-        keep(fixture.http.command(token, "AUTH", "app", PASSWORD));
-        keep(fixture.http.command(token, "CONFIG", "GET", "requirepass"));
-        keep(fixture.http.command(token, "ACL", "GETUSER", "app"));
-        keep(fixture.http.send("POST", "/v1/redis/pipeline", token, "{\"inputs\":{\"commands\":[{\"command\":"
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec/service", service));
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec/credentials", credentials(PASSWORD)));
+        String token = SERVER.session("sec");
+        keep(SERVER.http.command(token, "SET", "k", "v"));
+        keep(SERVER.http.command(token, "LPUSH", "k", "x"));
+        keep(SERVER.http.command(token, "AUTH", "app", PASSWORD));
+        keep(SERVER.http.command(token, "CONFIG", "GET", "requirepass"));
+        keep(SERVER.http.command(token, "ACL", "GETUSER", "app"));
+        keep(SERVER.http.send("POST", "/v1/redis/pipeline", token, "{\"inputs\":{\"commands\":[{\"command\":"
                 + "\"AUTH\",\"args\":[\"" + PASSWORD + "\"]},{\"command\":\"HELLO\",\"args\":[3,\"AUTH\",\"app\",\""
                 + PASSWORD + "\"]}]}}"));
-        keep(fixture.http.send("POST", "/v1/redis/transaction", token, "{\"inputs\":{\"commands\":[{\"command\":"
+        keep(SERVER.http.send("POST", "/v1/redis/transaction", token, "{\"inputs\":{\"commands\":[{\"command\":"
                 + "\"AUTH\",\"args\":[\"" + PASSWORD + "\"]}]}}"));
-        keep(fixture.http.send("POST", "/upstash", token, "[\"AUTH\", \"" + PASSWORD + "\"]"));
-        keep(fixture.admin("POST", "/v1/admin/clients/sec/test", null));
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec/credentials", credentials(PASSWORD + "-wrong")));
-        keep(fixture.http.command(token, "GET", "k"));
-        keep(fixture.admin("POST", "/v1/admin/clients/sec/test", null));
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec/credentials", credentials(PASSWORD)));
-        keep(fixture.admin("GET", "/v1/admin/clients/sec/service", null));
-        keep(fixture.admin("GET", "/v1/admin/clients", null));
+        keep(SERVER.http.send("POST", "/upstash", token, "[\"AUTH\", \"" + PASSWORD + "\"]"));
+        keep(SERVER.admin("POST", "/v1/admin/clients/sec/test", null));
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec/credentials", credentials(PASSWORD + "-wrong")));
+        keep(SERVER.http.command(token, "GET", "k"));
+        keep(SERVER.admin("POST", "/v1/admin/clients/sec/test", null));
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec/credentials", credentials(PASSWORD)));
+        keep(SERVER.admin("GET", "/v1/admin/clients/sec/service", null));
+        keep(SERVER.admin("GET", "/v1/admin/clients", null));
         // TLS with a client certificate against a server that does not speak TLS
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec-tls/service", service.copy().put("tls", true)));
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec-tls/credentials", credentials(PASSWORD)
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec-tls/service", service.copy().put("tls", true)));
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec-tls/credentials", credentials(PASSWORD)
                 .put("tlsClient", new JsonObject().put("certificatePem", tls.clientCertificatePem())
                         .put("keyPem", clientKey))));
-        keep(fixture.http.command(fixture.session("sec-tls"), "GET", "k"));
-        keep(fixture.admin("POST", "/v1/admin/clients/sec-tls/test", null));
-        keep(fixture.admin("GET", "/v1/admin/clients/sec-tls/service", null));
+        keep(SERVER.http.command(SERVER.session("sec-tls"), "GET", "k"));
+        keep(SERVER.admin("POST", "/v1/admin/clients/sec-tls/test", null));
+        keep(SERVER.admin("GET", "/v1/admin/clients/sec-tls/service", null));
         // malformed credential input echoes nothing back
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec/credentials", new JsonObject().put("kind", "password")
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec/credentials", new JsonObject().put("kind", "password")
                 .put("password", PASSWORD).put("unknownField", PASSWORD)));
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec/credentials", new JsonObject().put("kind", PASSWORD)));
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec/service", new JsonObject().put("url", "redis://app:"
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec/credentials", new JsonObject().put("kind", PASSWORD)));
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec/service", new JsonObject().put("url", "redis://app:"
                 + PASSWORD + "@127.0.0.1:1/0")));
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec/service", new JsonObject().put("url", "redis://app:"
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec/service", new JsonObject().put("url", "redis://app:"
                 + PASSWORD + "@bad host:x/0")));
-        keep(fixture.http.command(token, "GET", "k"));
+        keep(SERVER.http.command(token, "GET", "k"));
         // an unreachable host
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec-gone/service", new JsonObject().put("host", "127.0.0.1")
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec-gone/service", new JsonObject().put("host", "127.0.0.1")
                 .put("port", 1)));
-        keep(fixture.admin("PUT", "/v1/admin/clients/sec-gone/credentials", credentials(PASSWORD)));
-        keep(fixture.http.command(fixture.session("sec-gone"), "GET", "k"));
+        keep(SERVER.admin("PUT", "/v1/admin/clients/sec-gone/credentials", credentials(PASSWORD)));
+        keep(SERVER.http.command(SERVER.session("sec-gone"), "GET", "k"));
 
-        keep(fixture.http.send("GET", "/metrics", null, (String) null));
-        keep(fixture.admin("GET", "/v1/admin/audit?limit=1000", null));
-        keep(fixture.admin("GET", "/v1/admin/sessions?limit=1000", null));
+        keep(SERVER.http.send("GET", "/metrics", null, (String) null));
+        keep(SERVER.admin("GET", "/v1/admin/audit?limit=1000", null));
+        keep(SERVER.admin("GET", "/v1/admin/sessions?limit=1000", null));
 
         List<String> forbidden = List.of(PASSWORD, keyBody);
         for (String text : seen) {
@@ -156,7 +157,7 @@ class SecretsIT {
     /** Every value of every table of the registry, as text. */
     static List<String> everyDatabaseValue() throws Exception {
         List<String> rows = new ArrayList<>();
-        try (Connection connection = fixture.server.registry().dataSource().getConnection()) {
+        try (Connection connection = SERVER.server.registry().dataSource().getConnection()) {
             DatabaseMetaData meta = connection.getMetaData();
             List<String> tables = new ArrayList<>();
             try (ResultSet found = meta.getTables(null, null, "%", new String[] {"TABLE"})) {
@@ -190,11 +191,11 @@ class SecretsIT {
 
     @Test
     void aNewHostNeverReceivesTheOldPassword() throws Exception {
-        keep(fixture.admin("PUT", "/v1/admin/clients/mover/service", new JsonObject().put("host", "127.0.0.1")
+        keep(SERVER.admin("PUT", "/v1/admin/clients/mover/service", new JsonObject().put("host", "127.0.0.1")
                 .put("port", REDIS.port())));
-        keep(fixture.admin("PUT", "/v1/admin/clients/mover/credentials", credentials(PASSWORD)));
-        String token = fixture.session("mover");
-        assertThat(fixture.http.command(token, "PING").status()).isEqualTo(200);
+        keep(SERVER.admin("PUT", "/v1/admin/clients/mover/credentials", credentials(PASSWORD)));
+        String token = SERVER.session("mover");
+        assertThat(SERVER.http.command(token, "PING").status()).isEqualTo(200);
         try (ServerSocket listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             Thread reader = Thread.ofVirtual().start(() -> {
@@ -211,10 +212,10 @@ class SecretsIT {
                     // timeout or close: done
                 }
             });
-            JsonObject moved = fixture.ok("PUT", "/v1/admin/clients/mover/service", new JsonObject()
+            JsonObject moved = SERVER.ok("PUT", "/v1/admin/clients/mover/service", new JsonObject()
                     .put("host", "127.0.0.1").put("port", listener.getLocalPort()));
             assertThat(moved.getString("warning")).contains("credentials");
-            HttpTestClient.Response after = fixture.http.command(token, "PING");
+            HttpTestClient.Response after = SERVER.http.command(token, "PING");
             assertThat(after.errorCode()).isEqualTo("NO_CREDENTIALS");
             reader.join(3000);
             synchronized (received) {

@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,22 +26,13 @@ class SentinelFailoverIT {
     @TempDir
     static Path dir;
 
-    static AdminFixture fixture;
-
-    @BeforeAll
-    static void start() {
-        fixture = new AdminFixture(dir.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
 
     static String register(String clientId, RedisTopologies.Sentinels sentinels) {
         JsonArray nodes = new JsonArray();
         sentinels.sentinels().forEach(s -> nodes.add("127.0.0.1:" + s.port()));
-        return fixture.register(clientId, new JsonObject().put("mode", "sentinel").put("masterName", "mymaster")
+        return SERVER.register(clientId, new JsonObject().put("mode", "sentinel").put("masterName", "mymaster")
                 .put("nodes", nodes), new JsonObject().put("kind", "none"));
     }
 
@@ -60,8 +50,8 @@ class SentinelFailoverIT {
     }
 
     /**
-     * Writes {@code prefix:N} every 20 ms for {@code seconds}; {@code fault} runs after 2 s. Returns once the new master
-     * answers writes again and the writer has run on for a while after that.
+     * Writes {@code prefix:N} every 20 ms (at most 40 s); {@code fault} runs after 2 s. Returns once the new master
+     * has taken 50 writes.
      */
     static Run writeThrough(String token, String prefix, Runnable fault, RedisServerProcess promoted)
             throws Exception {
@@ -77,7 +67,7 @@ class SentinelFailoverIT {
                 fault.run();
             }
             String key = prefix + ":" + i;
-            HttpTestClient.Response response = fixture.http.command(token, "SET", key, Integer.toString(i));
+            HttpTestClient.Response response = SERVER.http.command(token, "SET", key, Integer.toString(i));
             if (response.status() == 200) {
                 assertThat(response.body()).isEqualTo("{\"output1\":\"OK\"}");
                 acknowledged.add(key);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A master, a replica and three sentinels; a failover is followed without restarting anything. */
@@ -19,17 +20,16 @@ class SentinelIT {
     static Path dir;
 
     static RedisTopologies.Sentinels sentinels;
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
 
     @BeforeAll
     static void start() {
         sentinels = RedisTopologies.sentinels(dir.resolve("redis"), "mymaster");
-        fixture = new AdminFixture(dir.resolve("data"));
     }
 
     @AfterAll
     static void stop() {
-        fixture.close();
         sentinels.close();
     }
 
@@ -41,11 +41,11 @@ class SentinelIT {
 
     @Test
     void writesFollowTheMasterThroughAFailover() throws Exception {
-        String token = fixture.register("sentinel", service(), new JsonObject().put("kind", "none"));
-        assertThat(fixture.http.command(token, "SET", "failover:key", "before").body())
+        String token = SERVER.register("sentinel", service(), new JsonObject().put("kind", "none"));
+        assertThat(SERVER.http.command(token, "SET", "failover:key", "before").body())
                 .isEqualTo("{\"output1\":\"OK\"}");
         assertThat(sentinels.master().call("GET", "failover:key")).isEqualTo("before");
-        JsonObject report = fixture.test("sentinel");
+        JsonObject report = SERVER.test("sentinel");
         assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();
         assertThat(report.getString("currentMaster")).isEqualTo("127.0.0.1:" + sentinels.master().port());
         assertThat(report.getString("role")).isEqualTo("master");
@@ -58,7 +58,7 @@ class SentinelIT {
         long started = System.nanoTime();
         String body = "";
         while (System.nanoTime() - started < Duration.ofSeconds(30).toNanos()) {
-            HttpTestClient.Response response = fixture.http.command(token, "SET", "failover:key", "after");
+            HttpTestClient.Response response = SERVER.http.command(token, "SET", "failover:key", "after");
             body = response.body();
             if (response.status() == 200 && sentinels.replica().call("ROLE").startsWith("master")) {
                 break;
@@ -68,18 +68,18 @@ class SentinelIT {
         assertThat(body).isEqualTo("{\"output1\":\"OK\"}");
         assertThat(sentinels.replica().call("ROLE")).startsWith("master");
         assertThat(sentinels.replica().call("GET", "failover:key")).isEqualTo("after");
-        RedisTopologies.await(() -> fixture.test("sentinel").getString("currentMaster")
+        RedisTopologies.await(() -> SERVER.test("sentinel").getString("currentMaster")
                 .equals("127.0.0.1:" + sentinels.replica().port()), "sentinels report the promoted replica");
     }
 
     @Test
     void anUnknownMasterNameSaysSo() {
         JsonObject wrong = service().put("masterName", "no-such-master");
-        String token = fixture.register("sentinel-wrong", wrong, new JsonObject().put("kind", "none"));
-        HttpTestClient.Response response = fixture.http.command(token, "PING");
+        String token = SERVER.register("sentinel-wrong", wrong, new JsonObject().put("kind", "none"));
+        HttpTestClient.Response response = SERVER.http.command(token, "PING");
         assertThat(response.status()).isEqualTo(502);
         assertThat(response.errorCode()).isEqualTo("REDIS_UNAVAILABLE");
-        JsonObject report = fixture.test("sentinel-wrong");
+        JsonObject report = SERVER.test("sentinel-wrong");
         assertThat(report.getBoolean("ok")).isFalse();
     }
 }

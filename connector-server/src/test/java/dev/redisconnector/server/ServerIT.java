@@ -275,14 +275,14 @@ class ServerIT {
     @Test
     void adminInputsOutOfRangeGetPreciseMessages() {
         assertError(http.send("POST", "/v1/admin/sessions", ADMIN, new JsonObject().put("userId", "bad\u0007user")
-                .put("clientId", "acme").encode()), 400, "INVALID_REQUEST", "admin", "userId must be 1-200 characters without"
-                + " control characters.");
-        assertError(http.send("POST", "/v1/admin/sessions", ADMIN, new JsonObject().put("userId", "alice").put("clientId", "acme")
-                .put("ttlSeconds", 1e12).encode()), 400, "INVALID_REQUEST", "admin", "ttlSeconds must be between 1 and"
-                + " 31622400 (366 days).");
-        assertError(http.send("POST", "/v1/admin/sessions", ADMIN, new JsonObject().put("userId", "alice").put("clientId", "acme")
-                .put("ttlSeconds", 0).encode()), 400, "INVALID_REQUEST", "admin", "ttlSeconds must be between 1 and"
-                + " 31622400 (366 days).");
+                .put("clientId", "acme").encode()), 400, "INVALID_REQUEST", "admin", "userId must be 1-200 characters"
+                + " without control characters.");
+        assertError(http.send("POST", "/v1/admin/sessions", ADMIN, new JsonObject().put("userId", "alice")
+                .put("clientId", "acme").put("ttlSeconds", 1e12).encode()), 400, "INVALID_REQUEST", "admin",
+                "ttlSeconds must be between 1 and 31622400 (366 days).");
+        assertError(http.send("POST", "/v1/admin/sessions", ADMIN, new JsonObject().put("userId", "alice")
+                .put("clientId", "acme").put("ttlSeconds", 0).encode()), 400, "INVALID_REQUEST", "admin",
+                "ttlSeconds must be between 1 and 31622400 (366 days).");
         assertError(http.send("GET", "/v1/admin/audit?limit=-5", ADMIN, (byte[]) null), 400, "INVALID_REQUEST",
                 "admin", "limit must be between 1 and 10000 (got -5).");
         assertError(http.send("GET", "/v1/admin/sessions?limit=abc", ADMIN, (byte[]) null), 400, "INVALID_REQUEST",

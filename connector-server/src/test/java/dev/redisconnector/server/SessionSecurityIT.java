@@ -6,7 +6,6 @@ import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,22 +23,18 @@ class SessionSecurityIT {
     @TempDir
     static Path dir;
 
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder()
+            .setting("RC_AUTH_FAILURES_PER_MINUTE", "0").build();
     static String tokenA;
     static String tokenB;
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir, Map.of("RC_AUTH_FAILURES_PER_MINUTE", "0"));
-        tokenA = fixture.register("tenant-a", new JsonObject().put("host", "127.0.0.1").put("port", REDIS_A.port()),
+        tokenA = SERVER.register("tenant-a", new JsonObject().put("host", "127.0.0.1").put("port", REDIS_A.port()),
                 new JsonObject().put("kind", "none"));
-        tokenB = fixture.register("tenant-b", new JsonObject().put("host", "127.0.0.1").put("port", REDIS_B.port()),
+        tokenB = SERVER.register("tenant-b", new JsonObject().put("host", "127.0.0.1").put("port", REDIS_B.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     static void assertNotLoggedIn(HttpTestClient.Response response) {
@@ -51,50 +46,50 @@ class SessionSecurityIT {
 
     @Test
     void badTokensAreRefused() {
-        assertNotLoggedIn(fixture.http.command("rcs_" + "A".repeat(43), "GET", "k"));
-        assertNotLoggedIn(fixture.http.command(tokenA.substring(0, tokenA.length() - 1), "GET", "k"));
-        assertNotLoggedIn(fixture.http.command(tokenA + "x", "GET", "k"));
-        assertNotLoggedIn(fixture.http.command(tokenA.toUpperCase(), "GET", "k"));
-        assertNotLoggedIn(fixture.http.command("eyJhbGciOiJub25lIn0.eyJjbGllbnRJZCI6InRlbmFudC1iIn0.", "GET", "k"));
-        assertNotLoggedIn(fixture.http.command("", "GET", "k"));
-        assertNotLoggedIn(fixture.http.execute(null, "{\"inputs\":{\"command\":\"GET\",\"args\":[\"k\"]}}"));
+        assertNotLoggedIn(SERVER.http.command("rcs_" + "A".repeat(43), "GET", "k"));
+        assertNotLoggedIn(SERVER.http.command(tokenA.substring(0, tokenA.length() - 1), "GET", "k"));
+        assertNotLoggedIn(SERVER.http.command(tokenA + "x", "GET", "k"));
+        assertNotLoggedIn(SERVER.http.command(tokenA.toUpperCase(), "GET", "k"));
+        assertNotLoggedIn(SERVER.http.command("eyJhbGciOiJub25lIn0.eyJjbGllbnRJZCI6InRlbmFudC1iIn0.", "GET", "k"));
+        assertNotLoggedIn(SERVER.http.command("", "GET", "k"));
+        assertNotLoggedIn(SERVER.http.execute(null, "{\"inputs\":{\"command\":\"GET\",\"args\":[\"k\"]}}"));
     }
 
     @Test
     void expiredAndRevokedTokensAreRefused() throws Exception {
-        JsonObject shortLived = fixture.ok("POST", "/v1/admin/sessions", new JsonObject().put("userId", "brief")
+        JsonObject shortLived = SERVER.ok("POST", "/v1/admin/sessions", new JsonObject().put("userId", "brief")
                 .put("clientId", "tenant-a").put("ttlSeconds", 1));
         String token = shortLived.getString("token");
-        assertThat(fixture.http.command(token, "PING").status()).isEqualTo(200);
+        assertThat(SERVER.http.command(token, "PING").status()).isEqualTo(200);
         Thread.sleep(1500);
-        assertNotLoggedIn(fixture.http.command(token, "PING"));
+        assertNotLoggedIn(SERVER.http.command(token, "PING"));
 
-        JsonObject revocable = fixture.ok("POST", "/v1/admin/sessions", new JsonObject().put("userId", "gone")
+        JsonObject revocable = SERVER.ok("POST", "/v1/admin/sessions", new JsonObject().put("userId", "gone")
                 .put("clientId", "tenant-a"));
         String revoked = revocable.getString("token");
-        assertThat(fixture.http.command(revoked, "PING").status()).isEqualTo(200);
-        fixture.ok("DELETE", "/v1/admin/sessions/" + revocable.getJsonObject("session").getString("sessionId"), null);
-        assertNotLoggedIn(fixture.http.command(revoked, "PING"));
+        assertThat(SERVER.http.command(revoked, "PING").status()).isEqualTo(200);
+        SERVER.ok("DELETE", "/v1/admin/sessions/" + revocable.getJsonObject("session").getString("sessionId"), null);
+        assertNotLoggedIn(SERVER.http.command(revoked, "PING"));
     }
 
     @Test
     void aClientsTokenOnlyEverReachesItsOwnService() {
         REDIS_A.server().call("SET", "owner", "tenant-a");
         REDIS_B.server().call("SET", "owner", "tenant-b");
-        assertThat(fixture.http.command(tokenA, "GET", "owner").json().getString("output1")).isEqualTo("tenant-a");
-        assertThat(fixture.http.command(tokenB, "GET", "owner").json().getString("output1")).isEqualTo("tenant-b");
+        assertThat(SERVER.http.command(tokenA, "GET", "owner").json().getString("output1")).isEqualTo("tenant-a");
+        assertThat(SERVER.http.command(tokenB, "GET", "owner").json().getString("output1")).isEqualTo("tenant-b");
         // nothing in a request body can redirect it to another client
-        HttpTestClient.Response smuggled = fixture.http.execute(tokenA, "{\"inputs\":{\"command\":\"GET\","
+        HttpTestClient.Response smuggled = SERVER.http.execute(tokenA, "{\"inputs\":{\"command\":\"GET\","
                 + "\"args\":[\"owner\"],\"clientId\":\"tenant-b\"},\"session\":{\"user\":{\"clientId\":\"tenant-b\"}},"
                 + "\"clientId\":\"tenant-b\"}");
         assertThat(smuggled.json().getString("output1")).isEqualTo("tenant-a");
-        assertThat(fixture.http.send("POST", "/upstash", tokenA, "[\"GET\", \"owner\"]").json().getString("result"))
+        assertThat(SERVER.http.send("POST", "/upstash", tokenA, "[\"GET\", \"owner\"]").json().getString("result"))
                 .isEqualTo("tenant-a");
     }
 
     @Test
     void repeatedFailuresFromOneAddressAreSlowedDown() {
-        try (AdminFixture throttled = new AdminFixture(dir.resolve("throttled"),
+        try (ConnectorServerExtension throttled = ConnectorServerExtension.start(dir.resolve("throttled"),
                 Map.of("RC_AUTH_FAILURES_PER_MINUTE", "5"))) {
             String valid = throttled.register("t", new JsonObject().put("host", "127.0.0.1")
                     .put("port", REDIS_A.port()), new JsonObject().put("kind", "none"));

@@ -31,16 +31,17 @@ class SsrfIT {
     @TempDir
     static Path dir;
 
-    static AdminFixture strict;
-    static AdminFixture loopbackAllowed;
+    static ConnectorServerExtension strict;
+    static ConnectorServerExtension loopbackAllowed;
     static int ownPort;
 
     @BeforeAll
     static void start() {
-        strict = new AdminFixture(dir.resolve("strict"), Map.of("RC_ALLOW_LOOPBACK", "false",
+        strict = ConnectorServerExtension.start(dir.resolve("strict"), Map.of("RC_ALLOW_LOOPBACK", "false",
                 "RC_CONNECT_TIMEOUT_MS", "1500"));
         ownPort = FreePorts.next();
-        loopbackAllowed = new AdminFixture(dir.resolve("allowed"), Map.of("RC_PORT", Integer.toString(ownPort),
+        loopbackAllowed = ConnectorServerExtension.start(dir.resolve("allowed"),
+                Map.of("RC_PORT", Integer.toString(ownPort),
                 "RC_EVENT_LOOPS", "1", "RC_CONNECT_TIMEOUT_MS", "1500"));
     }
 
@@ -50,7 +51,8 @@ class SsrfIT {
         loopbackAllowed.close();
     }
 
-    static HttpTestClient.Response runAgainst(AdminFixture fixture, String clientId, String host, int port) {
+    static HttpTestClient.Response runAgainst(ConnectorServerExtension fixture, String clientId, String host,
+                                              int port) {
         String token = fixture.register(clientId, new JsonObject().put("host", host).put("port", port),
                 new JsonObject().put("kind", "password").put("password", "never-sent-" + clientId));
         return fixture.http.command(token, "GET", "k");
@@ -94,7 +96,8 @@ class SsrfIT {
             assertThat(report.getString("message")).as(hosts[i]).containsAnyOf("host policy refuses",
                     "could not be resolved");
         }
-        assertThat(refusedAtSave).as("169.254.169.254, its IPv6 spellings, 0.0.0.0 and fe80::1").isGreaterThanOrEqualTo(5);
+        assertThat(refusedAtSave).as("169.254.169.254, its IPv6 spellings, 0.0.0.0 and fe80::1")
+                .isGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -125,7 +128,8 @@ class SsrfIT {
              dev.redisconnector.testing.RedisServerProcess sentinel = dev.redisconnector.testing.RedisServerProcess
                      .start(List.of("sentinel monitor reported 127.0.0.2 " + master.port() + " 1"),
                              dir.resolve("sentinel"), dev.redisconnector.testing.RedisServerProcess.Kind.SENTINEL);
-             AdminFixture denying = new AdminFixture(dir.resolve("denying"), Map.of("RC_DENIED_NETWORKS",
+             ConnectorServerExtension denying = ConnectorServerExtension.start(dir.resolve("denying"),
+                     Map.of("RC_DENIED_NETWORKS",
                      "127.0.0.2/32", "RC_CONNECT_TIMEOUT_MS", "1500"))) {
             master.call("SET", "where", "master");
             JsonObject service = new JsonObject().put("mode", "sentinel").put("masterName", "reported")
@@ -149,7 +153,8 @@ class SsrfIT {
         try (dev.redisconnector.testing.RedisServerProcess node = dev.redisconnector.testing.RedisServerProcess
                 .start(List.of("bind 127.0.0.1 127.0.0.2", "cluster-enabled yes", "cluster-announce-ip 127.0.0.2",
                         "cluster-config-file nodes.conf"), dir.resolve("cluster"));
-             AdminFixture denying = new AdminFixture(dir.resolve("denying-cluster"), Map.of("RC_DENIED_NETWORKS",
+             ConnectorServerExtension denying = ConnectorServerExtension.start(
+                     dir.resolve("denying-cluster"), Map.of("RC_DENIED_NETWORKS",
                      "127.0.0.2/32", "RC_CONNECT_TIMEOUT_MS", "1500", "RC_COMMAND_TIMEOUT_MS", "1500"))) {
             node.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
             dev.redisconnector.testing.RedisTopologies.await(() -> node.call("CLUSTER", "INFO")
@@ -189,7 +194,8 @@ class SsrfIT {
                     }
                 }
             });
-            String[][] cases = {{"denied", "metadata.google.internal.", "6379"}, {"closed", "127.0.0.1", Integer.toString(closed)},
+            String[][] cases = {{"denied", "metadata.google.internal.", "6379"},
+                    {"closed", "127.0.0.1", Integer.toString(closed)},
                     {"notredis", "127.0.0.1", Integer.toString(notRedis.getLocalPort())}};
             for (String[] c : cases) {
                 long started = System.nanoTime();

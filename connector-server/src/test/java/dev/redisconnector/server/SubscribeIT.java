@@ -12,13 +12,10 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Pub/sub over Server-Sent Events: native and Upstash formats, one connection per stream, released on disconnect. */
 class SubscribeIT {
@@ -26,22 +23,15 @@ class SubscribeIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder()
+            .setting("RC_MAX_STREAMS_PER_CLIENT", "2").build();
     static String token;
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir, Map.of("RC_MAX_STREAMS_PER_CLIENT", "2"));
-        token = fixture.register("sse", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+        token = SERVER.register("sse", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     /** A raw HTTP/1.1 stream, so the test decides exactly when the client goes away. */
@@ -51,7 +41,7 @@ class SubscribeIT {
         final String statusLine;
 
         RawStream(String method, String target, String bearer) throws IOException {
-            socket = new Socket("127.0.0.1", fixture.server.port());
+            socket = new Socket("127.0.0.1", SERVER.server.port());
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
@@ -92,7 +82,7 @@ class SubscribeIT {
             assertThat(stream.statusLine).contains("200");
             assertThat(stream.await("data:")).isEqualTo("data: {\"channel\":\"sse:news\",\"count\":1}");
             assertThat(subscribers()).isEqualTo(1);
-            HttpTestClient.Response published = fixture.http.command(token, "PUBLISH", "sse:news", "order 12345"
+            HttpTestClient.Response published = SERVER.http.command(token, "PUBLISH", "sse:news", "order 12345"
                     + " shipped");
             assertThat(published.json().getInteger("output1")).isEqualTo(1);
             assertThat(stream.await("event: message")).isEqualTo("event: message");
@@ -101,7 +91,7 @@ class SubscribeIT {
         }
         // the client went away: its Redis connection is closed
         RedisTopologies.await(() -> subscribers() == 0, "the subscriber connection to close");
-        RedisTopologies.await(() -> fixture.server.streams().open() == 0, "the stream count to drop");
+        RedisTopologies.await(() -> SERVER.server.streams().open() == 0, "the stream count to drop");
     }
 
     @Test
@@ -109,9 +99,9 @@ class SubscribeIT {
         try (RawStream stream = new RawStream("POST", "/upstash/psubscribe/sse:*", token)) {
             assertThat(stream.statusLine).contains("200");
             assertThat(stream.await("data:")).isEqualTo("data: psubscribe,sse:*,1");
-            fixture.http.command(token, "PUBLISH", "sse:alerts", "{\"level\":\"high\"}");
+            SERVER.http.command(token, "PUBLISH", "sse:alerts", "{\"level\":\"high\"}");
             assertThat(stream.await("data:")).isEqualTo("data: pmessage,sse:*,sse:alerts,{\"level\":\"high\"}");
-            fixture.http.command(token, "PUBLISH", "sse:alerts", "two\nlines");
+            SERVER.http.command(token, "PUBLISH", "sse:alerts", "two\nlines");
             assertThat(stream.await("data:")).isEqualTo("data: pmessage,sse:*,sse:alerts,\"two\\nlines\"");
         }
         RedisTopologies.await(() -> subscribers() == 0, "the subscriber connection to close");
@@ -123,13 +113,13 @@ class SubscribeIT {
              RawStream second = new RawStream("GET", "/v1/redis/subscribe?channel=sse:b", token)) {
             first.await("data:");
             second.await("data:");
-            HttpTestClient.Response third = fixture.http.send("GET", "/v1/redis/subscribe?channel=sse:c", token,
+            HttpTestClient.Response third = SERVER.http.send("GET", "/v1/redis/subscribe?channel=sse:c", token,
                     (String) null);
             assertThat(third.status()).isEqualTo(429);
             assertThat(third.errorCode()).isEqualTo("RATE_LIMITED");
             assertThat(third.errorMessage()).contains("RC_MAX_STREAMS_PER_CLIENT");
         }
-        RedisTopologies.await(() -> fixture.server.streams().open() == 0, "the streams to close");
+        RedisTopologies.await(() -> SERVER.server.streams().open() == 0, "the streams to close");
         try (RawStream again = new RawStream("GET", "/v1/redis/subscribe?channel=sse:c", token)) {
             assertThat(again.statusLine).contains("200");
         }
@@ -137,17 +127,17 @@ class SubscribeIT {
 
     @Test
     void policyAppliesToChannelsAndPatterns() {
-        String scoped = fixture.register("sse-scoped", new JsonObject().put("host", "127.0.0.1")
+        String scoped = SERVER.register("sse-scoped", new JsonObject().put("host", "127.0.0.1")
                 .put("port", REDIS.port()).put("policy", new JsonObject().put("mode", "read-only")
                         .put("keyPrefixes", new JsonArray().add("acme:"))), new JsonObject().put("kind", "none"));
-        HttpTestClient.Response outside = fixture.http.send("GET", "/v1/redis/subscribe?channel=other", scoped,
+        HttpTestClient.Response outside = SERVER.http.send("GET", "/v1/redis/subscribe?channel=other", scoped,
                 (String) null);
         assertThat(outside.status()).isEqualTo(403);
         assertThat(outside.errorMessage()).contains("outside the service's key namespace");
-        assertThat(fixture.http.send("GET", "/v1/redis/subscribe?pattern=*", scoped, (String) null).status())
+        assertThat(SERVER.http.send("GET", "/v1/redis/subscribe?pattern=*", scoped, (String) null).status())
                 .isEqualTo(403);
-        assertThat(fixture.http.send("GET", "/v1/redis/subscribe", scoped, (String) null).status()).isEqualTo(400);
-        assertThat(fixture.http.send("GET", "/v1/redis/subscribe?channel=acme:x", "rcs_forged", (String) null)
+        assertThat(SERVER.http.send("GET", "/v1/redis/subscribe", scoped, (String) null).status()).isEqualTo(400);
+        assertThat(SERVER.http.send("GET", "/v1/redis/subscribe?channel=acme:x", "rcs_forged", (String) null)
                 .status()).isEqualTo(401);
     }
 }

@@ -28,7 +28,7 @@ class TenantIsolationIT {
     @Test
     void everyReplyBelongsToItsOwnClient() {
         List<RedisServerProcess> servers = new ArrayList<>();
-        try (AdminFixture fixture = new AdminFixture(dir.resolve("data"));
+        try (ConnectorServerExtension fixture = ConnectorServerExtension.start(dir.resolve("data"));
              LoadClient load = new LoadClient(fixture.server.port(), 64)) {
             for (int c = 0; c < CLIENTS; c++) {
                 servers.add(RedisServerProcess.start(List.of(), dir.resolve("redis-" + c)));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS against real redis-server TLS ports, with a CA, server and client certificates made by the test. */
@@ -20,7 +21,8 @@ class TlsIT {
     static TlsFiles tls;
     static RedisServerProcess plainTls;
     static RedisServerProcess mutualTls;
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
 
     @BeforeAll
     static void start() {
@@ -29,12 +31,10 @@ class TlsIT {
                 RedisServerProcess.Kind.TLS);
         mutualTls = RedisServerProcess.start(tls.serverConfig(true), dir.resolve("mtls"),
                 RedisServerProcess.Kind.TLS);
-        fixture = new AdminFixture(dir.resolve("data"));
     }
 
     @AfterAll
     static void stop() {
-        fixture.close();
         mutualTls.stop();
         plainTls.stop();
     }
@@ -51,10 +51,10 @@ class TlsIT {
 
     @Test
     void withTheCaItWorksAndTheTestReportsTls() {
-        String token = fixture.register("tls-ok", service("localhost", plainTls.port(), true), NONE);
-        assertThat(fixture.http.command(token, "SET", "tls:key", "secure").body()).isEqualTo("{\"output1\":\"OK\"}");
-        assertThat(fixture.http.command(token, "GET", "tls:key").body()).isEqualTo("{\"output1\":\"secure\"}");
-        JsonObject report = fixture.test("tls-ok");
+        String token = SERVER.register("tls-ok", service("localhost", plainTls.port(), true), NONE);
+        assertThat(SERVER.http.command(token, "SET", "tls:key", "secure").body()).isEqualTo("{\"output1\":\"OK\"}");
+        assertThat(SERVER.http.command(token, "GET", "tls:key").body()).isEqualTo("{\"output1\":\"secure\"}");
+        JsonObject report = SERVER.test("tls-ok");
         assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();
         assertThat(report.getJsonObject("tls").getString("protocol")).startsWith("TLSv1.");
         assertThat(report.getJsonObject("tls").getString("peerSubject")).isEqualTo("CN=localhost");
@@ -62,45 +62,45 @@ class TlsIT {
 
     @Test
     void withoutTheCaTheHandshakeFailsClearly() {
-        String token = fixture.register("tls-no-ca", service("localhost", plainTls.port(), false), NONE);
-        HttpTestClient.Response response = fixture.http.command(token, "PING");
+        String token = SERVER.register("tls-no-ca", service("localhost", plainTls.port(), false), NONE);
+        HttpTestClient.Response response = SERVER.http.command(token, "PING");
         assertThat(response.status()).isEqualTo(502);
         assertThat(response.errorCode()).isEqualTo("REDIS_UNAVAILABLE");
         assertThat(response.errorMessage()).startsWith(
                 "Could not connect to the Redis service of client 'tls-no-ca': the TLS handshake failed (");
-        JsonObject report = fixture.test("tls-no-ca");
+        JsonObject report = SERVER.test("tls-no-ca");
         assertThat(report.getBoolean("ok")).isFalse();
         assertThat(report.getString("message")).contains("TLS handshake failed");
     }
 
     @Test
     void aHostNameTheCertificateDoesNotNameIsRefused() {
-        String token = fixture.register("tls-wrong-name", service("127.0.0.1", plainTls.port(), true), NONE);
-        HttpTestClient.Response response = fixture.http.command(token, "PING");
+        String token = SERVER.register("tls-wrong-name", service("127.0.0.1", plainTls.port(), true), NONE);
+        HttpTestClient.Response response = SERVER.http.command(token, "PING");
         assertThat(response.status()).isEqualTo(502);
         assertThat(response.errorCode()).isEqualTo("REDIS_UNAVAILABLE");
         assertThat(response.errorMessage()).contains("TLS handshake failed").containsIgnoringCase("127.0.0.1");
         // an operator who accepts that risk can turn host name verification off
         JsonObject lax = service("127.0.0.1", plainTls.port(), true);
         lax.getJsonObject("tls").put("verifyHostname", false);
-        String laxToken = fixture.register("tls-no-verify", lax, NONE);
-        assertThat(fixture.http.command(laxToken, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
+        String laxToken = SERVER.register("tls-no-verify", lax, NONE);
+        assertThat(SERVER.http.command(laxToken, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
     }
 
     @Test
     void mutualTlsNeedsTheClientCertificate() {
-        String without = fixture.register("mtls-without", service("localhost", mutualTls.port(), true), NONE);
-        HttpTestClient.Response refused = fixture.http.command(without, "PING");
+        String without = SERVER.register("mtls-without", service("localhost", mutualTls.port(), true), NONE);
+        HttpTestClient.Response refused = SERVER.http.command(without, "PING");
         assertThat(refused.status()).isEqualTo(502);
         assertThat(refused.errorCode()).isEqualTo("REDIS_UNAVAILABLE");
 
         JsonObject withCertificate = new JsonObject().put("kind", "none").put("tlsClient", new JsonObject()
                 .put("certificatePem", tls.clientCertificatePem()).put("keyPem", tls.clientKeyPem()));
-        String with = fixture.register("mtls-with", service("localhost", mutualTls.port(), true), withCertificate);
-        assertThat(fixture.http.command(with, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
-        JsonObject shown = fixture.ok("GET", "/v1/admin/clients/mtls-with/service", null);
+        String with = SERVER.register("mtls-with", service("localhost", mutualTls.port(), true), withCertificate);
+        assertThat(SERVER.http.command(with, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
+        JsonObject shown = SERVER.ok("GET", "/v1/admin/clients/mtls-with/service", null);
         assertThat(shown.getJsonObject("credentials").getBoolean("tlsClientCertificate")).isTrue();
         assertThat(shown.encode()).doesNotContain("PRIVATE KEY");
-        assertThat(fixture.test("mtls-with").getBoolean("ok")).isTrue();
+        assertThat(SERVER.test("mtls-with").getBoolean("ok")).isTrue();
     }
 }

@@ -8,16 +8,13 @@ import dev.redisconnector.testing.FaultProxy;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** POST /v1/redis/transaction: MULTI/EXEC on a dedicated connection, WATCH, EXECABORT, refusals, no interleaving. */
 class TransactionIT {
@@ -25,22 +22,14 @@ class TransactionIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
     static String token;
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir);
-        token = fixture.register("tx", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+        token = SERVER.register("tx", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     static JsonObject command(String name, Object... args) {
@@ -56,7 +45,7 @@ class TransactionIT {
     }
 
     static HttpTestClient.Response transaction(String session, JsonObject... commands) {
-        return fixture.http.send("POST", "/v1/redis/transaction", session, body(null, commands));
+        return SERVER.http.send("POST", "/v1/redis/transaction", session, body(null, commands));
     }
 
     @Test
@@ -105,18 +94,18 @@ class TransactionIT {
 
     @Test
     void policyAppliesToCommandsAndWatchedKeys() {
-        String scoped = fixture.register("tx-scoped", new JsonObject().put("host", "127.0.0.1")
+        String scoped = SERVER.register("tx-scoped", new JsonObject().put("host", "127.0.0.1")
                 .put("port", REDIS.port()).put("policy", new JsonObject().put("mode", "read-write")
                         .put("keyPrefixes", new JsonArray().add("scoped:"))), new JsonObject().put("kind", "none"));
         HttpTestClient.Response outside = transaction(scoped, command("SET", "scoped:a", "1"),
                 command("SET", "other:b", "1"));
         assertThat(outside.status()).isEqualTo(403);
         assertThat(outside.errorMessage()).startsWith("inputs.commands[1]: SET is not allowed").contains("other:b");
-        HttpTestClient.Response watched = fixture.http.send("POST", "/v1/redis/transaction", scoped,
+        HttpTestClient.Response watched = SERVER.http.send("POST", "/v1/redis/transaction", scoped,
                 body(List.of("other:w"), command("SET", "scoped:a", "1")));
         assertThat(watched.status()).isEqualTo(403);
         assertThat(watched.errorMessage()).startsWith("inputs.watch: ").contains("other:w");
-        String readOnly = fixture.register("tx-ro", new JsonObject().put("host", "127.0.0.1")
+        String readOnly = SERVER.register("tx-ro", new JsonObject().put("host", "127.0.0.1")
                 .put("port", REDIS.port()).put("policy", new JsonObject().put("mode", "read-only")),
                 new JsonObject().put("kind", "none"));
         assertThat(transaction(readOnly, command("GET", "tx:a"), command("DEL", "tx:a")).errorMessage())
@@ -127,27 +116,27 @@ class TransactionIT {
 
     @Test
     void malformedTransactionsAreRefused() {
-        assertThat(fixture.http.send("POST", "/v1/redis/transaction", token, "{\"inputs\":{\"commands\":[]}}")
+        assertThat(SERVER.http.send("POST", "/v1/redis/transaction", token, "{\"inputs\":{\"commands\":[]}}")
                 .errorCode()).isEqualTo("INVALID_REQUEST");
-        assertThat(fixture.http.send("POST", "/v1/redis/transaction", token,
+        assertThat(SERVER.http.send("POST", "/v1/redis/transaction", token,
                 "{\"inputs\":{\"commands\":[{\"command\":\"GET\",\"args\":[\"k\"]}],\"watch\":{}}}").errorMessage())
                 .isEqualTo("inputs.watch must be an array of key names.");
-        assertThat(fixture.http.send("POST", "/v1/redis/pipeline", token,
+        assertThat(SERVER.http.send("POST", "/v1/redis/pipeline", token,
                 body(List.of("k"), command("GET", "k"))).errorMessage())
                 .isEqualTo("inputs.watch only applies to transactions (POST /v1/redis/transaction).");
-        assertThat(fixture.http.send("POST", "/v1/redis/transaction", "rcs_forged", body(null, command("GET", "k")))
+        assertThat(SERVER.http.send("POST", "/v1/redis/transaction", "rcs_forged", body(null, command("GET", "k")))
                 .status()).isEqualTo(401);
     }
 
     @Test
     void watchedKeyChangedAbortsTheTransaction() throws Exception {
         try (FaultProxy proxy = FaultProxy.to("127.0.0.1", REDIS.port())) {
-            String watching = fixture.register("tx-watch", new JsonObject().put("host", "127.0.0.1")
+            String watching = SERVER.register("tx-watch", new JsonObject().put("host", "127.0.0.1")
                     .put("port", proxy.port()), new JsonObject().put("kind", "none"));
             REDIS.server().call("SET", "tx:balance", "100");
             // hold the transaction between WATCH and MULTI, change the key meanwhile
             proxy.holdFrom("MULTI");
-            CompletableFuture<HttpTestClient.Response> pending = fixture.http.sendAsync("POST",
+            CompletableFuture<HttpTestClient.Response> pending = SERVER.http.sendAsync("POST",
                     "/v1/redis/transaction", watching, body(List.of("tx:balance"), command("DECRBY", "tx:balance",
                             30), command("RPUSH", "tx:ledger", "-30")));
             assertThat(proxy.awaitHolding(10, TimeUnit.SECONDS)).isTrue();
@@ -160,7 +149,7 @@ class TransactionIT {
             assertThat(REDIS.server().call("GET", "tx:balance")).isEqualTo("50");
             assertThat(REDIS.server().call("EXISTS", "tx:ledger")).isEqualTo(":0");
             // unchanged keys: the same transaction runs
-            HttpTestClient.Response done = fixture.http.send("POST", "/v1/redis/transaction", watching,
+            HttpTestClient.Response done = SERVER.http.send("POST", "/v1/redis/transaction", watching,
                     body(List.of("tx:balance"), command("DECRBY", "tx:balance", 30)));
             assertThat(done.json().getJsonArray("output1").getValue(0)).isEqualTo(20);
         }
@@ -169,7 +158,7 @@ class TransactionIT {
     @Test
     void concurrentTransactionsNeverInterleave() {
         REDIS.server().call("DEL", "tx:log");
-        String other = fixture.register("tx-other-user", new JsonObject().put("host", "127.0.0.1")
+        String other = SERVER.register("tx-other-user", new JsonObject().put("host", "127.0.0.1")
                 .put("port", REDIS.port()), new JsonObject().put("kind", "none"));
         List<CompletableFuture<HttpTestClient.Response>> all = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -177,10 +166,10 @@ class TransactionIT {
             for (int j = 0; j < steps.length; j++) {
                 steps[j] = command("RPUSH", "tx:log", "t" + i + "-" + j);
             }
-            all.add(fixture.http.sendAsync("POST", "/v1/redis/transaction", token, body(null, steps)));
+            all.add(SERVER.http.sendAsync("POST", "/v1/redis/transaction", token, body(null, steps)));
             for (int p = 0; p < 4; p++) {
                 // plain commands of the same client (shared connection) and of another client
-                all.add(fixture.http.commandAsync(p % 2 == 0 ? token : other, "RPUSH", "tx:log", "p" + i + "-" + p));
+                all.add(SERVER.http.commandAsync(p % 2 == 0 ? token : other, "RPUSH", "tx:log", "p" + i + "-" + p));
             }
         }
         for (CompletableFuture<HttpTestClient.Response> response : all) {
@@ -195,7 +184,7 @@ class TransactionIT {
                 assertThat(log[first + j]).as("transaction " + i + " is contiguous").isEqualTo("t" + i + "-" + j);
             }
         }
-        LettuceCommandExecutor executor = (LettuceCommandExecutor) fixture.server.connector().commandExecutor();
+        LettuceCommandExecutor executor = (LettuceCommandExecutor) SERVER.server.connector().commandExecutor();
         assertThat(executor.dedicatedInUse()).isZero();
         assertThat(executor.dedicatedOpen()).isBetween(1, 8 * 10);
     }

@@ -10,13 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Upstash REST protocol's shapes, encodings, path form, status codes and headers, over raw HTTP. */
 class UpstashIT {
@@ -24,23 +21,15 @@ class UpstashIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
     static String token;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir);
-        token = fixture.register("up", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+        token = SERVER.register("up", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     record Answer(int status, String body, HttpResponse<String> raw) {
@@ -50,7 +39,7 @@ class UpstashIT {
     }
 
     static Answer call(String method, String path, String body, String bearer, boolean base64) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.server.port()
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVER.server.port()
                 + "/upstash" + path)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
@@ -155,7 +144,7 @@ class UpstashIT {
 
     @Test
     void readOnlySessionsOnlyRead() throws Exception {
-        String readOnly = fixture.ok("POST", "/v1/admin/sessions", new JsonObject().put("userId", "viewer")
+        String readOnly = SERVER.ok("POST", "/v1/admin/sessions", new JsonObject().put("userId", "viewer")
                 .put("clientId", "up").put("readOnly", true)).getString("token");
         REDIS.server().call("SET", "up:ro", "v");
         assertThat(call("POST", "", "[\"GET\", \"up:ro\"]", readOnly, false).json().getString("result"))

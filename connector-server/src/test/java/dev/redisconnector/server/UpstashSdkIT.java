@@ -9,11 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official {@code @upstash/redis} SDK (from npm, pinned in tests/upstash-sdk/package.json) against a running
@@ -25,22 +23,14 @@ class UpstashSdkIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
-    @TempDir
-    static Path dir;
-
-    static AdminFixture fixture;
+    @RegisterExtension
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
     static String token;
 
     @BeforeAll
     static void start() {
-        fixture = new AdminFixture(dir);
-        token = fixture.register("sdk", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
+        token = SERVER.register("sdk", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
                 new JsonObject().put("kind", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     @Test
@@ -51,7 +41,7 @@ class UpstashSdkIT {
         }
         ProcessBuilder builder = new ProcessBuilder("node", "check.mjs").directory(project.toFile())
                 .redirectErrorStream(true);
-        builder.environment().put("RC_URL", "http://127.0.0.1:" + fixture.server.port() + "/upstash");
+        builder.environment().put("RC_URL", "http://127.0.0.1:" + SERVER.server.port() + "/upstash");
         builder.environment().put("RC_TOKEN", token);
         Process check = builder.start();
         check.getOutputStream().close();

@@ -52,6 +52,12 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final IntSupplier laneSelector;
     private final Cache<ServerKey, dev.redisconnector.core.command.CommandCatalog> sharedCatalogs;
     private final Cache<CatalogKey, Boolean> deniedCatalogs;
+    /**
+     * Tables being loaded: concurrent first requests of a service share one {@code COMMAND} (per tenant, since one
+     * tenant's user may be refused it where another's is not).
+     */
+    private final Map<CatalogKey, CompletableFuture<dev.redisconnector.core.command.CommandCatalog>> loadingCatalogs =
+            new ConcurrentHashMap<>();
     private final DedicatedConnections dedicated;
     private final java.util.concurrent.atomic.AtomicInteger openStreams =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -534,6 +540,29 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         if (shared != null) {
             return CompletableFuture.completedFuture(shared);
         }
+        CompletableFuture<dev.redisconnector.core.command.CommandCatalog> loading = loadingCatalogs.get(tenantKey);
+        if (loading != null) {
+            return loading;
+        }
+        CompletableFuture<dev.redisconnector.core.command.CommandCatalog> mine = new CompletableFuture<>();
+        loading = loadingCatalogs.putIfAbsent(tenantKey, mine);
+        if (loading != null) {
+            return loading;
+        }
+        loadCatalog(target, serverKey, tenantKey).whenComplete((catalog, failure) -> {
+            loadingCatalogs.remove(tenantKey, mine);
+            if (failure != null) {
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(catalog);
+            }
+        });
+        return mine;
+    }
+
+    private CompletableFuture<dev.redisconnector.core.command.CommandCatalog> loadCatalog(ExecutionTarget target,
+            ServerKey serverKey, CatalogKey tenantKey) {
+        RedisService service = target.service();
         return connection(target)
                 .thenCompose(handle -> handle.isCluster() ? CompletableFuture.completedFuture(handle.commandTable())
                         : send(handle.connection(), new VerifiedCommand("COMMAND", List.of()), -1,
