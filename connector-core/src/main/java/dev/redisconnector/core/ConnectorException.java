@@ -3,11 +3,13 @@ package dev.redisconnector.core;
 import java.util.Objects;
 
 /**
- * The one exception the connector throws: a code, the step that failed and a message safe to show a user.
+ * The one exception root of the connector: a code, the step that failed and a message safe to show a user. Every
+ * failure the connector reports is one (the registry's and the server's own are subclasses or instances), so one
+ * mapper turns any of them into an answer.
  *
  * <p>Messages never contain secrets or stack traces; the cause (when present) is for logs. Immutable.
  */
-public final class ConnectorException extends RuntimeException {
+public class ConnectorException extends RuntimeException {
 
     private final ErrorCode code;
     private final Step step;
@@ -17,8 +19,9 @@ public final class ConnectorException extends RuntimeException {
         this(code, step, message, cause, null);
     }
 
-    private ConnectorException(ErrorCode code, Step step, String message, Throwable cause,
-                               java.time.Duration retryAfter) {
+    /** For subclasses that carry more for the log than for the user. */
+    protected ConnectorException(ErrorCode code, Step step, String message, Throwable cause,
+                                 java.time.Duration retryAfter) {
         // no stack trace: this is an expected outcome reported to users, and filling one costs on every error
         super(Objects.requireNonNull(message, "message"), cause, false, false);
         this.code = Objects.requireNonNull(code, "code");
@@ -74,6 +77,24 @@ public final class ConnectorException extends RuntimeException {
         return new ConnectorException(ErrorCode.NOT_LOGGED_IN, "Please log in to run Redis commands.");
     }
 
+    /** A failure with {@code code} at {@code step}. */
+    public static ConnectorException of(ErrorCode code, Step step, String message) {
+        return new ConnectorException(code, step, message, null);
+    }
+
+    /**
+     * What actually failed: {@code failure} without the {@link java.util.concurrent.CompletionException} and
+     * {@link java.util.concurrent.ExecutionException} wrappers that futures add. The one unwrap helper.
+     */
+    public static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof java.util.concurrent.CompletionException
+                || current instanceof java.util.concurrent.ExecutionException) && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
     /** {@code INVALID_REQUEST} with the given explanation. */
     public static ConnectorException invalidRequest(String message) {
         return new ConnectorException(ErrorCode.INVALID_REQUEST, message);
@@ -86,7 +107,7 @@ public final class ConnectorException extends RuntimeException {
     }
 
     @Override
-    public String toString() {
+    public final String toString() {
         return "ConnectorException[" + code + " at " + step.wireName() + ": " + getMessage() + "]";
     }
 }

@@ -40,7 +40,17 @@ public enum ErrorCode {
     /** The reply is larger than the configured cap. */
     RESULT_TOO_LARGE(Step.EXECUTION, 413),
     /** A bug. The message carries a reference to the log entry, never a stack trace or a secret. */
-    INTERNAL(Step.EXECUTION, 500);
+    INTERNAL(Step.EXECUTION, 500),
+    /** No such route, client, service or session (HTTP layer and operator API). */
+    NOT_FOUND(Step.HTTP, 404),
+    /** The operator API's token is missing or wrong. */
+    UNAUTHORIZED(Step.ADMIN, 401),
+    /** The route exists, but not for this HTTP method. */
+    METHOD_NOT_ALLOWED(Step.HTTP, 405),
+    /** The server is shutting down or not ready; retry on another instance or later. */
+    SERVER_UNAVAILABLE(Step.HTTP, 503),
+    /** A running server's admin API answered something the CLI could not read. */
+    BAD_RESPONSE(Step.ADMIN, 502);
 
     private final Step defaultStep;
     private final int httpStatus;
@@ -53,6 +63,16 @@ public enum ErrorCode {
     /** The step this code is reported under unless the pipeline knows better (e.g. registry errors). */
     public Step defaultStep() {
         return defaultStep;
+    }
+
+    /** The code named {@code name}, or {@code fallback} when there is none (codes read back from a server). */
+    public static ErrorCode fromName(String name, ErrorCode fallback) {
+        for (ErrorCode code : values()) {
+            if (code.name().equals(name)) {
+                return code;
+            }
+        }
+        return fallback;
     }
 
     /** The HTTP status the server answers with. */

@@ -652,12 +652,7 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     private static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
+        return ConnectorException.unwrap(failure);
     }
 
     /** The options this connector runs with. */

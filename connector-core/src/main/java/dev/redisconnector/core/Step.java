@@ -4,7 +4,21 @@ import java.util.Locale;
 
 /** The pipeline step that produced an error, in the order the pipeline runs them. */
 public enum Step {
-    SESSION, COMMAND, POLICY, SERVICE, CREDENTIALS, EXECUTION;
+    SESSION, COMMAND, POLICY, SERVICE, CREDENTIALS, EXECUTION,
+    /** Not a pipeline step: the operator API (registry administration). */
+    ADMIN,
+    /** Not a pipeline step: the HTTP layer itself (routing, framing). */
+    HTTP;
+
+    /** The step whose {@link #wireName()} is {@code wireName}, or {@code fallback}. */
+    public static Step fromWireName(String wireName, Step fallback) {
+        for (Step step : values()) {
+            if (step.wireName().equals(wireName)) {
+                return step;
+            }
+        }
+        return fallback;
+    }
 
     /** The lower-case name used in error bodies, e.g. {@code "credentials"}. */
     public String wireName() {

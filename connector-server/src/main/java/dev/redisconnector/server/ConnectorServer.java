@@ -1,5 +1,9 @@
 package dev.redisconnector.server;
 
+import dev.redisconnector.server.http.ApiError;
+import dev.redisconnector.core.Step;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.RedisConnector;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
 import dev.redisconnector.core.spi.SessionValidator;
@@ -9,8 +13,6 @@ import dev.redisconnector.registry.crypto.MasterKeys;
 import dev.redisconnector.server.admin.AdminService;
 import dev.redisconnector.server.config.ServerConfig;
 import dev.redisconnector.server.http.AdminRoutes;
-import dev.redisconnector.server.http.ApiError;
-import dev.redisconnector.server.http.ApiException;
 import dev.redisconnector.server.http.Errors;
 import dev.redisconnector.server.http.StrictFraming;
 import dev.redisconnector.server.http.ExecuteHandler;
@@ -246,8 +248,7 @@ public final class ConnectorServer implements AutoCloseable {
         if (upstashBase != null && "upstash".equals(Metrics.endpoint(request.path(), upstashBase))) {
             dev.redisconnector.server.upstash.UpstashHandler.fail(request.response(), 429, "RATE_LIMITED: " + message);
         } else {
-            Errors.send(request.response(), new dev.redisconnector.server.http.ApiError(429, "RATE_LIMITED",
-                    "session", message));
+            Errors.send(request.response(), new ApiError(ErrorCode.RATE_LIMITED, Step.SESSION, message));
         }
     }
 
@@ -300,16 +301,14 @@ public final class ConnectorServer implements AutoCloseable {
         router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"up\"}"));
         router.get("/health/ready").handler(this::ready);
         adminRoutes.mount(router, config.maxBodyBytes());
-        router.route().last().handler(ctx -> Errors.send(ctx.response(), new ApiError(404, "NOT_FOUND", "http",
+        router.route().last().handler(ctx -> Errors.send(ctx.response(), new ApiError(ErrorCode.NOT_FOUND, Step.HTTP,
                 "No route " + ctx.request().method() + " " + safePath(ctx) + ".")));
         router.route().failureHandler(ConnectorServer::failure);
         return router;
     }
 
     private static String safePath(RoutingContext ctx) {
-        String path = ctx.normalizedPath();
-        String cut = path.length() > 100 ? path.substring(0, 100) + "..." : path;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+        return dev.redisconnector.core.Printable.quote(ctx.normalizedPath(), 100);
     }
 
     private void ready(RoutingContext ctx) {
@@ -324,16 +323,17 @@ public final class ConnectorServer implements AutoCloseable {
 
     private static void failure(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
-            Errors.send(ctx.response(), new ApiError(413, "INVALID_REQUEST", "command",
-                    "The request body is larger than the limit (RC_MAX_BODY_BYTES)."));
+            Errors.send(ctx.response(), dev.redisconnector.server.http.RequestBody.TOO_LARGE);
         } else if (ctx.failure() != null) {
             Errors.send(ctx.response(), ctx.failure());
         } else if (ctx.statusCode() == 400) {
-            Errors.send(ctx.response(), new ApiException(400, "INVALID_REQUEST", "command",
-                    "The request could not be read.").error());
+            Errors.send(ctx.response(), new ApiError(ErrorCode.INVALID_REQUEST, Step.COMMAND,
+                    "The request could not be read."));
         } else {
-            Errors.send(ctx.response(), new ApiError(ctx.statusCode() > 0 ? ctx.statusCode() : 500,
-                    ctx.statusCode() == 405 ? "METHOD_NOT_ALLOWED" : "INTERNAL", "http", "The request failed."));
+            Errors.send(ctx.response(), ctx.statusCode() == 405
+                    ? new ApiError(ErrorCode.METHOD_NOT_ALLOWED, Step.HTTP, "The route does not take "
+                            + ctx.request().method() + ".")
+                    : ApiError.of(Errors.internal(new IllegalStateException("router status " + ctx.statusCode()))));
         }
     }
 

@@ -53,9 +53,15 @@ class ObservabilityIT {
         assertThat(spec.get("openapi").asText()).startsWith("3.");
         List<String> codes = new ArrayList<>();
         spec.at("/components/schemas/ErrorCode/enum").forEach(code -> codes.add(code.asText()));
-        for (ErrorCode code : ErrorCode.values()) {
-            assertThat(codes).as("the document lists every error code").contains(code.name());
-        }
+        assertThat(codes).as("the document lists exactly the error codes there are")
+                .containsExactlyInAnyOrder(java.util.Arrays.stream(ErrorCode.values()).map(Enum::name)
+                        .toArray(String[]::new));
+        List<String> steps = new ArrayList<>();
+        spec.at("/components/schemas/Error/properties/error/properties/step/enum")
+                .forEach(step -> steps.add(step.asText()));
+        assertThat(steps).as("and exactly the steps").containsExactlyInAnyOrder(java.util.Arrays
+                .stream(dev.redisconnector.core.Step.values()).map(dev.redisconnector.core.Step::wireName)
+                .toArray(String[]::new));
 
         REDIS.server().call("SET", "obs:list", "x");
         List<Exchange> exchanges = new ArrayList<>();

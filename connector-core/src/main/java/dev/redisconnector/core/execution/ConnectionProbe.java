@@ -74,7 +74,7 @@ final class ConnectionProbe {
     /** A command the service's user may not be allowed to run (ACL): a Redis error becomes an error reply. */
     private CompletableFuture<Reply> optional(String name, String... args) {
         return call(name, args).exceptionally(failure -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            Throwable cause = ConnectorException.unwrap(failure);
             if (cause instanceof ConnectorException e && e.code() == ErrorCode.REDIS_ERROR) {
                 return new Reply.ErrorReply(e.getMessage().split(" ")[0]);
             }

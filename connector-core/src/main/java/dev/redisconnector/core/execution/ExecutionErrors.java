@@ -178,12 +178,7 @@ public final class ExecutionErrors {
     }
 
     static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
+        return ConnectorException.unwrap(failure);
     }
 
     /** Whether any message along the cause chain contains {@code text} (used only to classify, never shown). */

@@ -296,8 +296,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** Whether a failure still means Redis answered (the connection's state is known). */
     private static boolean answered(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-        return cause instanceof dev.redisconnector.core.ConnectorException e
+        Throwable cause = ConnectorException.unwrap(failure);
+        return cause instanceof ConnectorException e
                 && (e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR
                 || e.code() == dev.redisconnector.core.ErrorCode.RESULT_TOO_LARGE);
     }
@@ -352,8 +352,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                     if (failure == null) {
                         LOG.warn("runaway script stopped client={} command={}", clientId, kill.name() + " KILL");
                     } else {
-                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                                && failure.getCause() != null ? failure.getCause() : failure;
+                        Throwable cause = ConnectorException.unwrap(failure);
                         LOG.warn("runaway script not stopped client={} reason={}", clientId, cause.getMessage());
                     }
                 });
@@ -573,8 +572,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                         sharedCatalogs.put(serverKey, catalog);
                         return catalog;
                     }
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                            ? failure.getCause() : failure;
+                    Throwable cause = ConnectorException.unwrap(failure);
                     if (cause instanceof dev.redisconnector.core.ConnectorException e
                             && e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR) {
                         // an ACL user may not run COMMAND: classify nothing for this service (restrictive

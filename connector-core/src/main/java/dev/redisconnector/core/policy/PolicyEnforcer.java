@@ -175,8 +175,7 @@ public final class PolicyEnforcer implements CommandPolicy {
     }
 
     private static String shorten(String text) {
-        String cut = text.length() > 60 ? text.substring(0, 60) + "..." : text;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+        return dev.redisconnector.core.Printable.quote(text, 60);
     }
 
     private static ConnectorException refused(VerifiedCommand command, String client, String reason) {

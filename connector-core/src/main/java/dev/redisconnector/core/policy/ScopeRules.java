@@ -223,7 +223,6 @@ final class ScopeRules {
     }
 
     static String printable(String text) {
-        String cut = text.length() > 60 ? text.substring(0, 60) + "..." : text;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+        return dev.redisconnector.core.Printable.quote(text, 60);
     }
 }

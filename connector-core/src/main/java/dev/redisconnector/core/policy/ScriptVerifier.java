@@ -146,8 +146,7 @@ public final class ScriptVerifier {
     }
 
     private static String message(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = ConnectorException.unwrap(failure);
         return cause instanceof ConnectorException e ? e.getMessage() : cause.getClass().getSimpleName();
     }
 

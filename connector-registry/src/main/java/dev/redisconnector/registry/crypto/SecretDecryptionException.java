@@ -1,9 +1,16 @@
 package dev.redisconnector.registry.crypto;
 
-/** A stored secret could not be decrypted. The message never contains key material or plaintext. */
-public final class SecretDecryptionException extends RuntimeException {
+import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Step;
+
+/**
+ * A stored secret could not be decrypted (unknown key id, tampered value, or bound to another client):
+ * {@code NO_CREDENTIALS}, since the credentials cannot be used. The message names the reason, never the value.
+ */
+public final class SecretDecryptionException extends ConnectorException {
 
     public SecretDecryptionException(String reason) {
-        super(reason, null, false, false);
+        super(ErrorCode.NO_CREDENTIALS, Step.CREDENTIALS, reason, null, null);
     }
 }

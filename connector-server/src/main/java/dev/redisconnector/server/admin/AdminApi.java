@@ -4,7 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The operator actions, whether run against the registry directly ({@link AdminService}) or through a running
- * server's admin API ({@link HttpAdminClient}). Failures are {@link dev.redisconnector.server.http.ApiException}s.
+ * server's admin API ({@link HttpAdminClient}). Failures are
+ * {@link dev.redisconnector.core.ConnectorException}s.
  */
 public interface AdminApi extends AutoCloseable {
 

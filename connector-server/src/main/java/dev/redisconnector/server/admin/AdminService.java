@@ -1,5 +1,8 @@
 package dev.redisconnector.server.admin;
 
+import dev.redisconnector.core.Step;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.server.http.AdminErrors;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.execution.ConnectionReport;
 import dev.redisconnector.core.execution.ExecutionErrors;
@@ -22,7 +25,6 @@ import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.ServiceDefinition;
 import dev.redisconnector.registry.ServiceRecord;
 import dev.redisconnector.registry.SessionInfo;
-import dev.redisconnector.server.http.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -72,11 +74,11 @@ public final class AdminService implements AdminApi {
     public JsonObject acl(String clientId) {
         checkClient(clientId);
         RedisService service = registry.services().get(clientId)
-                .orElseThrow(() -> ApiException.notFound("No Redis service exists for client '" + clientId + "'."))
+                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."))
                 .service();
         Optional<RedisCredentials> credentials = credentialsOf(service);
         if (credentials.isEmpty()) {
-            throw new ApiException(424, "NO_CREDENTIALS", "credentials", "No credentials are stored for the Redis"
+            throw ConnectorException.of(ErrorCode.NO_CREDENTIALS, Step.CREDENTIALS, "No credentials are stored for the Redis"
                     + " service of client '" + clientId + "'; the ACL line is made from the server's command table.");
         }
         ExecutionTarget target = new ExecutionTarget(service, credentials.get());
@@ -97,8 +99,7 @@ public final class AdminService implements AdminApi {
             return out;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectorException failure) {
-                throw new ApiException(failure.code().httpStatus(), failure.code().name(), failure.step().wireName(),
-                        failure.getMessage());
+                throw failure;
             }
             throw new IllegalStateException("ACL check failed", e.getCause());
         } catch (InterruptedException | TimeoutException e) {
@@ -153,7 +154,7 @@ public final class AdminService implements AdminApi {
         definition.nodes().forEach(node -> hosts.add(node.host()));
         for (String host : hosts) {
             if (HostPolicy.alwaysRefusesLiteral(host)) {
-                throw ApiException.invalid("host " + host + " is a link-local, cloud metadata or unspecified address;"
+                throw AdminErrors.invalid("host " + host + " is a link-local, cloud metadata or unspecified address;"
                         + " the connector never connects to it (SSRF protection). Register the Redis server's own"
                         + " address.");
             }
@@ -163,13 +164,13 @@ public final class AdminService implements AdminApi {
     /** {@code {"url": "rediss://user:pass@host:port/db"}}: the service, plus its credentials when the URL has some. */
     private JsonObject importUrl(String clientId, JsonObject body) {
         if (body.size() > 1) {
-            throw ApiException.invalid("url cannot be combined with other fields.");
+            throw AdminErrors.invalid("url cannot be combined with other fields.");
         }
         RedisUrl url;
         try {
             url = RedisUrl.parse(string(body, "url", null));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(e.getMessage() + ".");
+            throw AdminErrors.invalid(e.getMessage() + ".");
         }
         refuseUnreachableAddresses(url.definition());
         JdbcServiceRegistry.PutResult result = registry.services().put(clientId, url.definition());
@@ -185,7 +186,7 @@ public final class AdminService implements AdminApi {
     public JsonObject getService(String clientId) {
         checkClient(clientId);
         ServiceRecord record = registry.services().get(clientId)
-                .orElseThrow(() -> ApiException.notFound("No Redis service exists for client '" + clientId + "'."));
+                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."));
         return service(record);
     }
 
@@ -202,7 +203,7 @@ public final class AdminService implements AdminApi {
     public JsonObject deleteService(String clientId) {
         checkClient(clientId);
         if (!registry.services().delete(clientId)) {
-            throw ApiException.notFound("No Redis service exists for client '" + clientId + "'.");
+            throw AdminErrors.notFound("No Redis service exists for client '" + clientId + "'.");
         }
         return new JsonObject().put("deleted", true);
     }
@@ -215,16 +216,16 @@ public final class AdminService implements AdminApi {
         onlyFields(body, CREDENTIAL_FIELDS);
         String kind = string(body, "kind", body.containsKey("password") ? "password" : null);
         if (kind == null) {
-            throw ApiException.invalid("kind is required: \"none\" or \"password\".");
+            throw AdminErrors.invalid("kind is required: \"none\" or \"password\".");
         }
         RedisCredentials.Kind parsedKind = switch (kind.toLowerCase(Locale.ROOT)) {
             case "none" -> RedisCredentials.Kind.NONE;
             case "password" -> RedisCredentials.Kind.PASSWORD;
-            default -> throw ApiException.invalid("kind must be \"none\" or \"password\".");
+            default -> throw AdminErrors.invalid("kind must be \"none\" or \"password\".");
         };
         if (parsedKind == RedisCredentials.Kind.PASSWORD && (string(body, "password", null) == null
                 || string(body, "password", null).isEmpty())) {
-            throw ApiException.invalid("password is required for kind password.");
+            throw AdminErrors.invalid("password is required for kind password.");
         }
         JsonObject sentinel = object(body, "sentinel", Set.of("username", "password"));
         JsonObject tlsClient = object(body, "tlsClient", Set.of("certificatePem", "keyPem"));
@@ -237,7 +238,7 @@ public final class AdminService implements AdminApi {
                     tlsClient == null ? null : string(tlsClient, "certificatePem", null),
                     tlsClient == null ? null : string(tlsClient, "keyPem", null)));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
+            throw AdminErrors.invalid(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
         }
         return credentials(info);
     }
@@ -247,7 +248,7 @@ public final class AdminService implements AdminApi {
     public JsonObject deleteCredentials(String clientId) {
         checkClient(clientId);
         if (!registry.credentials().delete(clientId)) {
-            throw ApiException.notFound("No credentials are stored for client '" + clientId + "'.");
+            throw AdminErrors.notFound("No credentials are stored for client '" + clientId + "'.");
         }
         return new JsonObject().put("deleted", true);
     }
@@ -266,7 +267,7 @@ public final class AdminService implements AdminApi {
     public JsonObject testConnection(String clientId) {
         checkClient(clientId);
         RedisService service = registry.services().get(clientId)
-                .orElseThrow(() -> ApiException.notFound("No Redis service exists for client '" + clientId + "'."))
+                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."))
                 .service();
         JsonObject out = new JsonObject().put("clientId", clientId).put("host", service.host())
                 .put("port", service.port());
@@ -357,21 +358,21 @@ public final class AdminService implements AdminApi {
         String userId = string(body, "userId", null);
         String clientId = string(body, "clientId", null);
         if (userId == null || clientId == null) {
-            throw ApiException.invalid("userId and clientId are required.");
+            throw AdminErrors.invalid("userId and clientId are required.");
         }
         checkClient(clientId);
         if (userId.isEmpty() || userId.length() > 200 || userId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ApiException.invalid("userId must be 1-200 characters without control characters.");
+            throw AdminErrors.invalid("userId must be 1-200 characters without control characters.");
         }
         Object rawTtl = body.getValue("ttlSeconds");
         if (rawTtl instanceof Number number && (number.doubleValue() < 1
                 || number.doubleValue() > MAX_SESSION_TTL_SECONDS)) {
-            throw ApiException.invalid("ttlSeconds must be between 1 and " + MAX_SESSION_TTL_SECONDS + " (366 days).");
+            throw AdminErrors.invalid("ttlSeconds must be between 1 and " + MAX_SESSION_TTL_SECONDS + " (366 days).");
         }
         long ttlSeconds = number(body, "ttlSeconds", defaultSessionTtl.toSeconds());
         Object readOnly = body.getValue("readOnly");
         if (readOnly != null && !(readOnly instanceof Boolean)) {
-            throw ApiException.invalid("readOnly must be true or false.");
+            throw AdminErrors.invalid("readOnly must be true or false.");
         }
         IssuedSession issued = registry.sessions().create(userId, clientId, Duration.ofSeconds(ttlSeconds),
                 Boolean.TRUE.equals(readOnly));
@@ -435,7 +436,7 @@ public final class AdminService implements AdminApi {
         try {
             return Instant.parse(value);
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be a duration back from now (90s, 15m, 1h, 7d) or an"
+            throw AdminErrors.invalid(name + " must be a duration back from now (90s, 15m, 1h, 7d) or an"
                     + " ISO-8601 instant (2026-11-26T10:00:00Z).");
         }
     }
@@ -444,7 +445,7 @@ public final class AdminService implements AdminApi {
     @Override
     public JsonObject revokeSession(String sessionId) {
         if (!registry.sessions().revoke(sessionId)) {
-            throw ApiException.notFound("No live session has id '" + safe(sessionId) + "'.");
+            throw AdminErrors.notFound("No live session has id '" + safe(sessionId) + "'.");
         }
         return new JsonObject().put("revoked", true);
     }
@@ -498,11 +499,11 @@ public final class AdminService implements AdminApi {
         try {
             mode = ServiceDefinition.mode(string(body, "mode", "standalone"));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(e.getMessage() + ".");
+            throw AdminErrors.invalid(e.getMessage() + ".");
         }
         String host = string(body, "host", null);
         if (host == null && mode == RedisService.Mode.STANDALONE) {
-            throw ApiException.invalid("host is required.");
+            throw AdminErrors.invalid("host is required.");
         }
         int port = (int) number(body, "port", 6379);
         int database = (int) number(body, "database", 0);
@@ -515,7 +516,7 @@ public final class AdminService implements AdminApi {
             tls = new RedisService.TlsSettings(bool(tlsObject, "enabled", false),
                     bool(tlsObject, "verifyHostname", true), string(tlsObject, "caCertificatePem", null));
         } else if (tlsValue != null) {
-            throw ApiException.invalid("tls must be true, false or {\"enabled\": true, \"verifyHostname\": true,"
+            throw AdminErrors.invalid("tls must be true, false or {\"enabled\": true, \"verifyHostname\": true,"
                     + " \"caCertificatePem\": \"...\"}.");
         }
         List<RedisService.Address> nodes = new ArrayList<>();
@@ -523,16 +524,16 @@ public final class AdminService implements AdminApi {
         if (nodesValue instanceof JsonArray array) {
             for (Object node : array) {
                 if (!(node instanceof String text)) {
-                    throw ApiException.invalid("nodes must be an array of \"host:port\" strings.");
+                    throw AdminErrors.invalid("nodes must be an array of \"host:port\" strings.");
                 }
                 try {
                     nodes.add(ServiceDefinition.parseAddress(text, mode == RedisService.Mode.SENTINEL ? 26379 : 6379));
                 } catch (IllegalArgumentException e) {
-                    throw ApiException.invalid(e.getMessage() + ".");
+                    throw AdminErrors.invalid(e.getMessage() + ".");
                 }
             }
         } else if (nodesValue != null) {
-            throw ApiException.invalid("nodes must be an array of \"host:port\" strings.");
+            throw AdminErrors.invalid("nodes must be an array of \"host:port\" strings.");
         }
         Duration connect = body.getValue("connectTimeoutMs") == null ? null
                 : Duration.ofMillis(number(body, "connectTimeoutMs", 0));
@@ -543,7 +544,7 @@ public final class AdminService implements AdminApi {
             return new ServiceDefinition(mode, standalone ? host : null, standalone ? port : 0, database, tls,
                     connect, command, string(body, "masterName", null), nodes, policy(body));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(e.getMessage() + ".");
+            throw AdminErrors.invalid(e.getMessage() + ".");
         }
     }
 
@@ -566,13 +567,13 @@ public final class AdminService implements AdminApi {
         if (value instanceof JsonArray array) {
             for (Object item : array) {
                 if (!(item instanceof String text)) {
-                    throw ApiException.invalid(name + " must be an array of strings.");
+                    throw AdminErrors.invalid(name + " must be an array of strings.");
                 }
                 out.add(text);
             }
             return out;
         }
-        throw ApiException.invalid(name + " must be an array of strings.");
+        throw AdminErrors.invalid(name + " must be an array of strings.");
     }
 
     private static JsonObject object(JsonObject body, String name, Set<String> fields) {
@@ -581,7 +582,7 @@ public final class AdminService implements AdminApi {
             return null;
         }
         if (!(value instanceof JsonObject object)) {
-            throw ApiException.invalid(name + " must be an object with " + String.join(", ", new java.util.TreeSet<>(fields))
+            throw AdminErrors.invalid(name + " must be an object with " + String.join(", ", new java.util.TreeSet<>(fields))
                     + ".");
         }
         onlyFields(object, fields);
@@ -592,20 +593,20 @@ public final class AdminService implements AdminApi {
         try {
             ClientIds.check(clientId);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(e.getMessage() + ".");
+            throw AdminErrors.invalid(e.getMessage() + ".");
         }
     }
 
     private static void requireBody(JsonObject body) {
         if (body == null) {
-            throw ApiException.invalid("The request body must be a JSON object.");
+            throw AdminErrors.invalid("The request body must be a JSON object.");
         }
     }
 
     private static void onlyFields(JsonObject body, Set<String> allowed) {
         for (String name : body.fieldNames()) {
             if (!allowed.contains(name)) {
-                throw ApiException.invalid("Unknown field '" + safe(name) + "'; known fields: "
+                throw AdminErrors.invalid("Unknown field '" + safe(name) + "'; known fields: "
                         + String.join(", ", new java.util.TreeSet<>(allowed)) + ".");
             }
         }
@@ -617,7 +618,7 @@ public final class AdminService implements AdminApi {
             return fallback;
         }
         if (!(value instanceof String text)) {
-            throw ApiException.invalid(name + " must be a string.");
+            throw AdminErrors.invalid(name + " must be a string.");
         }
         return text;
     }
@@ -629,7 +630,7 @@ public final class AdminService implements AdminApi {
         }
         if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
                 || Math.abs(number.doubleValue()) > Integer.MAX_VALUE) {
-            throw ApiException.invalid(name + " must be a whole number.");
+            throw AdminErrors.invalid(name + " must be a whole number.");
         }
         return number.longValue();
     }
@@ -640,7 +641,7 @@ public final class AdminService implements AdminApi {
             return fallback;
         }
         if (!(value instanceof Boolean flag)) {
-            throw ApiException.invalid(name + " must be true or false.");
+            throw AdminErrors.invalid(name + " must be true or false.");
         }
         return flag;
     }
@@ -649,7 +650,6 @@ public final class AdminService implements AdminApi {
         if (text == null) {
             return "";
         }
-        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+        return dev.redisconnector.core.Printable.quote(text);
     }
 }

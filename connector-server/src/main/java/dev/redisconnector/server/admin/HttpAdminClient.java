@@ -1,6 +1,8 @@
 package dev.redisconnector.server.admin;
 
-import dev.redisconnector.server.http.ApiException;
+import dev.redisconnector.core.Step;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.ConnectorException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -43,23 +45,24 @@ public final class HttpAdminClient implements AdminApi {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new ApiException(503, "SERVER_UNAVAILABLE", "admin", "Could not reach the server at " + base
+            throw ConnectorException.of(ErrorCode.SERVER_UNAVAILABLE, Step.ADMIN, "Could not reach the server at " + base
                     + " (" + e.getClass().getSimpleName() + ").");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(503, "SERVER_UNAVAILABLE", "admin", "Interrupted.");
+            throw ConnectorException.of(ErrorCode.SERVER_UNAVAILABLE, Step.ADMIN, "Interrupted.");
         }
         JsonObject json;
         try {
             json = new JsonObject(response.body());
         } catch (DecodeException | ClassCastException e) {
-            throw new ApiException(502, "BAD_RESPONSE", "admin", "The server answered " + response.statusCode()
+            throw ConnectorException.of(ErrorCode.BAD_RESPONSE, Step.ADMIN, "The server answered " + response.statusCode()
                     + " without a JSON body.");
         }
         if (response.statusCode() >= 400) {
             JsonObject error = json.getJsonObject("error", new JsonObject());
-            throw new ApiException(response.statusCode(), error.getString("code", "ERROR"),
-                    error.getString("step", "admin"), error.getString("message", "The server refused the request."));
+            throw ConnectorException.of(ErrorCode.fromName(error.getString("code"), ErrorCode.BAD_RESPONSE),
+                    Step.fromWireName(error.getString("step"), Step.ADMIN),
+                    error.getString("message", "The server refused the request."));
         }
         return json;
     }

@@ -8,7 +8,6 @@ import dev.redisconnector.server.admin.AdminApi;
 import dev.redisconnector.server.admin.AdminService;
 import dev.redisconnector.server.admin.HttpAdminClient;
 import dev.redisconnector.server.config.ServerConfig;
-import dev.redisconnector.server.http.ApiException;
 import dev.redisconnector.registry.RegistryException;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -52,13 +51,13 @@ public final class Main implements Callable<Integer> {
         CommandLine line = new CommandLine(new Main());
         line.setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            if (failure instanceof ApiException api) {
-                err.println("error: " + api.error().code() + ": " + api.getMessage());
-                return ExitCodes.forStatus(api.error().status());
-            }
             if (failure instanceof RegistryException registry) {
-                err.println("error: registry unavailable: " + registry.getMessage());
+                err.println("error: registry unavailable: " + registry.detail());
                 return ExitCodes.UNAVAILABLE;
+            }
+            if (failure instanceof dev.redisconnector.core.ConnectorException known) {
+                err.println("error: " + known.code() + ": " + known.getMessage());
+                return ExitCodes.forStatus(known.code().httpStatus());
             }
             if (failure instanceof IllegalArgumentException invalid) {
                 err.println("error: " + invalid.getMessage());

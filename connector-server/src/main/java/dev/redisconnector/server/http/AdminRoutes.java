@@ -1,5 +1,8 @@
 package dev.redisconnector.server.http;
 
+import dev.redisconnector.core.Step;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.server.admin.AdminService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -62,21 +65,20 @@ public final class AdminRoutes {
         router.delete(BASE + "/sessions/:sessionId")
                 .handler(ctx -> run(ctx, 200, () -> admin.revokeSession(ctx.pathParam("sessionId"))));
         router.route(BASE + "/*").handler(ctx -> Errors.send(ctx.response(),
-                new ApiException(404, "NOT_FOUND", "admin", "No admin route " + ctx.request().method() + " "
-                        + ctx.normalizedPath() + ".").error()));
+                new ApiError(ErrorCode.NOT_FOUND, Step.ADMIN, "No admin route " + ctx.request().method() + " "
+                        + ctx.normalizedPath() + ".")));
     }
 
     private void authorize(RoutingContext ctx) {
         if (adminTokenHash == null) {
-            Errors.send(ctx.response(), new ApiError(404, "NOT_FOUND", "admin",
+            Errors.send(ctx.response(), new ApiError(ErrorCode.NOT_FOUND, Step.ADMIN,
                     "The admin API is off: set RC_ADMIN_TOKEN to turn it on."));
             return;
         }
         String header = ctx.request().getHeader("authorization");
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
-                : null;
+        String token = ExecuteHandler.bearer(header);
         if (token == null || !MessageDigest.isEqual(sha256(token), adminTokenHash)) {
-            Errors.send(ctx.response(), new ApiError(401, "UNAUTHORIZED", "admin",
+            Errors.send(ctx.response(), new ApiError(ErrorCode.UNAUTHORIZED, Step.ADMIN,
                     "The admin API needs Authorization: Bearer <admin token>."));
             return;
         }
@@ -92,10 +94,10 @@ public final class AdminRoutes {
         try {
             limit = Integer.parseInt(raw);
         } catch (NumberFormatException e) {
-            throw ApiException.invalid("limit must be a whole number between 1 and 10000.");
+            throw AdminErrors.invalid("limit must be a whole number between 1 and 10000.");
         }
         if (limit < 1 || limit > 10_000) {
-            throw ApiException.invalid("limit must be between 1 and 10000 (got " + limit + ").");
+            throw AdminErrors.invalid("limit must be between 1 and 10000 (got " + limit + ").");
         }
         return limit;
     }
@@ -109,7 +111,7 @@ public final class AdminRoutes {
         try {
             body = ExecuteBody.object(ctx.body().buffer());
         } catch (RuntimeException e) {
-            Errors.send(ctx.response(), ApiException.invalid(e.getMessage()).error());
+            Errors.send(ctx.response(), AdminErrors.invalid(e.getMessage()));
             return;
         }
         run(ctx, status, () -> action.apply(body));

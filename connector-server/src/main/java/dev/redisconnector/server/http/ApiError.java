@@ -1,35 +1,40 @@
 package dev.redisconnector.server.http;
 
 import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Step;
 import dev.redisconnector.core.reply.ReplyJson;
 
 /**
- * An error as the HTTP API reports it: status, code, step and a message safe to show. Immutable.
+ * An error as the native HTTP API writes it: {@code {"error": {"code", "step", "message"}}} with the code's HTTP
+ * status. Immutable.
  *
- * @param status  HTTP status
- * @param code    machine-readable code, e.g. {@code NO_REDIS_SERVICE}
- * @param step    pipeline step ({@code session}, {@code command}, ...) or {@code admin}/{@code http}
+ * @param code    the failure's code; its HTTP status is the answer's
+ * @param step    the pipeline step, or {@link Step#ADMIN}/{@link Step#HTTP} outside the pipeline
  * @param message what went wrong and, where it helps, what to do
+ * @param status  the HTTP status: the code's own, except where HTTP has a more precise one for the same code
+ *                ({@code INVALID_REQUEST} as 413 for a body, 414 for a request line, 431 for headers that are too
+ *                large)
  */
-public record ApiError(int status, String code, String step, String message) {
+public record ApiError(ErrorCode code, Step step, String message, int status) {
 
-    /** The error of a pipeline failure. */
-    public static ApiError of(ConnectorException e) {
-        return new ApiError(e.code().httpStatus(), e.code().name(), e.step().wireName(), e.getMessage());
+    /** An error with the code's own HTTP status. */
+    public ApiError(ErrorCode code, Step step, String message) {
+        this(code, step, message, code.httpStatus());
     }
 
-    /** The same error reported under another step. */
-    public ApiError withStep(String newStep) {
-        return new ApiError(status, code, newStep, message);
+    /** The error of a failure. */
+    public static ApiError of(ConnectorException e) {
+        return new ApiError(e.code(), e.step(), e.getMessage());
     }
 
     /** {@code {"error": {"code": ..., "step": ..., "message": ...}}}. */
     public String toJson() {
         StringBuilder out = new StringBuilder(96 + message.length());
         out.append("{\"error\":{\"code\":");
-        ReplyJson.writeString(code, out);
+        ReplyJson.writeString(code.name(), out);
         out.append(",\"step\":");
-        ReplyJson.writeString(step, out);
+        ReplyJson.writeString(step.wireName(), out);
         out.append(",\"message\":");
         ReplyJson.writeString(message, out);
         out.append("}}");

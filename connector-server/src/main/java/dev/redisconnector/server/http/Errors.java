@@ -22,31 +22,36 @@ public final class Errors {
     private Errors() {
     }
 
-    /** The API error for any failure. */
-    public static ApiError toApiError(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
+    /**
+     * Classifies any failure once: a {@link ConnectorException} (the root of every failure the connector reports,
+     * the registry's included) as it is; anything else is a bug, logged by type with a reference and answered as
+     * {@code INTERNAL} 500 with only that reference. An {@link IllegalArgumentException} from our own code is such a
+     * bug too: input validation throws {@code INVALID_REQUEST} itself.
+     */
+    public static ConnectorException classify(Throwable failure) {
+        Throwable cause = ConnectorException.unwrap(failure);
+        if (cause instanceof dev.redisconnector.registry.RegistryException registry) {
+            LOG.warn("registry unavailable: {}", registry.detail());
+            return registry.atStep(Step.ADMIN);
         }
-        if (cause instanceof ConnectorException connectorException) {
-            return ApiError.of(connectorException);
+        if (cause instanceof ConnectorException known) {
+            return known;
         }
-        if (cause instanceof ApiException apiException) {
-            return apiException.error();
-        }
-        if (cause instanceof RegistryException) {
-            LOG.warn("registry unavailable: {}", cause.getMessage());
-            return ApiError.of(ConnectorException.registryUnavailable(Step.SERVICE, cause))
-                    .withStep("admin");
-        }
-        if (cause instanceof IllegalArgumentException invalid && invalid.getMessage() != null) {
-            return ApiException.invalid(invalid.getMessage()).error();
-        }
+        return internal(cause);
+    }
+
+    /** {@code INTERNAL} with a fresh reference; the failure's type is logged under it (its detail at debug). */
+    public static ConnectorException internal(Throwable cause) {
         String reference = UUID.randomUUID().toString().substring(0, 8);
         LOG.error("internal error ref={} type={}", reference, cause.getClass().getName());
         LOG.debug("internal error ref={} detail", reference, cause);
-        return new ApiError(ErrorCode.INTERNAL.httpStatus(), ErrorCode.INTERNAL.name(), "http",
-                "An internal error occurred (reference " + reference + ").");
+        return ConnectorException.of(ErrorCode.INTERNAL, Step.HTTP, "An internal error occurred (reference "
+                + reference + ").");
+    }
+
+    /** The native API's error for any failure. */
+    public static ApiError toApiError(Throwable failure) {
+        return ApiError.of(classify(failure));
     }
 
     /** Ends {@code response} with the error body, unless it was already sent. */
@@ -67,13 +72,10 @@ public final class Errors {
 
     /** Ends {@code response} with the error for {@code failure} ({@code Retry-After} on {@code RATE_LIMITED}). */
     public static void send(HttpServerResponse response, Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
+        ConnectorException classified = classify(failure);
+        if (classified.retryAfter() != null && !response.headWritten()) {
+            response.putHeader("retry-after", Long.toString(classified.retryAfter().toSeconds()));
         }
-        if (cause instanceof ConnectorException limited && limited.retryAfter() != null && !response.headWritten()) {
-            response.putHeader("retry-after", Long.toString(limited.retryAfter().toSeconds()));
-        }
-        send(response, toApiError(failure));
+        send(response, ApiError.of(classified));
     }
 }

@@ -279,7 +279,6 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
     }
 
     private static String safe(String text) {
-        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+        return dev.redisconnector.core.Printable.quote(text);
     }
 }

@@ -1,5 +1,8 @@
 package dev.redisconnector.server.http;
 
+import dev.redisconnector.core.Step;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.Encoding;
 import dev.redisconnector.core.RedisConnector;
 import dev.redisconnector.core.Session;
@@ -49,8 +52,7 @@ public final class ExecuteHandler {
     /** Reads the body and runs the request. */
     public void handle(HttpServerRequest request) {
         RequestBody.read(request, maxBodyBytes, body -> execute(request, body), () -> Errors.send(request.response(),
-                new ApiError(413, "INVALID_REQUEST", "command",
-                        "The request body is larger than the limit (RC_MAX_BODY_BYTES).")));
+                RequestBody.TOO_LARGE));
     }
 
     private void execute(HttpServerRequest request, Buffer body) {

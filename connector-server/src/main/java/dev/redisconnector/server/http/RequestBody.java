@@ -69,6 +69,11 @@ public final class RequestBody {
         }
     }
 
+    /** The one answer to a body over {@code RC_MAX_BODY_BYTES} (413). */
+    public static final ApiError TOO_LARGE = new ApiError(dev.redisconnector.core.ErrorCode.INVALID_REQUEST,
+            dev.redisconnector.core.Step.COMMAND, "The request body is larger than the limit (RC_MAX_BODY_BYTES).",
+            413);
+
     /** Most bytes of an over-limit body read and dropped after the 413 answer before the connection closes. */
     static final long LINGER_BYTES = 64L * 1024 * 1024;
     /** Longest time spent doing so. */

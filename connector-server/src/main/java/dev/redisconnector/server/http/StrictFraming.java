@@ -1,5 +1,7 @@
 package dev.redisconnector.server.http;
 
+import dev.redisconnector.core.Step;
+import dev.redisconnector.core.ErrorCode;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
@@ -67,7 +69,7 @@ public final class StrictFraming extends VertxHttpRequestDecoder {
         HttpConnection connection = request.connection();
         request.response().setStatusCode(status).putHeader("connection", "close")
                 .putHeader("content-type", "application/json")
-                .end(new ApiError(status, "INVALID_REQUEST", "http", message).toJson())
+                .end(new ApiError(ErrorCode.INVALID_REQUEST, Step.HTTP, message, status).toJson())
                 .onComplete(ignored -> connection.close());
     }
 

@@ -1,5 +1,6 @@
 package dev.redisconnector.server.upstash;
 
+import dev.redisconnector.server.http.ApiError;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -95,7 +96,7 @@ public final class UpstashHandler {
             return;
         }
         RequestBody.read(request, maxBodyBytes, body -> route(request, rest, body),
-                () -> fail(request.response(), 413, "The request body is larger than the limit (RC_MAX_BODY_BYTES)."));
+                () -> fail(request.response(), RequestBody.TOO_LARGE.status(), RequestBody.TOO_LARGE.message()));
     }
 
     private void route(HttpServerRequest request, String rest, Buffer body) {
@@ -304,20 +305,12 @@ public final class UpstashHandler {
     }
 
     static void send(HttpServerResponse response, Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
+        // the one classifier (unknown failures become INTERNAL with a reference), rendered the Upstash way
+        ConnectorException e = dev.redisconnector.server.http.Errors.classify(failure);
+        if (e.retryAfter() != null && !response.headWritten()) {
+            response.putHeader("retry-after", Long.toString(e.retryAfter().toSeconds()));
         }
-        if (cause instanceof ConnectorException e) {
-            if (e.retryAfter() != null && !response.headWritten()) {
-                response.putHeader("retry-after", Long.toString(e.retryAfter().toSeconds()));
-            }
-            fail(response, status(e), message(e));
-        } else {
-            // the central mapping logs unknown failures with a reference and never leaks their text
-            dev.redisconnector.server.http.ApiError error = dev.redisconnector.server.http.Errors.toApiError(cause);
-            fail(response, error.status(), error.code() + ": " + error.message());
-        }
+        fail(response, status(e), message(e));
     }
 
     /** Ends {@code response} with {@code {"error": message}} and {@code status}, unless it was already sent. */
