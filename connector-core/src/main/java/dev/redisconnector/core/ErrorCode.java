@@ -3,7 +3,8 @@ package dev.redisconnector.core;
 /**
  * Every failure the connector reports, with the step it normally belongs to and its HTTP status.
  *
- * <p>The table in the design brief is the source of truth; tests assert each row.
+ * <p>This enum is the one list of codes: the HTTP API's reference (docs/HTTP-API.md) and the OpenAPI document list
+ * exactly these (a test compares the document with this enum).
  */
 public enum ErrorCode {
     /** No session, or a bad, expired or revoked token. */

@@ -10,8 +10,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -44,8 +50,8 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
 
     private final DataSource dataSource;
     private final Duration retention;
-    private final java.util.Queue<CommandEvent> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final Queue<CommandEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -147,7 +153,7 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
                                 entries.add(entry);
                             }
                         }
-                        entries.sort(java.util.Comparator.comparing(Entry::at).reversed());
+                        entries.sort(Comparator.comparing(Entry::at).reversed());
                     }
                 }
                 return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
@@ -265,14 +271,14 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
      * chunks, so a thousand quiet tenants cost a few inserts, not a thousand.
      */
     private static void insert(Connection connection, List<CommandEvent> events) throws SQLException {
-        java.util.Map<String, List<CommandEvent>> byClient = new java.util.LinkedHashMap<>();
+        Map<String, List<CommandEvent>> byClient = new LinkedHashMap<>();
         for (CommandEvent event : events) {
             byClient.computeIfAbsent(clean(event.clientId()), ignored -> new ArrayList<>()).add(event);
         }
         List<CommandEvent> shared = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO audit_chunk (client_id,"
                 + " first_ms, last_ms, entries, body) VALUES (?, ?, ?, ?, ?)")) {
-            for (java.util.Map.Entry<String, List<CommandEvent>> client : byClient.entrySet()) {
+            for (Map.Entry<String, List<CommandEvent>> client : byClient.entrySet()) {
                 if (client.getValue().size() < OWN_CHUNK_MINIMUM) {
                     shared.addAll(client.getValue());
                 } else {

@@ -17,8 +17,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -212,7 +214,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     }
 
     private static void bind(PreparedStatement statement, Stored stored) throws SQLException {
-        statement.setString(1, stored.kind().name().toLowerCase(java.util.Locale.ROOT));
+        statement.setString(1, stored.kind().name().toLowerCase(Locale.ROOT));
         setOrNull(statement, 2, stored.username());
         setOrNull(statement, 3, stored.passwordCiphertext());
         setOrNull(statement, 4, stored.hasSecrets() ? stored.keyId() : null);
@@ -250,11 +252,11 @@ public final class JdbcCredentialStore implements CredentialStore {
     }
 
     private static Stored map(ResultSet rows) throws SQLException {
-        return new Stored(RedisCredentials.Kind.valueOf(rows.getString("kind").toUpperCase(java.util.Locale.ROOT)),
+        return new Stored(RedisCredentials.Kind.valueOf(rows.getString("kind").toUpperCase(Locale.ROOT)),
                 rows.getString("username"), rows.getString("password_ciphertext"),
                 rows.getString("sentinel_username"), rows.getString("sentinel_password_ciphertext"),
                 rows.getString("client_cert_pem"), rows.getString("client_key_ciphertext"), rows.getString("key_id"),
-                rows.getLong("version"), Jdbc.fromDb(rows.getObject("set_at", java.time.OffsetDateTime.class)));
+                rows.getLong("version"), Jdbc.fromDb(rows.getObject("set_at", OffsetDateTime.class)));
     }
 
     private Optional<RedisCredentials> decrypt(String clientId, Optional<Stored> stored) {

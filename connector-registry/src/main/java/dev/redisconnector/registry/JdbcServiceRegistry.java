@@ -12,9 +12,13 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -189,7 +193,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
     }
 
     private static String modeName(ServiceDefinition definition) {
-        return definition.mode().name().toLowerCase(java.util.Locale.ROOT);
+        return definition.mode().name().toLowerCase(Locale.ROOT);
     }
 
     private static void bindTopology(PreparedStatement statement, ServiceDefinition definition, int first)
@@ -218,8 +222,8 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
                 rows.getBoolean("policy_scripting"));
     }
 
-    private static java.util.Set<String> lines(String value) {
-        return new java.util.TreeSet<>(lines(value, false));
+    private static Set<String> lines(String value) {
+        return new TreeSet<>(lines(value, false));
     }
 
     private static List<String> lines(String value, boolean keepOrder) {
@@ -266,8 +270,8 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
                 addresses,
                 policy(rows));
         return new ServiceRecord(service,
-                Jdbc.fromDb(rows.getObject("created_at", java.time.OffsetDateTime.class)),
-                Jdbc.fromDb(rows.getObject("updated_at", java.time.OffsetDateTime.class)));
+                Jdbc.fromDb(rows.getObject("created_at", OffsetDateTime.class)),
+                Jdbc.fromDb(rows.getObject("updated_at", OffsetDateTime.class)));
     }
 
     private static Duration millis(ResultSet rows, String column) throws SQLException {

@@ -7,6 +7,7 @@ import dev.redisconnector.registry.crypto.SecretCipher;
 import dev.redisconnector.registry.internal.Jdbc;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -134,7 +135,7 @@ public final class Registry implements AutoCloseable {
      * The audit trail in this registry's database, started on first use with {@code retention} (rows older are
      * deleted hourly); later calls return the same trail.
      */
-    public synchronized AuditTrail audit(java.time.Duration retention) {
+    public synchronized AuditTrail audit(Duration retention) {
         if (audit == null) {
             audit = new AuditTrail(dataSource, retention, 100_000);
         }
@@ -151,7 +152,7 @@ public final class Registry implements AutoCloseable {
             running = audit;
         }
         if (running != null) {
-            running.flush(java.time.Duration.ofSeconds(1));
+            running.flush(Duration.ofSeconds(1));
         }
         return AuditTrail.query(dataSource, query);
     }

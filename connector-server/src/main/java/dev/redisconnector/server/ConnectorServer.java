@@ -1,40 +1,63 @@
 package dev.redisconnector.server;
 
-import dev.redisconnector.server.http.ApiError;
-import dev.redisconnector.core.Step;
-import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.CommandListener;
 import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Printable;
 import dev.redisconnector.core.RedisConnector;
+import dev.redisconnector.core.Step;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.policy.PolicyEnforcer;
 import dev.redisconnector.core.spi.SessionValidator;
+import dev.redisconnector.registry.AuditTrail;
 import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.crypto.Keyring;
 import dev.redisconnector.registry.crypto.MasterKeys;
 import dev.redisconnector.server.admin.AdminService;
 import dev.redisconnector.server.config.ServerConfig;
 import dev.redisconnector.server.http.AdminRoutes;
+import dev.redisconnector.server.http.ApiError;
+import dev.redisconnector.server.http.AuthThrottle;
 import dev.redisconnector.server.http.Errors;
-import dev.redisconnector.server.http.StrictFraming;
+import dev.redisconnector.server.http.EventStreams;
 import dev.redisconnector.server.http.ExecuteHandler;
+import dev.redisconnector.server.http.RequestBody;
+import dev.redisconnector.server.http.StrictFraming;
 import dev.redisconnector.server.session.JwtSessionValidator;
 import dev.redisconnector.server.session.TokenRouter;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import dev.redisconnector.server.upstash.UpstashHandler;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -60,15 +83,15 @@ public final class ConnectorServer implements AutoCloseable {
     private final ExecutorService blocking;
     private final List<HttpServer> servers;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final dev.redisconnector.server.http.EventStreams streams;
+    private final EventStreams streams;
     private final Metrics metrics;
-    private final dev.redisconnector.server.http.AuthThrottle throttle;
+    private final AuthThrottle throttle;
 
     private ConnectorServer(ServerConfig config, Vertx vertx, Registry registry, LettuceCommandExecutor executor,
                             ClientResources resources, RedisConnector connector, ExecutorService blocking,
                             List<HttpServer> servers, Metrics metrics) {
         this.metrics = metrics;
-        this.throttle = new dev.redisconnector.server.http.AuthThrottle(config.authFailuresPerMinute());
+        this.throttle = new AuthThrottle(config.authFailuresPerMinute());
         this.config = config;
         this.vertx = vertx;
         this.registry = registry;
@@ -77,11 +100,11 @@ public final class ConnectorServer implements AutoCloseable {
         this.connector = connector;
         this.blocking = blocking;
         this.servers = servers;
-        this.streams = new dev.redisconnector.server.http.EventStreams(vertx, connector, config.maxStreamsPerClient());
+        this.streams = new EventStreams(vertx, connector, config.maxStreamsPerClient());
     }
 
     /** The pub/sub streams (for tests and metrics). */
-    public dev.redisconnector.server.http.EventStreams streams() {
+    public EventStreams streams() {
         return streams;
     }
 
@@ -104,7 +127,7 @@ public final class ConnectorServer implements AutoCloseable {
                 .eventLoopGroupProvider(new SharedEventLoops(affinity.pinnedGroup(), affinity.size())),
                 config.connectorOptions(), channel ->
                         // many requests handled in one event-loop turn share one write to Redis
-                        channel.pipeline().addFirst(new io.netty.handler.flush.FlushConsolidationHandler(64, true)))
+                        channel.pipeline().addFirst(new FlushConsolidationHandler(64, true)))
                 .build();
         LettuceCommandExecutor executor = new LettuceCommandExecutor(config.connectorOptions(), resources,
                 affinity);
@@ -112,14 +135,14 @@ public final class ConnectorServer implements AutoCloseable {
         SessionValidator sessions = new TokenRouter(registry.sessions(),
                 config.jwtEnabled() ? JwtSessionValidator.fromConfig(config, blocking) : null);
         Metrics metrics = config.metricsEnabled() ? new Metrics(config.metricsPerClient()) : null;
-        dev.redisconnector.registry.AuditTrail audit = config.auditRetention() == null ? null
+        AuditTrail audit = config.auditRetention() == null ? null
                 : registry.audit(config.auditRetention());
         RedisConnector connector = RedisConnector.builder()
-                .listener(dev.redisconnector.core.CommandListener.both(audit, metrics))
+                .listener(CommandListener.both(audit, metrics))
                 .sessionValidator(sessions)
                 .serviceRegistry(registry.services())
                 .credentialStore(registry.credentials())
-                .commandPolicy(new dev.redisconnector.core.policy.PolicyEnforcer())
+                .commandPolicy(new PolicyEnforcer())
                 .commandExecutor(executor)
                 .options(config.connectorOptions())
                 .build();
@@ -174,18 +197,18 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private static int freePort(String host) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("no free port on " + host, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + host, e);
         }
     }
 
     /** The hot path goes straight to {@link ExecuteHandler}; everything else through the router. */
-    private io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requestHandler(AdminRoutes adminRoutes) {
+    private Handler<HttpServerRequest> requestHandler(AdminRoutes adminRoutes) {
         ExecuteHandler execute = new ExecuteHandler(connector, config.maxBodyBytes());
-        dev.redisconnector.server.upstash.UpstashHandler upstash = config.upstashPath() == null ? null
-                : new dev.redisconnector.server.upstash.UpstashHandler(connector, config.upstashPath(),
+        UpstashHandler upstash = config.upstashPath() == null ? null
+                : new UpstashHandler(connector, config.upstashPath(),
                         config.maxBodyBytes(), streams);
         Router router = router(adminRoutes);
         boolean accessLog = config.accessLog();
@@ -225,8 +248,8 @@ public final class ConnectorServer implements AutoCloseable {
                 execute.handle(request);
             } else if (upstash != null && upstash.matches(request)) {
                 upstash.handle(request);
-            } else if (request.method() == io.vertx.core.http.HttpMethod.GET
-                    && dev.redisconnector.server.http.EventStreams.PATH.equals(request.path())) {
+            } else if (request.method() == HttpMethod.GET
+                    && EventStreams.PATH.equals(request.path())) {
                 streams.nativeStream(request);
             } else {
                 router.handle(request);
@@ -234,28 +257,28 @@ public final class ConnectorServer implements AutoCloseable {
         };
     }
 
-    private static String remoteHost(io.vertx.core.http.HttpServerRequest request) {
-        io.vertx.core.net.SocketAddress remote = request.remoteAddress();
+    private static String remoteHost(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
         return remote == null || remote.host() == null ? "unknown" : remote.host();
     }
 
-    private static void tooManyFailures(io.vertx.core.http.HttpServerRequest request, String upstashBase,
+    private static void tooManyFailures(HttpServerRequest request, String upstashBase,
                                         long wait) {
         String message = "Too many failed authentications from this address; retry in " + wait + " s.";
         // answered before the body was read: drop the body as it arrives, then close (no half-read connection)
-        dev.redisconnector.server.http.RequestBody.discardThenClose(request);
+        RequestBody.discardThenClose(request);
         request.response().putHeader("retry-after", Long.toString(wait));
         if (upstashBase != null && "upstash".equals(Metrics.endpoint(request.path(), upstashBase))) {
-            dev.redisconnector.server.upstash.UpstashHandler.fail(request.response(), 429, "RATE_LIMITED: " + message);
+            UpstashHandler.fail(request.response(), 429, "RATE_LIMITED: " + message);
         } else {
             Errors.send(request.response(), new ApiError(ErrorCode.RATE_LIMITED, Step.SESSION, message));
         }
     }
 
-    private static final java.util.Set<String> UNAUTHENTICATED = java.util.Set.of("/health/live", "/health/ready",
+    private static final Set<String> UNAUTHENTICATED = Set.of("/health/live", "/health/ready",
             "/metrics", "/openapi.json");
     private static final String REQUEST_ID = "x-request-id";
-    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+    private static final HexFormat HEX = HexFormat.of();
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.redisconnector.access");
 
     /** The caller's request id when it is a plain token of at most 64 characters, else a new random one. */
@@ -271,23 +294,23 @@ public final class ConnectorServer implements AutoCloseable {
                 return offered;
             }
         }
-        return HEX.toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        return HEX.toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     private static final byte[] OPENAPI = openApi();
 
     private static byte[] openApi() {
-        try (java.io.InputStream in = ConnectorServer.class.getResourceAsStream("/openapi.json")) {
-            return in == null ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        try (InputStream in = ConnectorServer.class.getResourceAsStream("/openapi.json")) {
+            return in == null ? "{}".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private Router router(AdminRoutes adminRoutes) {
         Router router = Router.router(vertx);
         router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-                .end(io.vertx.core.buffer.Buffer.buffer(OPENAPI)));
+                .end(Buffer.buffer(OPENAPI)));
         if (metrics != null) {
             router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false).onComplete(text -> {
                 if (text.failed()) {
@@ -308,7 +331,7 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private static String safePath(RoutingContext ctx) {
-        return dev.redisconnector.core.Printable.quote(ctx.normalizedPath(), 100);
+        return Printable.quote(ctx.normalizedPath(), 100);
     }
 
     private void ready(RoutingContext ctx) {
@@ -323,7 +346,7 @@ public final class ConnectorServer implements AutoCloseable {
 
     private static void failure(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
-            Errors.send(ctx.response(), dev.redisconnector.server.http.RequestBody.TOO_LARGE);
+            Errors.send(ctx.response(), RequestBody.TOO_LARGE);
         } else if (ctx.failure() != null) {
             Errors.send(ctx.response(), ctx.failure());
         } else if (ctx.statusCode() == 400) {

@@ -3,6 +3,8 @@ package dev.redisconnector.server;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +49,7 @@ final class EventLoopAffinity implements IntSupplier {
 
     /** The group to hand Lettuce: registering a channel from event loop i puts it on loop i. */
     EventLoopGroup pinnedGroup() {
-        return (EventLoopGroup) java.lang.reflect.Proxy.newProxyInstance(EventLoopGroup.class.getClassLoader(),
+        return (EventLoopGroup) Proxy.newProxyInstance(EventLoopGroup.class.getClassLoader(),
                 new Class<?>[] {EventLoopGroup.class}, (proxy, method, args) -> {
                     boolean pick = method.getName().equals("next") && (args == null || args.length == 0)
                             || method.getName().equals("register");
@@ -58,7 +60,7 @@ final class EventLoopAffinity implements IntSupplier {
                             return method.getName().equals("next") ? loop : method.invoke(loop, args);
                         }
                         return method.invoke(group, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });

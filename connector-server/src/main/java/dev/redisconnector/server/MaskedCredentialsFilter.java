@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import io.lettuce.core.RedisURI;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 import org.slf4j.Marker;
 
@@ -57,7 +58,7 @@ public final class MaskedCredentialsFilter extends TurboFilter {
         if (failure == null) {
             return params == null ? new Object[0] : params;
         }
-        Object[] out = params == null ? new Object[1] : java.util.Arrays.copyOf(params, params.length + 1);
+        Object[] out = params == null ? new Object[1] : Arrays.copyOf(params, params.length + 1);
         out[out.length - 1] = failure;
         return out;
     }

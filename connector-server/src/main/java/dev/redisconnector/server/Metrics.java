@@ -1,7 +1,9 @@
 package dev.redisconnector.server;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.redisconnector.core.CommandEvent;
 import dev.redisconnector.core.CommandListener;
+import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
 import dev.redisconnector.registry.AuditTrail;
 import dev.redisconnector.registry.Registry;
@@ -10,13 +12,23 @@ import dev.redisconnector.server.http.EventStreams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -39,11 +51,11 @@ public final class Metrics implements CommandListener {
     Metrics(boolean perClient) {
         this.perClient = perClient;
         // the process itself: heap and GC, threads, CPU, classes
-        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
     }
 
     /** Registers the gauges that read the server's parts when scraped. */
@@ -67,7 +79,7 @@ public final class Metrics implements CommandListener {
             FunctionCounter.builder("rc_audit_dropped", audit, AuditTrail::dropped)
                     .description("Audit events dropped because the database could not keep up").register(registry);
         }
-        if (store.dataSource() instanceof com.zaxxer.hikari.HikariDataSource hikari) {
+        if (store.dataSource() instanceof HikariDataSource hikari) {
             try {
                 hikari.setMetricRegistry(registry);
             } catch (RuntimeException e) {
@@ -85,7 +97,7 @@ public final class Metrics implements CommandListener {
      * Counters read from {@code store} when scraped. Micrometer holds the state object weakly: it must be one the
      * server keeps (the registry), never a lambda made here.
      */
-    private void cache(String lookup, Registry store, java.util.function.Function<Registry, CachedLookup.Stats> stats) {
+    private void cache(String lookup, Registry store, Function<Registry, CachedLookup.Stats> stats) {
         FunctionCounter.builder("rc_registry_cache_hits", store, r -> stats.apply(r).hits()).tag("lookup", lookup)
                 .description("Registry lookups answered from memory").register(registry);
         FunctionCounter.builder("rc_registry_cache_misses", store, r -> stats.apply(r).misses()).tag("lookup", lookup)
@@ -114,7 +126,7 @@ public final class Metrics implements CommandListener {
         if (byOutcome == null) {
             String command = commandLabel(event.command());
             byOutcome = countersByCommand.computeIfAbsent(command.equals("other") ? "other" : event.command(),
-                    ignored -> new Counter[dev.redisconnector.core.ErrorCode.values().length + 1]);
+                    ignored -> new Counter[ErrorCode.values().length + 1]);
         }
         int slot = event.outcome() == null ? 0 : event.outcome().ordinal() + 1;
         Counter counter = byOutcome[slot];
@@ -187,9 +199,9 @@ public final class Metrics implements CommandListener {
     }
 
     private LettuceCommandExecutor executor;
-    private io.micrometer.core.instrument.MultiGauge clientShared;
-    private io.micrometer.core.instrument.MultiGauge clientDedicatedInUse;
-    private io.micrometer.core.instrument.MultiGauge clientDedicatedOpen;
+    private MultiGauge clientShared;
+    private MultiGauge clientDedicatedInUse;
+    private MultiGauge clientDedicatedOpen;
 
     /** The Prometheus text exposition. */
     String scrape() {
@@ -202,23 +214,23 @@ public final class Metrics implements CommandListener {
     /** Per-client connection gauges (only with RC_METRICS_PER_CLIENT=true): one row per client with connections. */
     private synchronized void refreshPerClient() {
         if (clientShared == null) {
-            clientShared = io.micrometer.core.instrument.MultiGauge.builder("rc_redis_client_connections")
+            clientShared = MultiGauge.builder("rc_redis_client_connections")
                     .description("Shared Redis connections of each client").register(registry);
-            clientDedicatedInUse = io.micrometer.core.instrument.MultiGauge
+            clientDedicatedInUse = MultiGauge
                     .builder("rc_redis_client_dedicated_in_use")
                     .description("Dedicated connections in use by each client").register(registry);
-            clientDedicatedOpen = io.micrometer.core.instrument.MultiGauge.builder("rc_redis_client_dedicated_open")
+            clientDedicatedOpen = MultiGauge.builder("rc_redis_client_dedicated_open")
                     .description("Dedicated connections open for each client").register(registry);
         }
         Map<String, int[]> usage = executor.connectionsByClient();
-        java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> shared = new java.util.ArrayList<>();
-        java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> inUse = new java.util.ArrayList<>();
-        java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> open = new java.util.ArrayList<>();
+        List<MultiGauge.Row<?>> shared = new ArrayList<>();
+        List<MultiGauge.Row<?>> inUse = new ArrayList<>();
+        List<MultiGauge.Row<?>> open = new ArrayList<>();
         usage.forEach((client, counts) -> {
-            io.micrometer.core.instrument.Tags tags = io.micrometer.core.instrument.Tags.of("client", client);
-            shared.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, counts[0]));
-            inUse.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, counts[1]));
-            open.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, counts[2]));
+            Tags tags = Tags.of("client", client);
+            shared.add(MultiGauge.Row.of(tags, counts[0]));
+            inUse.add(MultiGauge.Row.of(tags, counts[1]));
+            open.add(MultiGauge.Row.of(tags, counts[2]));
         });
         clientShared.register(shared, true);
         clientDedicatedInUse.register(inUse, true);

@@ -1,5 +1,6 @@
 package dev.redisconnector.testing;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -207,7 +208,7 @@ public final class FaultProxy implements AutoCloseable {
         return -1;
     }
 
-    private static void closeQuietly(java.io.Closeable socket) {
+    private static void closeQuietly(Closeable socket) {
         try {
             socket.close();
         } catch (IOException ignored) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Real multi-process Redis setups for tests: a master with a replica watched by three sentinels, and a three-master
@@ -94,7 +95,7 @@ public final class RedisTopologies {
     }
 
     /** Polls {@code condition} for up to 60 s. */
-    public static void await(java.util.function.BooleanSupplier condition, String what) {
+    public static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {

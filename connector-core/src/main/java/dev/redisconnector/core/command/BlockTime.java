@@ -1,6 +1,7 @@
 package dev.redisconnector.core.command;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public record BlockTime(VerifiedCommand command, Duration blocksFor) {
         BigDecimal millis = unit == Unit.SECONDS ? requested.movePointRight(3) : requested;
         BigDecimal maxMillis = BigDecimal.valueOf(max.toMillis());
         if (requested.signum() > 0 && millis.compareTo(maxMillis) <= 0) {
-            return new BlockTime(command, Duration.ofMillis(millis.setScale(0, java.math.RoundingMode.CEILING)
+            return new BlockTime(command, Duration.ofMillis(millis.setScale(0, RoundingMode.CEILING)
                     .longValueExact()));
         }
         String capped = unit == Unit.SECONDS ? maxMillis.movePointLeft(3).stripTrailingZeros().toPlainString()

@@ -3,7 +3,9 @@ package dev.redisconnector.core.command;
 import dev.redisconnector.core.reply.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +28,7 @@ public final class CommandCatalog {
 
     private CommandCatalog(Map<String, CommandSpec> specs) {
         this.specs = Map.copyOf(specs);
-        Set<String> withSubcommands = new java.util.HashSet<>();
+        Set<String> withSubcommands = new HashSet<>();
         for (String name : specs.keySet()) {
             int bar = name.indexOf('|');
             if (bar > 0) {
@@ -48,7 +50,7 @@ public final class CommandCatalog {
     }
 
     /** Every entry, commands and subcommands ({@code CONFIG|GET}), in no particular order. */
-    public java.util.Collection<CommandSpec> specs() {
+    public Collection<CommandSpec> specs() {
         return specs.values();
     }
 

@@ -9,8 +9,10 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Step 2: checks {@code inputs.command} and {@code inputs.args} and builds a {@link VerifiedCommand}, then applies
@@ -168,10 +170,10 @@ public final class CommandVerifier {
     }
 
     private static String describe(Object arg) {
-        if (arg instanceof java.util.Map<?, ?>) {
+        if (arg instanceof Map<?, ?>) {
             return "an object";
         }
-        if (arg instanceof java.util.Collection<?> || arg.getClass().isArray()) {
+        if (arg instanceof Collection<?> || arg.getClass().isArray()) {
             return "an array";
         }
         return "a " + arg.getClass().getSimpleName();

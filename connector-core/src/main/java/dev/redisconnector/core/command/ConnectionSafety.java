@@ -2,10 +2,12 @@ package dev.redisconnector.core.command;
 
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The commands that never run on a connection shared by all users of a client, and why.
@@ -64,7 +66,7 @@ public final class ConnectionSafety {
 
     /** The commands that always block (sorted), for documentation and tests. */
     public static Set<String> blockingCommands() {
-        return new java.util.TreeSet<>(BLOCKING);
+        return new TreeSet<>(BLOCKING);
     }
 
     /**
@@ -93,7 +95,7 @@ public final class ConnectionSafety {
     private static boolean hasBlockOption(VerifiedCommand command) {
         for (int i = 0; i < command.args().size(); i++) {
             byte[] arg = command.args().get(i);
-            if (arg.length == 5 && "BLOCK".equals(new String(arg, java.nio.charset.StandardCharsets.US_ASCII)
+            if (arg.length == 5 && "BLOCK".equals(new String(arg, StandardCharsets.US_ASCII)
                     .toUpperCase(Locale.ROOT))) {
                 return true;
             }

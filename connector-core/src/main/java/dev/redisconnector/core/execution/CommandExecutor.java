@@ -1,8 +1,17 @@
 package dev.redisconnector.core.execution;
 
+import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.PipelineResult;
+import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.pubsub.MessageListener;
+import dev.redisconnector.core.pubsub.Subscription;
 import dev.redisconnector.core.reply.Reply;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -25,22 +34,22 @@ public interface CommandExecutor extends AutoCloseable {
      * Runs commands in the given order (a pipeline). The outer stage completes once every command is sent; each inner
      * stage holds one command's outcome.
      */
-    default CompletionStage<java.util.List<CompletionStage<Reply>>> executeAll(ExecutionTarget target,
-            java.util.List<VerifiedCommand> commands, Duration timeout) {
-        java.util.List<CompletionStage<Reply>> outcomes = new java.util.ArrayList<>(commands.size());
+    default CompletionStage<List<CompletionStage<Reply>>> executeAll(ExecutionTarget target,
+            List<VerifiedCommand> commands, Duration timeout) {
+        List<CompletionStage<Reply>> outcomes = new ArrayList<>(commands.size());
         for (VerifiedCommand command : commands) {
             outcomes.add(execute(target, command, timeout));
         }
-        return java.util.concurrent.CompletableFuture.completedFuture(outcomes);
+        return CompletableFuture.completedFuture(outcomes);
     }
 
     /**
      * The target server's command table ({@code COMMAND}), loaded once per service version and cached. Executors
      * that cannot load one return {@link dev.redisconnector.core.command.CommandCatalog#EMPTY}.
      */
-    default CompletionStage<dev.redisconnector.core.command.CommandCatalog> catalog(ExecutionTarget target) {
-        return java.util.concurrent.CompletableFuture.completedFuture(
-                dev.redisconnector.core.command.CommandCatalog.EMPTY);
+    default CompletionStage<CommandCatalog> catalog(ExecutionTarget target) {
+        return CompletableFuture.completedFuture(
+                CommandCatalog.EMPTY);
     }
 
     /**
@@ -51,8 +60,8 @@ public interface CommandExecutor extends AutoCloseable {
      */
     default CompletionStage<Reply> executeBlocking(ExecutionTarget target, VerifiedCommand command,
                                                    Duration blocksFor, Duration timeout) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new dev.redisconnector.core.ConnectorException(
-                dev.redisconnector.core.ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed: this"
+        return CompletableFuture.failedFuture(new ConnectorException(
+                ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed: this"
                 + " executor has no dedicated connections for blocking commands."));
     }
 
@@ -63,19 +72,19 @@ public interface CommandExecutor extends AutoCloseable {
      * @return one result per command; fails with {@code TRANSACTION_ABORTED} when a watched key changed, with
      *         {@code REDIS_ERROR} when Redis discarded the transaction ({@code EXECABORT})
      */
-    default CompletionStage<java.util.List<dev.redisconnector.core.PipelineResult>> executeTransaction(
-            ExecutionTarget target, java.util.List<byte[]> watch, java.util.List<VerifiedCommand> commands,
+    default CompletionStage<List<PipelineResult>> executeTransaction(
+            ExecutionTarget target, List<byte[]> watch, List<VerifiedCommand> commands,
             Duration timeout) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new dev.redisconnector.core.ConnectorException(
-                dev.redisconnector.core.ErrorCode.COMMAND_NOT_ALLOWED, "Transactions are not available: this"
+        return CompletableFuture.failedFuture(new ConnectorException(
+                ErrorCode.COMMAND_NOT_ALLOWED, "Transactions are not available: this"
                 + " executor has no dedicated connections."));
     }
 
     /** Subscribes to channels (or patterns) on a connection of its own. */
-    default CompletionStage<dev.redisconnector.core.pubsub.Subscription> subscribe(ExecutionTarget target,
-            java.util.List<byte[]> channels, boolean pattern, dev.redisconnector.core.pubsub.MessageListener listener) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new dev.redisconnector.core.ConnectorException(
-                dev.redisconnector.core.ErrorCode.COMMAND_NOT_ALLOWED, "Subscriptions are not available: this"
+    default CompletionStage<Subscription> subscribe(ExecutionTarget target,
+            List<byte[]> channels, boolean pattern, MessageListener listener) {
+        return CompletableFuture.failedFuture(new ConnectorException(
+                ErrorCode.COMMAND_NOT_ALLOWED, "Subscriptions are not available: this"
                 + " executor has no pub/sub connections."));
     }
 

@@ -3,12 +3,16 @@ package dev.redisconnector.core.execution;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.reply.Reply;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.internal.ExceptionFactory;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
 /** The command objects the executor hands Lettuce. Internal. */
@@ -75,7 +79,7 @@ final class Commands {
         }
 
         @Override
-        public void encode(io.netty.buffer.ByteBuf buffer) {
+        public void encode(ByteBuf buffer) {
             if (written) {
                 // sent again by the cluster after a MOVED or ASK: start from a clean reply
                 output.reset();
@@ -86,7 +90,7 @@ final class Commands {
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            return completeExceptionally(new java.util.concurrent.CancellationException());
+            return completeExceptionally(new CancellationException());
         }
 
         /**
@@ -101,7 +105,7 @@ final class Commands {
             }
             if (output.topLevelError() != null) {
                 obtrudeException(ExecutionErrors.commandFailure(
-                        io.lettuce.core.internal.ExceptionFactory.createExecutionException(output.topLevelError()),
+                        ExceptionFactory.createExecutionException(output.topLevelError()),
                         clientId, timeout));
                 return true;
             }
@@ -126,7 +130,7 @@ final class Commands {
             if (!written && mapped.code() == ErrorCode.TIMEOUT) {
                 return super.completeExceptionally(new ConnectorException(ErrorCode.REDIS_UNAVAILABLE,
                         "The Redis service of client '" + clientId + "' was not reachable"
-                                + (failure instanceof io.lettuce.core.RedisCommandTimeoutException ? " within "
+                                + (failure instanceof RedisCommandTimeoutException ? " within "
                                 + timeoutMillis + " ms" : "") + "; the command was not sent.", failure));
             }
             return super.completeExceptionally(mapped);

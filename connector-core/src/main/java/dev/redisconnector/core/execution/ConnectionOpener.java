@@ -1,6 +1,7 @@
 package dev.redisconnector.core.execution;
 
 import dev.redisconnector.core.ConnectorOptions;
+import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.RedisCredentials;
@@ -18,11 +19,15 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens connections to a service in each mode: standalone, through its sentinels to the current master, or to a
@@ -110,10 +115,10 @@ final class ConnectionOpener {
             watch.ownClient(own);
         }
         for (RedisURI sentinel : uri(target.service(), target.credentials()).getSentinels()) {
-            client.connectPubSubAsync(io.lettuce.core.codec.StringCodec.UTF8, sentinel).toCompletableFuture()
+            client.connectPubSubAsync(StringCodec.UTF8, sentinel).toCompletableFuture()
                     .whenComplete((connection, failure) -> {
                         if (failure != null) {
-                            org.slf4j.LoggerFactory.getLogger(SentinelWatch.class).warn("sentinel events unavailable"
+                            LoggerFactory.getLogger(SentinelWatch.class).warn("sentinel events unavailable"
                                     + " client={} sentinel={}:{} cause={}", target.service().clientId(),
                                     sentinel.getHost(), sentinel.getPort(), failure.getClass().getSimpleName());
                         } else {
@@ -149,12 +154,12 @@ final class ConnectionOpener {
     }
 
     /** A pub/sub connection and the client that exists only for it, if any. */
-    record PubSubHandle(io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> connection,
+    record PubSubHandle(StatefulRedisPubSubConnection<byte[], byte[]> connection,
                         AbstractRedisClient ownClient) {
         void close() {
             connection.closeAsync().whenComplete((ignored, failure) -> {
                 if (ownClient != null) {
-                    ownClient.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+                    ownClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
                 }
             });
         }
@@ -184,11 +189,11 @@ final class ConnectionOpener {
         return shutdownOnFailure(opened, cluster);
     }
 
-    private CompletableFuture<dev.redisconnector.core.command.CommandCatalog> loadCommandTable(StatefulConnection<byte[], byte[]> connection,
+    private CompletableFuture<CommandCatalog> loadCommandTable(StatefulConnection<byte[], byte[]> connection,
                                                              RedisService service) {
         Duration timeout = service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
         return LettuceCommandExecutor.send(connection, new VerifiedCommand("COMMAND", List.of()), -1,
-                timeout.multipliedBy(2), service.clientId(), 64L * 1024 * 1024).thenApply(dev.redisconnector.core.command.CommandCatalog::parse);
+                timeout.multipliedBy(2), service.clientId(), 64L * 1024 * 1024).thenApply(CommandCatalog::parse);
     }
 
     private static <T> CompletableFuture<T> shutdownOnFailure(CompletableFuture<T> opened,
@@ -196,7 +201,7 @@ final class ConnectionOpener {
         if (own != null) {
             opened.whenComplete((handle, failure) -> {
                 if (failure != null) {
-                    own.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+                    own.shutdownAsync(0, 2, TimeUnit.SECONDS);
                 }
             });
         }

@@ -6,14 +6,21 @@ import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.RedisService;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -78,13 +85,13 @@ final class ConnectionProbe {
             if (cause instanceof ConnectorException e && e.code() == ErrorCode.REDIS_ERROR) {
                 return new Reply.ErrorReply(e.getMessage().split(" ")[0]);
             }
-            throw failure instanceof RuntimeException runtime ? runtime : new java.util.concurrent.CompletionException(
+            throw failure instanceof RuntimeException runtime ? runtime : new CompletionException(
                     failure);
         });
     }
 
     private CompletableFuture<Reply> call(String name, String... args) {
-        List<byte[]> bytes = java.util.Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList();
+        List<byte[]> bytes = Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList();
         return executor.dispatch(handle, new VerifiedCommand(name, bytes), timeout, target.service().clientId());
     }
 
@@ -103,7 +110,7 @@ final class ConnectionProbe {
     }
 
     private static String name(RedisService service) {
-        return service.mode().name().toLowerCase(java.util.Locale.ROOT);
+        return service.mode().name().toLowerCase(Locale.ROOT);
     }
 
     private record ModeDetails(String masterAddress, String clusterState, Integer knownNodes,
@@ -131,8 +138,8 @@ final class ConnectionProbe {
         List<RedisURI> sentinels = ConnectionOpener.uri(service, target.credentials()).getSentinels();
         List<CompletableFuture<String>> answers = sentinels.stream().map(this::currentMaster).toList();
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-            java.util.Map<String, Integer> votes = new java.util.TreeMap<>();
-            List<String> asked = new java.util.ArrayList<>();
+            Map<String, Integer> votes = new TreeMap<>();
+            List<String> asked = new ArrayList<>();
             for (int i = 0; i < sentinels.size(); i++) {
                 String answer = answers.get(i).join();
                 asked.add(sentinels.get(i).getHost() + ":" + sentinels.get(i).getPort() + " -> " + answer);
@@ -140,8 +147,8 @@ final class ConnectionProbe {
                     votes.merge(answer, 1, Integer::sum);
                 }
             }
-            String master = votes.entrySet().stream().max(java.util.Map.Entry.comparingByValue())
-                    .map(java.util.Map.Entry::getKey).orElse(answers.getFirst().join());
+            String master = votes.entrySet().stream().max(Map.Entry.comparingByValue())
+                    .map(Map.Entry::getKey).orElse(answers.getFirst().join());
             return new ModeDetails(master, null, null, List.copyOf(asked));
         });
     }
@@ -208,7 +215,7 @@ final class ConnectionProbe {
     }
 
     private String protocol() {
-        if (handle.connection() instanceof io.lettuce.core.StatefulRedisConnectionImpl<?, ?> impl) {
+        if (handle.connection() instanceof StatefulRedisConnectionImpl<?, ?> impl) {
             return String.valueOf(impl.getConnectionState().getNegotiatedProtocolVersion());
         }
         return "RESP3";

@@ -1,5 +1,7 @@
 package dev.redisconnector.core.execution;
 
+import java.util.List;
+
 /**
  * What a successful connection test found. Immutable; fields that do not apply to the service's mode are
  * {@code null}.
@@ -17,5 +19,5 @@ package dev.redisconnector.core.execution;
  */
 public record ConnectionReport(String serverVersion, String role, String mode, double latencyMillis,
                                String protocol, String currentMaster, String clusterState, Integer clusterKnownNodes,
-                               String tlsProtocol, String tlsPeerSubject, java.util.List<String> sentinels) {
+                               String tlsProtocol, String tlsPeerSubject, List<String> sentinels) {
 }

@@ -2,12 +2,18 @@ package dev.redisconnector.core.execution;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.redisconnector.core.ConnectorException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -34,7 +40,7 @@ final class DedicatedConnections implements AutoCloseable {
                 .scheduler(Scheduler.systemScheduler())
                 .executor(Runnable::run)
                 .removalListener((LettuceCommandExecutor.CatalogKey key, Pool pool,
-                                  com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                                  RemovalCause cause) -> {
                     if (pool != null) {
                         pool.close();
                     }
@@ -64,8 +70,8 @@ final class DedicatedConnections implements AutoCloseable {
             return opened.handle((handle, failure) -> {
                 if (failure != null) {
                     pool.returnPermit();
-                    throw failure instanceof java.util.concurrent.CompletionException completion ? completion
-                            : new java.util.concurrent.CompletionException(failure);
+                    throw failure instanceof CompletionException completion ? completion
+                            : new CompletionException(failure);
                 }
                 return new Lease(pool, handle);
             });
@@ -92,8 +98,8 @@ final class DedicatedConnections implements AutoCloseable {
     }
 
     /** Per client: connections leased right now and open (leased or idle), as {@code {leased, open}}. */
-    java.util.Map<String, int[]> usageByClient() {
-        java.util.Map<String, int[]> usage = new java.util.TreeMap<>();
+    Map<String, int[]> usageByClient() {
+        Map<String, int[]> usage = new TreeMap<>();
         for (var entry : pools.asMap().entrySet()) {
             int[] counts = usage.computeIfAbsent(entry.getKey().clientId(), ignored -> new int[2]);
             counts[0] += entry.getValue().leased();
@@ -241,7 +247,7 @@ final class DedicatedConnections implements AutoCloseable {
         }
 
         void close() {
-            java.util.List<RedisHandle> toClose = new java.util.ArrayList<>();
+            List<RedisHandle> toClose = new ArrayList<>();
             synchronized (this) {
                 closed = true;
                 for (Iterator<Idle> it = idle.iterator(); it.hasNext(); ) {

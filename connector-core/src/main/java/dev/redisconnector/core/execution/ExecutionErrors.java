@@ -5,6 +5,9 @@ import dev.redisconnector.core.ErrorCode;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.netty.channel.ConnectTimeoutException;
+import java.io.IOException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -48,7 +51,7 @@ public final class ExecutionErrors {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not set up the connection to " + service
                     + ": Redis replied " + redisText(rejected), failure);
         }
-        if (find(cause, io.lettuce.core.RedisException.class) != null && cause.getMessage() != null
+        if (find(cause, RedisException.class) != null && cause.getMessage() != null
                 && cause.getMessage().contains("Cannot provide redisAddress using sentinel")) {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service
                     + ": no sentinel knows a master with the registered name.", failure);
@@ -64,7 +67,7 @@ public final class ExecutionErrors {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service + ".",
                     failure);
         }
-        if (cause instanceof TimeoutException || find(cause, io.netty.channel.ConnectTimeoutException.class) != null) {
+        if (cause instanceof TimeoutException || find(cause, ConnectTimeoutException.class) != null) {
             return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "Could not connect to " + service
                     + " within " + connectTimeout.toMillis() + " ms.", failure);
         }
@@ -118,7 +121,7 @@ public final class ExecutionErrors {
         if (cause instanceof CancellationException || cause instanceof ClosedChannelException
                 || message.contains("Connection closed") || message.contains("Connection reset")
                 || message.contains("Connection disconnected")
-                || find(cause, java.io.IOException.class) != null) {
+                || find(cause, IOException.class) != null) {
             return new ConnectorException(ErrorCode.TIMEOUT, "The connection to the Redis service of client '"
                     + clientId + "' was lost before the reply arrived; the outcome is unknown: the command may or may"
                     + " not have run.", failure);

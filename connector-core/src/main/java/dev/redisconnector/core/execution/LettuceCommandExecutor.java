@@ -6,25 +6,41 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ConnectorOptions;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.PipelineResult;
+import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.pubsub.MessageListener;
+import dev.redisconnector.core.pubsub.Subscription;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.RedisService;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,17 +66,17 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final Cache<ConnectionKey, CompletableFuture<RedisHandle>> connections;
     private final Map<String, Versions> currentVersions = new ConcurrentHashMap<>();
     private final IntSupplier laneSelector;
-    private final Cache<ServerKey, dev.redisconnector.core.command.CommandCatalog> sharedCatalogs;
+    private final Cache<ServerKey, CommandCatalog> sharedCatalogs;
     private final Cache<CatalogKey, Boolean> deniedCatalogs;
     /**
      * Tables being loaded: concurrent first requests of a service share one {@code COMMAND} (per tenant, since one
      * tenant's user may be refused it where another's is not).
      */
-    private final Map<CatalogKey, CompletableFuture<dev.redisconnector.core.command.CommandCatalog>> loadingCatalogs =
+    private final Map<CatalogKey, CompletableFuture<CommandCatalog>> loadingCatalogs =
             new ConcurrentHashMap<>();
     private final DedicatedConnections dedicated;
-    private final java.util.concurrent.atomic.AtomicInteger openStreams =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger openStreams =
+            new AtomicInteger();
     /** Per client of a Sentinel service: the watch over its sentinels' failover events, for one service version. */
     private final Map<String, WatchedVersion> sentinelWatches = new ConcurrentHashMap<>();
 
@@ -78,7 +94,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
      * given to an executor must be built this way; the executor refuses others.
      */
     public static ClientResources.Builder configure(ClientResources.Builder builder, ConnectorOptions options,
-                                                    java.util.function.Consumer<io.netty.channel.Channel> extra) {
+                                                    Consumer<Channel> extra) {
         return builder.nettyCustomizer(nettyCustomizer(options, extra))
                 .addressResolverGroup(new CheckedAddressResolverGroup(
                         DefaultClientResources.DEFAULT_ADDRESS_RESOLVER_GROUP, options.hostPolicy()));
@@ -89,12 +105,12 @@ public final class LettuceCommandExecutor implements CommandExecutor {
      * value out of memory), followed by {@code extra} when given. Callers that build their own
      * {@link ClientResources} must set it.
      */
-    public static io.lettuce.core.resource.NettyCustomizer nettyCustomizer(
-            ConnectorOptions options, java.util.function.Consumer<io.netty.channel.Channel> extra) {
+    public static NettyCustomizer nettyCustomizer(
+            ConnectorOptions options, Consumer<Channel> extra) {
         long limit = options.maxReplyBytes();
-        return new io.lettuce.core.resource.NettyCustomizer() {
+        return new NettyCustomizer() {
             @Override
-            public void afterChannelInitialized(io.netty.channel.Channel channel) {
+            public void afterChannelInitialized(Channel channel) {
                 ReplySizeGuard.install(channel.pipeline(), limit);
                 if (extra != null) {
                     extra.accept(channel);
@@ -135,11 +151,11 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                 .removalListener(this::onRemoval)
                 .build();
         // a server's table can change (a module loaded): re-read it now and then
-        this.sharedCatalogs = Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(10))
+        this.sharedCatalogs = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
                 .maximumSize(10_000).executor(Runnable::run).build();
         this.dedicated = new DedicatedConnections(options.dedicatedPoolSize(), options.dedicatedWait(),
                 options.connectionIdleTimeout());
-        this.deniedCatalogs = Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(10))
+        this.deniedCatalogs = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
                 .maximumSize(100_000).executor(Runnable::run).build();
     }
 
@@ -203,9 +219,9 @@ public final class LettuceCommandExecutor implements CommandExecutor {
      * confirmed the subscription; it fails with the codes of {@link #execute}.
      */
     @Override
-    public CompletionStage<dev.redisconnector.core.pubsub.Subscription> subscribe(
+    public CompletionStage<Subscription> subscribe(
             ExecutionTarget target, List<byte[]> channels, boolean pattern,
-            dev.redisconnector.core.pubsub.MessageListener listener) {
+            MessageListener listener) {
         RedisService service = target.service();
         Duration connectTimeout = connectTimeout(service);
         Duration timeout = commandTimeout(service);
@@ -215,7 +231,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         } catch (RuntimeException e) {
             opened = CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<dev.redisconnector.core.pubsub.Subscription> result = new CompletableFuture<>();
+        CompletableFuture<Subscription> result = new CompletableFuture<>();
         opened.whenComplete((handle, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(ExecutionErrors.connectFailure(failure, service.clientId(),
@@ -223,7 +239,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                 return;
             }
             openStreams.incrementAndGet();
-            handle.connection().addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            handle.connection().addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(byte[] channel, byte[] message) {
                     listener.message(null, channel, message);
@@ -244,15 +260,15 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                     listener.subscribed(patternBytes, true, count);
                 }
             });
-            java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-            dev.redisconnector.core.pubsub.Subscription subscription = () -> {
+            AtomicBoolean closed = new AtomicBoolean();
+            Subscription subscription = () -> {
                 if (closed.compareAndSet(false, true)) {
                     openStreams.decrementAndGet();
                     handle.close();
                 }
             };
             byte[][] names = channels.toArray(byte[][]::new);
-            io.lettuce.core.RedisFuture<Void> subscribed = pattern ? handle.connection().async().psubscribe(names)
+            RedisFuture<Void> subscribed = pattern ? handle.connection().async().psubscribe(names)
                     : handle.connection().async().subscribe(names);
             subscribed.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((ignored, error) -> {
@@ -277,7 +293,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** Runs a transaction on one of the service's dedicated connections. See {@link Transaction}. */
     @Override
-    public CompletionStage<List<dev.redisconnector.core.PipelineResult>> executeTransaction(
+    public CompletionStage<List<PipelineResult>> executeTransaction(
             ExecutionTarget target, List<byte[]> watch, List<VerifiedCommand> commands, Duration timeout) {
         ConnectorException fenced = failoverFence(target);
         if (fenced != null) {
@@ -298,8 +314,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private static boolean answered(Throwable failure) {
         Throwable cause = ConnectorException.unwrap(failure);
         return cause instanceof ConnectorException e
-                && (e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR
-                || e.code() == dev.redisconnector.core.ErrorCode.RESULT_TOO_LARGE);
+                && (e.code() == ErrorCode.REDIS_ERROR
+                || e.code() == ErrorCode.RESULT_TOO_LARGE);
     }
 
     /** Values over the reply limit dropped as they arrived, since start (see {@link ReplySizeGuard}). */
@@ -311,8 +327,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
      * Per client: shared connections, dedicated connections in use and dedicated connections open, as
      * {@code {shared, dedicatedInUse, dedicatedOpen}} (for per-client metrics, which the operator turns on).
      */
-    public java.util.Map<String, int[]> connectionsByClient() {
-        java.util.Map<String, int[]> out = new java.util.TreeMap<>();
+    public Map<String, int[]> connectionsByClient() {
+        Map<String, int[]> out = new TreeMap<>();
         connections.cleanUp();
         for (ConnectionKey key : connections.asMap().keySet()) {
             out.computeIfAbsent(key.clientId(), ignored -> new int[3])[0]++;
@@ -401,7 +417,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                 ? commandTimeout(service).toMillis() * 2 : 0), TimeUnit.MILLISECONDS).execute(() -> {
                     if (!result.isDone()) {
                         result.completeExceptionally(ExecutionErrors.connectFailure(
-                                new java.util.concurrent.TimeoutException(), service.clientId(), connectTimeout));
+                                new TimeoutException(), service.clientId(), connectTimeout));
                     }
                 });
         return result;
@@ -443,7 +459,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         if (!watched.watch().fenced()) {
             return null;
         }
-        return new ConnectorException(dev.redisconnector.core.ErrorCode.REDIS_UNAVAILABLE, "The sentinels of the Redis"
+        return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "The sentinels of the Redis"
                 + " service of client '" + service.clientId() + "' are failing its master over; the command was not"
                 + " sent. Retry in a moment.");
     }
@@ -478,7 +494,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         if (!handle.isCluster()) {
             return send(handle.connection(), command, -1, timeout, clientId, options.maxReplyBytes());
         }
-        java.util.Optional<List<byte[]>> keys = handle.commandTable().keys(command);
+        Optional<List<byte[]>> keys = handle.commandTable().keys(command);
         if (keys.isPresent()) {
             int keyIndex = keys.get().isEmpty() ? -1 : indexOf(command, keys.get().getFirst());
             return send(handle.connection(), command, keyIndex, timeout, clientId, options.maxReplyBytes());
@@ -526,24 +542,24 @@ public final class LettuceCommandExecutor implements CommandExecutor {
      * its own, never shared.
      */
     @Override
-    public CompletionStage<dev.redisconnector.core.command.CommandCatalog> catalog(ExecutionTarget target) {
+    public CompletionStage<CommandCatalog> catalog(ExecutionTarget target) {
         RedisService service = target.service();
         Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
         CatalogKey tenantKey = new CatalogKey(service.clientId(), versions);
         if (deniedCatalogs.getIfPresent(tenantKey) != null) {
-            return CompletableFuture.completedFuture(dev.redisconnector.core.command.CommandCatalog.EMPTY);
+            return CompletableFuture.completedFuture(CommandCatalog.EMPTY);
         }
         ServerKey serverKey = new ServerKey(service.mode(), service.host(), service.port(), service.masterName(),
                 service.nodes());
-        dev.redisconnector.core.command.CommandCatalog shared = sharedCatalogs.getIfPresent(serverKey);
+        CommandCatalog shared = sharedCatalogs.getIfPresent(serverKey);
         if (shared != null) {
             return CompletableFuture.completedFuture(shared);
         }
-        CompletableFuture<dev.redisconnector.core.command.CommandCatalog> loading = loadingCatalogs.get(tenantKey);
+        CompletableFuture<CommandCatalog> loading = loadingCatalogs.get(tenantKey);
         if (loading != null) {
             return loading;
         }
-        CompletableFuture<dev.redisconnector.core.command.CommandCatalog> mine = new CompletableFuture<>();
+        CompletableFuture<CommandCatalog> mine = new CompletableFuture<>();
         loading = loadingCatalogs.putIfAbsent(tenantKey, mine);
         if (loading != null) {
             return loading;
@@ -559,30 +575,30 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return mine;
     }
 
-    private CompletableFuture<dev.redisconnector.core.command.CommandCatalog> loadCatalog(ExecutionTarget target,
+    private CompletableFuture<CommandCatalog> loadCatalog(ExecutionTarget target,
             ServerKey serverKey, CatalogKey tenantKey) {
         RedisService service = target.service();
         return connection(target)
                 .thenCompose(handle -> handle.isCluster() ? CompletableFuture.completedFuture(handle.commandTable())
                         : send(handle.connection(), new VerifiedCommand("COMMAND", List.of()), -1,
                                 commandTimeout(service).multipliedBy(2), service.clientId(), 64L * 1024 * 1024)
-                                .thenApply(dev.redisconnector.core.command.CommandCatalog::parse))
+                                .thenApply(CommandCatalog::parse))
                 .handle((catalog, failure) -> {
                     if (failure == null) {
                         sharedCatalogs.put(serverKey, catalog);
                         return catalog;
                     }
                     Throwable cause = ConnectorException.unwrap(failure);
-                    if (cause instanceof dev.redisconnector.core.ConnectorException e
-                            && e.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR) {
+                    if (cause instanceof ConnectorException e
+                            && e.code() == ErrorCode.REDIS_ERROR) {
                         // an ACL user may not run COMMAND: classify nothing for this service (restrictive
                         // policies then refuse what they cannot classify; the user's ACL still applies)
                         LOG.info("command table unavailable client={} reason={}", service.clientId(), e.getMessage());
                         deniedCatalogs.put(tenantKey, Boolean.TRUE);
-                        return dev.redisconnector.core.command.CommandCatalog.EMPTY;
+                        return CommandCatalog.EMPTY;
                     }
                     throw cause instanceof RuntimeException runtime ? runtime
-                            : new java.util.concurrent.CompletionException(cause);
+                            : new CompletionException(cause);
                 });
     }
 

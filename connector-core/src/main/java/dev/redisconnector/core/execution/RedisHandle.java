@@ -1,14 +1,16 @@
 package dev.redisconnector.core.execution;
 
+import dev.redisconnector.core.command.CommandCatalog;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.api.StatefulConnection;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One open connection to a service (standalone, through sentinels, or to a cluster), with the client that exists
  * only for it (a service with its own TLS material, or a cluster) and, for a cluster, the server's command table.
  */
 record RedisHandle(StatefulConnection<byte[], byte[]> connection, AbstractRedisClient ownClient,
-                   dev.redisconnector.core.command.CommandCatalog commandTable) {
+                   CommandCatalog commandTable) {
 
     /** Whether commands must be routed by key. */
     boolean isCluster() {
@@ -19,7 +21,7 @@ record RedisHandle(StatefulConnection<byte[], byte[]> connection, AbstractRedisC
     void close() {
         connection.closeAsync().whenComplete((ignored, failure) -> {
             if (ownClient != null) {
-                ownClient.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+                ownClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }
         });
     }

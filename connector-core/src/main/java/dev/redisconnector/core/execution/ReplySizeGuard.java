@@ -1,11 +1,13 @@
 package dev.redisconnector.core.execution;
 
+import io.lettuce.core.protocol.CommandHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Keeps a huge single value out of memory. Lettuce reads a bulk string only once all of it has arrived, so a
@@ -24,7 +26,7 @@ final class ReplySizeGuard extends ChannelInboundHandlerAdapter {
 
     private static final byte[] REPLACEMENT = ("-" + MARKER + "\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_HEADER = 32;
-    private static final java.util.concurrent.atomic.LongAdder DROPPED = new java.util.concurrent.atomic.LongAdder();
+    private static final LongAdder DROPPED = new LongAdder();
 
     private enum State { START, LINE, HEADER, PAYLOAD, DROP }
 
@@ -46,7 +48,7 @@ final class ReplySizeGuard extends ChannelInboundHandlerAdapter {
 
     /** Adds a guard in front of Lettuce's command handler (after TLS, which must see the raw bytes first). */
     static void install(ChannelPipeline pipeline, long maxBulkBytes) {
-        ChannelHandlerContext lettuce = pipeline.context(io.lettuce.core.protocol.CommandHandler.class);
+        ChannelHandlerContext lettuce = pipeline.context(CommandHandler.class);
         if (lettuce != null && pipeline.get(ReplySizeGuard.class) == null) {
             pipeline.addBefore(lettuce.name(), "connector-reply-size-guard", new ReplySizeGuard(maxBulkBytes));
         }

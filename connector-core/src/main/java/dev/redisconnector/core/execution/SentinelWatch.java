@@ -1,10 +1,12 @@
 package dev.redisconnector.core.execution;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,7 @@ final class SentinelWatch implements AutoCloseable {
     private final AtomicReference<String> lastSwitchTo = new AtomicReference<>();
     private volatile long fencedUntilNanos;
     private volatile boolean closed;
-    private volatile io.lettuce.core.AbstractRedisClient ownClient;
+    private volatile AbstractRedisClient ownClient;
 
     /**
      * @param onSwitch closes the service's connections (shared and dedicated) once the master has changed
@@ -51,7 +53,7 @@ final class SentinelWatch implements AutoCloseable {
     }
 
     /** A client that exists only for this watch's connections (own TLS trust), shut down with it. */
-    void ownClient(io.lettuce.core.AbstractRedisClient client) {
+    void ownClient(AbstractRedisClient client) {
         this.ownClient = client;
     }
 
@@ -123,9 +125,9 @@ final class SentinelWatch implements AutoCloseable {
             connection.closeAsync();
         }
         subscriptions.clear();
-        io.lettuce.core.AbstractRedisClient client = ownClient;
+        AbstractRedisClient client = ownClient;
         if (client != null) {
-            client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS);
         }
     }
 }

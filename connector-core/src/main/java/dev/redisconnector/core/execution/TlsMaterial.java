@@ -4,6 +4,7 @@ import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import io.lettuce.core.SslOptions;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -91,7 +92,7 @@ final class TlsMaterial {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try {
             store.load(null, null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new GeneralSecurityException(e);
         }
         return store;

@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -157,7 +158,7 @@ final class Transaction {
         } catch (CompletionException e) {
             return e.getCause() instanceof ConnectorException connector ? connector
                     : new ConnectorException(ErrorCode.INTERNAL, "The transaction failed unexpectedly.", e.getCause());
-        } catch (java.util.concurrent.CancellationException e) {
+        } catch (CancellationException e) {
             return new ConnectorException(ErrorCode.TIMEOUT, "The transaction was cancelled; its outcome is unknown.");
         }
     }

@@ -2,6 +2,7 @@ package dev.redisconnector.core.policy;
 
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Printable;
 import dev.redisconnector.core.Session;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
@@ -175,7 +176,7 @@ public final class PolicyEnforcer implements CommandPolicy {
     }
 
     private static String shorten(String text) {
-        return dev.redisconnector.core.Printable.quote(text, 60);
+        return Printable.quote(text, 60);
     }
 
     private static ConnectorException refused(VerifiedCommand command, String client, String reason) {

@@ -1,5 +1,6 @@
 package dev.redisconnector.core.policy;
 
+import dev.redisconnector.core.Printable;
 import dev.redisconnector.core.command.VerifiedCommand;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -223,6 +224,6 @@ final class ScopeRules {
     }
 
     static String printable(String text) {
-        return dev.redisconnector.core.Printable.quote(text, 60);
+        return Printable.quote(text, 60);
     }
 }

@@ -11,6 +11,7 @@ import dev.redisconnector.core.reply.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -118,8 +119,8 @@ public final class ScriptVerifier {
             }
             return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
                 // whole commands first (FLUSHALL says more than CLUSTER ADDSLOTS), each group sorted
-                Set<String> permitted = new TreeSet<>(java.util.Comparator.comparing((String name) -> name.contains(" "))
-                        .thenComparing(java.util.Comparator.naturalOrder()));
+                Set<String> permitted = new TreeSet<>(Comparator.comparing((String name) -> name.contains(" "))
+                        .thenComparing(Comparator.naturalOrder()));
                 String unchecked = null;
                 for (int i = 0; i < probes.size(); i++) {
                     String reply = replies.get(i).join();

@@ -1,9 +1,11 @@
 package dev.redisconnector.core.policy;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -74,7 +76,7 @@ public record ServicePolicy(Mode mode, Set<String> allow, Set<String> deny, List
         if (rules == null) {
             return Set.of();
         }
-        java.util.SortedSet<String> out = new TreeSet<>();
+        SortedSet<String> out = new TreeSet<>();
         for (String rule : rules) {
             String value = rule == null ? "" : rule.strip().toUpperCase(Locale.ROOT);
             if (!value.matches("@?[A-Z0-9._|:-]{1,100}")) {
@@ -86,6 +88,6 @@ public record ServicePolicy(Mode mode, Set<String> allow, Set<String> deny, List
         if (out.size() > 500) {
             throw new IllegalArgumentException(what + ": at most 500 rules");
         }
-        return java.util.Collections.unmodifiableSortedSet(out);
+        return Collections.unmodifiableSortedSet(out);
     }
 }

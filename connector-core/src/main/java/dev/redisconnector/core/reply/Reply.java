@@ -1,6 +1,7 @@
 package dev.redisconnector.core.reply;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,12 +28,12 @@ public sealed interface Reply {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof StringReply that && java.util.Arrays.equals(bytes, that.bytes);
+            return o instanceof StringReply that && Arrays.equals(bytes, that.bytes);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(bytes);
+            return Arrays.hashCode(bytes);
         }
 
         @Override

@@ -3,6 +3,9 @@ package dev.redisconnector.core.reply;
 import dev.redisconnector.core.Encoding;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Writes a {@link Reply} as JSON, following the design's reply mapping. Stateless and thread-safe.
@@ -46,7 +49,7 @@ public final class ReplyJson {
         }
     }
 
-    private static void writeList(java.util.List<Reply> elements, Encoding encoding, StringBuilder out) {
+    private static void writeList(List<Reply> elements, Encoding encoding, StringBuilder out) {
         out.append('[');
         for (int i = 0; i < elements.size(); i++) {
             if (i > 0) {
@@ -95,7 +98,7 @@ public final class ReplyJson {
         if (map.entries().size() < 2) {
             return true;
         }
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (Reply.MapReply.Entry entry : map.entries()) {
             if (!seen.add(((Reply.StringReply) entry.key()).text())) {
                 return false;

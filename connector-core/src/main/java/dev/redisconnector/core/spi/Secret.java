@@ -1,5 +1,7 @@
 package dev.redisconnector.core.spi;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
@@ -25,9 +27,9 @@ public final class Secret {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Secret that && java.security.MessageDigest.isEqual(
-                value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                that.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return other instanceof Secret that && MessageDigest.isEqual(
+                value.getBytes(StandardCharsets.UTF_8),
+                that.value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

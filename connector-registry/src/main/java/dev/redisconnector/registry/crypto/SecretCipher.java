@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -77,7 +78,7 @@ public final class SecretCipher {
             cipher.updateAAD(aad(clientId, field));
             byte[] plain = cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
-        } catch (javax.crypto.AEADBadTagException e) {
+        } catch (AEADBadTagException e) {
             throw new SecretDecryptionException("it does not belong to this client or was tampered with");
         } catch (GeneralSecurityException e) {
             throw new SecretDecryptionException("decryption failed (" + e.getClass().getSimpleName() + ")");

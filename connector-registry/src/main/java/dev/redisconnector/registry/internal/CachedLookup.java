@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -24,11 +25,11 @@ public final class CachedLookup<K, V> {
     private final Function<K, Optional<V>> loader;
     private final Executor executor;
     private final long freshNanos;
-    private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder loads = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder loadFailures = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder loadNanos = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
 
     /**
      * Counts since start: lookups answered from memory, lookups that had to wait for the database, database loads

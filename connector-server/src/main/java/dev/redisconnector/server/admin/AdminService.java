@@ -1,13 +1,13 @@
 package dev.redisconnector.server.admin;
 
-import dev.redisconnector.core.Step;
-import dev.redisconnector.core.ErrorCode;
-import dev.redisconnector.server.http.AdminErrors;
 import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Printable;
+import dev.redisconnector.core.Step;
 import dev.redisconnector.core.execution.ConnectionReport;
 import dev.redisconnector.core.execution.ExecutionErrors;
-import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.core.execution.ExecutionTarget;
+import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
 import dev.redisconnector.core.policy.AclPlan;
 import dev.redisconnector.core.policy.ScriptConfinement;
@@ -15,28 +15,36 @@ import dev.redisconnector.core.policy.ScriptVerifier;
 import dev.redisconnector.core.policy.ServicePolicy;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
+import dev.redisconnector.registry.AuditTrail;
 import dev.redisconnector.registry.ClientIds;
 import dev.redisconnector.registry.CredentialsInfo;
 import dev.redisconnector.registry.CredentialsInput;
-import dev.redisconnector.registry.RedisUrl;
 import dev.redisconnector.registry.IssuedSession;
 import dev.redisconnector.registry.JdbcServiceRegistry;
+import dev.redisconnector.registry.RedisUrl;
 import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.ServiceDefinition;
 import dev.redisconnector.registry.ServiceRecord;
 import dev.redisconnector.registry.SessionInfo;
+import dev.redisconnector.server.http.AdminErrors;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Operator actions on the registry, as JSON objects in and out. Blocking (JDBC, connection tests): call from a worker
@@ -48,7 +56,7 @@ public final class AdminService implements AdminApi {
             "connectTimeoutMs", "commandTimeoutMs", "masterName", "nodes", "url", "policy");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("kind", "username", "password", "sentinel",
             "tlsClient");
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
     /** Longest session a token may be issued for: 366 days. */
     static final long MAX_SESSION_TTL_SECONDS = 366L * 24 * 3600;
     private static final Set<String> SESSION_FIELDS = Set.of("userId", "clientId", "ttlSeconds", "readOnly");
@@ -343,10 +351,10 @@ public final class AdminService implements AdminApi {
                             ? message.substring(0, message.length() - 1) : message) + ": " + detail + ".");
         }
         LOG.info("connection test failed client={} code={}", out.getString("clientId"), failure.code().name());
-        boolean reachable = failure.code() == dev.redisconnector.core.ErrorCode.REDIS_AUTH_FAILED
-                || failure.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR;
+        boolean reachable = failure.code() == ErrorCode.REDIS_AUTH_FAILED
+                || failure.code() == ErrorCode.REDIS_ERROR;
         return out.put("ok", false).put("reachable", reachable)
-                .put("authenticated", failure.code() == dev.redisconnector.core.ErrorCode.REDIS_ERROR)
+                .put("authenticated", failure.code() == ErrorCode.REDIS_ERROR)
                 .put("code", failure.code().name()).put("message", failure.getMessage());
     }
 
@@ -402,12 +410,12 @@ public final class AdminService implements AdminApi {
             checkClient(clientId);
         }
         Instant now = Instant.now();
-        java.util.List<dev.redisconnector.registry.AuditTrail.Entry> entries = registry.queryAudit(
-                new dev.redisconnector.registry.AuditTrail.Query(clientId, userId, instant(since, now, "since"),
+        List<AuditTrail.Entry> entries = registry.queryAudit(
+                new AuditTrail.Query(clientId, userId, instant(since, now, "since"),
                         instant(until, now, "until"), outcome == null ? null
-                        : outcome.toUpperCase(java.util.Locale.ROOT), Math.min(Math.max(limit, 1), 10_000)));
+                        : outcome.toUpperCase(Locale.ROOT), Math.min(Math.max(limit, 1), 10_000)));
         JsonArray out = new JsonArray();
-        for (dev.redisconnector.registry.AuditTrail.Entry entry : entries) {
+        for (AuditTrail.Entry entry : entries) {
             out.add(new JsonObject().put("at", entry.at().toString()).put("userId", entry.userId())
                     .put("clientId", entry.clientId()).put("command", entry.command())
                     .put("keys", entry.keyCount() < 0 ? null : entry.keyCount()).put("outcome", entry.outcome())
@@ -422,20 +430,20 @@ public final class AdminService implements AdminApi {
             return null;
         }
         String value = text.strip();
-        java.util.regex.Matcher relative = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(value);
+        Matcher relative = Pattern.compile("(\\d{1,9})([smhd])").matcher(value);
         if (relative.matches()) {
             long amount = Long.parseLong(relative.group(1));
-            java.time.Duration back = switch (relative.group(2)) {
-                case "s" -> java.time.Duration.ofSeconds(amount);
-                case "m" -> java.time.Duration.ofMinutes(amount);
-                case "h" -> java.time.Duration.ofHours(amount);
-                default -> java.time.Duration.ofDays(amount);
+            Duration back = switch (relative.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
             };
             return now.minus(back);
         }
         try {
             return Instant.parse(value);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw AdminErrors.invalid(name + " must be a duration back from now (90s, 15m, 1h, 7d) or an"
                     + " ISO-8601 instant (2026-11-26T10:00:00Z).");
         }
@@ -554,7 +562,7 @@ public final class AdminService implements AdminApi {
             return null;
         }
         return new ServicePolicy(ServicePolicy.Mode.parse(string(policy, "mode", "read-write")),
-                new java.util.TreeSet<>(strings(policy, "allow")), new java.util.TreeSet<>(strings(policy, "deny")),
+                new TreeSet<>(strings(policy, "allow")), new TreeSet<>(strings(policy, "deny")),
                 strings(policy, "keyPrefixes"), bool(policy, "scripting", false));
     }
 
@@ -582,7 +590,7 @@ public final class AdminService implements AdminApi {
             return null;
         }
         if (!(value instanceof JsonObject object)) {
-            throw AdminErrors.invalid(name + " must be an object with " + String.join(", ", new java.util.TreeSet<>(fields))
+            throw AdminErrors.invalid(name + " must be an object with " + String.join(", ", new TreeSet<>(fields))
                     + ".");
         }
         onlyFields(object, fields);
@@ -607,7 +615,7 @@ public final class AdminService implements AdminApi {
         for (String name : body.fieldNames()) {
             if (!allowed.contains(name)) {
                 throw AdminErrors.invalid("Unknown field '" + safe(name) + "'; known fields: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ".");
+                        + String.join(", ", new TreeSet<>(allowed)) + ".");
             }
         }
     }
@@ -650,6 +658,6 @@ public final class AdminService implements AdminApi {
         if (text == null) {
             return "";
         }
-        return dev.redisconnector.core.Printable.quote(text);
+        return Printable.quote(text);
     }
 }

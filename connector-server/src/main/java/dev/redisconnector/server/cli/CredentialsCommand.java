@@ -2,10 +2,12 @@ package dev.redisconnector.server.cli;
 
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.Console;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,9 +39,9 @@ final class CredentialsCommand extends CommandGroup {
         @Option(names = "--sentinel-username", description = "The sentinels' ACL username.")
         String sentinelUsername;
         @Option(names = "--tls-client-cert", description = "PEM file of the TLS client certificate (mutual TLS).")
-        java.nio.file.Path clientCert;
+        Path clientCert;
         @Option(names = "--tls-client-key", description = "PKCS#8 PEM file of its private key.")
-        java.nio.file.Path clientKey;
+        Path clientKey;
 
         @Override
         public Integer call() throws IOException {
@@ -67,8 +69,8 @@ final class CredentialsCommand extends CommandGroup {
                 if (clientCert == null || clientKey == null) {
                     throw new IllegalArgumentException("--tls-client-cert and --tls-client-key go together");
                 }
-                body.put("tlsClient", new JsonObject().put("certificatePem", java.nio.file.Files.readString(clientCert))
-                        .put("keyPem", java.nio.file.Files.readString(clientKey)));
+                body.put("tlsClient", new JsonObject().put("certificatePem", Files.readString(clientCert))
+                        .put("keyPem", Files.readString(clientKey)));
             }
             return run(admin -> admin.putCredentials(clientId, body));
         }

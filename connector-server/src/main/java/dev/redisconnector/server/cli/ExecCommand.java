@@ -1,5 +1,6 @@
 package dev.redisconnector.server.cli;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -83,7 +84,7 @@ final class ExecCommand implements Callable<Integer> {
         if (response.statusCode() == 200) {
             Object output = new JsonObject(response.body()).getValue("output1");
             spec.commandLine().getOut().println(output instanceof JsonObject || output instanceof JsonArray
-                    ? io.vertx.core.json.Json.encodePrettily(output) : io.vertx.core.json.Json.encode(output));
+                    ? Json.encodePrettily(output) : Json.encode(output));
             return ExitCodes.OK;
         }
         spec.commandLine().getErr().println(response.body());

@@ -1,23 +1,21 @@
 package dev.redisconnector.server.cli;
 
+import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.execution.LettuceCommandExecutor;
 import dev.redisconnector.registry.Registry;
-import dev.redisconnector.registry.crypto.Keyring;
+import dev.redisconnector.registry.RegistryException;
 import dev.redisconnector.server.ConnectorServer;
 import dev.redisconnector.server.admin.AdminApi;
 import dev.redisconnector.server.admin.AdminService;
 import dev.redisconnector.server.admin.HttpAdminClient;
 import dev.redisconnector.server.config.ServerConfig;
-import dev.redisconnector.registry.RegistryException;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code redis-connector}: runs the server and operates the registry, directly or through a running server's admin
@@ -55,7 +53,7 @@ public final class Main implements Callable<Integer> {
                 err.println("error: registry unavailable: " + registry.detail());
                 return ExitCodes.UNAVAILABLE;
             }
-            if (failure instanceof dev.redisconnector.core.ConnectorException known) {
+            if (failure instanceof ConnectorException known) {
                 err.println("error: " + known.code() + ": " + known.getMessage());
                 return ExitCodes.forStatus(known.code().httpStatus());
             }
@@ -120,53 +118,4 @@ public final class Main implements Callable<Integer> {
         spec.commandLine().getOut().println(json.encodePrettily());
         spec.commandLine().getOut().flush();
     }
-}
-
-/** Prints a new master key line. */
-@Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = "Prints a new master key line (id=base64key) for RC_MASTER_KEY_FILE.")
-final class KeygenCommand implements Callable<Integer> {
-
-    @Option(names = "--id", defaultValue = "k1", description = "Key id (default ${DEFAULT-VALUE}).")
-    String id;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().getOut().println(Keyring.generateKeyLine(id));
-        return ExitCodes.OK;
-    }
-}
-
-/** Base of subcommands that operate the registry. */
-abstract class AdminCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    abstract Main root();
-
-    /** Runs an admin action and prints its JSON. */
-    int run(java.util.function.Function<AdminApi, JsonObject> action) {
-        try (AdminApi admin = root().admin()) {
-            JsonObject result = action.apply(admin);
-            Main.print(spec, result);
-            return Boolean.FALSE.equals(result.getValue("ok")) ? ExitCodes.FAILED : ExitCodes.OK;
-        }
-    }
-
-    static Map<String, Object> map(Object... pairs) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        for (int i = 0; i + 1 < pairs.length; i += 2) {
-            if (pairs[i + 1] != null) {
-                out.put((String) pairs[i], pairs[i + 1]);
-            }
-        }
-        return out;
-    }
-
-    @ParentCommand
-    Object parent;
 }

@@ -1,6 +1,14 @@
 package dev.redisconnector.server.cli;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,19 +34,19 @@ final class ServiceCommand extends CommandGroup {
         String host;
         @Option(names = "--node", description = "host:port of a sentinel (sentinel mode) or seed node (cluster mode);"
                 + " repeat for each.")
-        java.util.List<String> nodes;
+        List<String> nodes;
         @Option(names = "--master-name", description = "The master's name as the sentinels know it (sentinel mode).")
         String masterName;
         @Option(names = "--tls-ca-file", description = "PEM file of the CA certificates to trust for TLS.")
-        java.nio.file.Path caFile;
+        Path caFile;
         @Option(names = "--policy", description = "read-write (default), read-only or custom.")
         String policy;
         @Option(names = "--allow", description = "Allow a command or @category (repeat); in custom mode only these run.")
-        java.util.List<String> allow;
+        List<String> allow;
         @Option(names = "--deny", description = "Deny a command or @category (repeat).")
-        java.util.List<String> deny;
+        List<String> deny;
         @Option(names = "--key-prefix", description = "Every key must start with one of these prefixes (repeat).")
-        java.util.List<String> keyPrefixes;
+        List<String> keyPrefixes;
         @Option(names = "--allow-scripting", description = "Let scripts and functions run (EVAL, FCALL, FUNCTION"
                 + " LOAD) once the service's Redis user is verified to confine them; see `service acl`.")
         boolean allowScripting;
@@ -56,23 +64,23 @@ final class ServiceCommand extends CommandGroup {
         Integer commandTimeoutMs;
 
         @Override
-        public Integer call() throws java.io.IOException {
+        public Integer call() throws IOException {
             JsonObject tlsSettings = new JsonObject().put("enabled", tls || caFile != null)
                     .put("verifyHostname", !noVerifyHostname);
             if (caFile != null) {
-                tlsSettings.put("caCertificatePem", java.nio.file.Files.readString(caFile));
+                tlsSettings.put("caCertificatePem", Files.readString(caFile));
             }
             boolean standalone = "standalone".equalsIgnoreCase(mode);
             JsonObject body = new JsonObject(map("mode", mode, "host", host, "port", standalone ? port : null,
                     "database", database, "tls", tlsSettings, "masterName", masterName,
-                    "nodes", nodes == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(nodes)),
+                    "nodes", nodes == null ? null : new JsonArray(List.copyOf(nodes)),
                     "connectTimeoutMs", connectTimeoutMs, "commandTimeoutMs", commandTimeoutMs));
             if (policy != null || allow != null || deny != null || keyPrefixes != null || allowScripting) {
                 body.put("policy", new JsonObject(map("mode", policy == null ? "read-write" : policy,
-                        "allow", allow == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(allow)),
-                        "deny", deny == null ? null : new io.vertx.core.json.JsonArray(java.util.List.copyOf(deny)),
+                        "allow", allow == null ? null : new JsonArray(List.copyOf(allow)),
+                        "deny", deny == null ? null : new JsonArray(List.copyOf(deny)),
                         "keyPrefixes", keyPrefixes == null ? null
-                                : new io.vertx.core.json.JsonArray(java.util.List.copyOf(keyPrefixes)),
+                                : new JsonArray(List.copyOf(keyPrefixes)),
                         "scripting", allowScripting)));
             }
             if (standalone && host == null) {
@@ -90,9 +98,9 @@ final class ServiceCommand extends CommandGroup {
         String clientId;
 
         @Override
-        public Integer call() throws java.io.IOException {
-            String url = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        public Integer call() throws IOException {
+            String url = new BufferedReader(new InputStreamReader(System.in,
+                    StandardCharsets.UTF_8)).readLine();
             if (url == null || url.isBlank()) {
                 throw new IllegalArgumentException("no URL on stdin");
             }

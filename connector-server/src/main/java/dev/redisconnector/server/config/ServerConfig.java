@@ -1,6 +1,7 @@
 package dev.redisconnector.server.config;
 
 import dev.redisconnector.core.ConnectorOptions;
+import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.registry.RegistryConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -225,15 +228,15 @@ public final class ServerConfig {
      * {@code RC_ALLOW_PRIVATE_NETWORKS=false}, never {@code RC_DENIED_NETWORKS} (comma-separated CIDRs), never the
      * connector's own port, never link-local or cloud metadata addresses.
      */
-    public dev.redisconnector.core.execution.HostPolicy hostPolicy() {
-        java.util.List<String> denied = new java.util.ArrayList<>();
+    public HostPolicy hostPolicy() {
+        List<String> denied = new ArrayList<>();
         for (String cidr : get("RC_DENIED_NETWORKS").split(",")) {
             if (!cidr.isBlank()) {
                 denied.add(cidr.strip());
             }
         }
         try {
-            dev.redisconnector.core.execution.HostPolicy policy = dev.redisconnector.core.execution.HostPolicy.of(
+            HostPolicy policy = HostPolicy.of(
                     bool("RC_ALLOW_LOOPBACK"), bool("RC_ALLOW_PRIVATE_NETWORKS"), denied);
             return port() > 0 ? policy.withOwnPort(port()) : policy;
         } catch (IllegalArgumentException e) {

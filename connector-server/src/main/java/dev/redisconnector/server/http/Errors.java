@@ -30,7 +30,7 @@ public final class Errors {
      */
     public static ConnectorException classify(Throwable failure) {
         Throwable cause = ConnectorException.unwrap(failure);
-        if (cause instanceof dev.redisconnector.registry.RegistryException registry) {
+        if (cause instanceof RegistryException registry) {
             LOG.warn("registry unavailable: {}", registry.detail());
             return registry.atStep(Step.ADMIN);
         }

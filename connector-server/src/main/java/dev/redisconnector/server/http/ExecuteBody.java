@@ -7,7 +7,9 @@ import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.Encoding;
 import dev.redisconnector.core.ExecuteOptions;
 import dev.redisconnector.core.Inputs;
+import dev.redisconnector.core.Printable;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Duration;
@@ -165,7 +167,7 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
         }
         Object parsed;
         try {
-            parsed = io.vertx.core.json.Json.decodeValue(body);
+            parsed = Json.decodeValue(body);
         } catch (RuntimeException e) {
             throw ConnectorException.invalidRequest("The request body is not valid JSON (UTF-8).");
         }
@@ -279,6 +281,6 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
     }
 
     private static String safe(String text) {
-        return dev.redisconnector.core.Printable.quote(text);
+        return Printable.quote(text);
     }
 }

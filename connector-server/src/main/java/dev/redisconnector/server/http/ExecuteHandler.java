@@ -1,11 +1,13 @@
 package dev.redisconnector.server.http;
 
-import dev.redisconnector.core.Step;
-import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.Encoding;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.PipelineResult;
 import dev.redisconnector.core.RedisConnector;
 import dev.redisconnector.core.Session;
+import dev.redisconnector.core.Step;
+import dev.redisconnector.core.reply.ReplyJson;
 import dev.redisconnector.core.reply.ReplyJsonBytes;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -15,11 +17,13 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * {@code POST /v1/redis/execute}, handled straight from the HTTP server (no router, no generic body handler: this
- * is the hot path). Reads the body up to the configured limit, runs the pipeline and answers on the request's own
+ * {@code POST /v1/redis/execute}, {@code /v1/redis/pipeline} and {@code /v1/redis/transaction}, handled straight
+ * from the HTTP server (no router, no generic body handler: this is the hot path). Reads the body up to the configured limit, runs the pipeline and answers on the request's own
  * event loop; when the Redis reply arrives on that same thread it is written without any hand-off. Thread-safe.
  */
 public final class ExecuteHandler {
@@ -101,7 +105,7 @@ public final class ExecuteHandler {
             return;
         }
         Encoding encoding = parsed.options().encoding();
-        java.util.concurrent.CompletionStage<java.util.List<dev.redisconnector.core.PipelineResult>> results =
+        CompletionStage<List<PipelineResult>> results =
                 exchange.kind() == Kind.PIPELINE
                         ? pipelineWithoutWatch(session, parsed)
                         : connector.executeTransactionAsync(session, parsed.commands(), parsed.watch(),
@@ -110,30 +114,30 @@ public final class ExecuteHandler {
                 exchange.finish(failure == null ? pipelineJson(done, encoding) : null, failure));
     }
 
-    private java.util.concurrent.CompletionStage<java.util.List<dev.redisconnector.core.PipelineResult>>
+    private CompletionStage<List<PipelineResult>>
             pipelineWithoutWatch(Session session, ExecuteBody.Pipeline parsed) {
         if (!parsed.watch().isEmpty()) {
-            return CompletableFuture.failedFuture(dev.redisconnector.core.ConnectorException.invalidRequest(
+            return CompletableFuture.failedFuture(ConnectorException.invalidRequest(
                     "inputs.watch only applies to transactions (POST " + TRANSACTION_PATH + ")."));
         }
         return connector.executePipelineAsync(session, parsed.commands(), parsed.options());
     }
 
     /** {@code {"output1": [reply, {"error": "...", "code": "..."}, ...]}}. */
-    static byte[] pipelineJson(java.util.List<dev.redisconnector.core.PipelineResult> results, Encoding encoding) {
+    static byte[] pipelineJson(List<PipelineResult> results, Encoding encoding) {
         StringBuilder out = new StringBuilder(64 * results.size() + 16).append("{\"output1\":[");
         for (int i = 0; i < results.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            dev.redisconnector.core.PipelineResult result = results.get(i);
+            PipelineResult result = results.get(i);
             if (result.ok()) {
-                dev.redisconnector.core.reply.ReplyJson.write(result.reply(), encoding, out);
+                ReplyJson.write(result.reply(), encoding, out);
             } else {
                 out.append("{\"error\":");
-                dev.redisconnector.core.reply.ReplyJson.writeString(result.error().getMessage(), out);
+                ReplyJson.writeString(result.error().getMessage(), out);
                 out.append(",\"code\":");
-                dev.redisconnector.core.reply.ReplyJson.writeString(result.error().code().name(), out);
+                ReplyJson.writeString(result.error().code().name(), out);
                 out.append('}');
             }
         }

@@ -1,8 +1,12 @@
 package dev.redisconnector.server.http;
 
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Step;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.function.Consumer;
 
 /**
@@ -62,7 +66,7 @@ public final class RequestBody {
     }
 
     private static void closeAfterAnswer(HttpServerRequest request) {
-        if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        if (request.version() != HttpVersion.HTTP_2) {
             // HTTP/1.1: the rest of the body would still arrive on this connection; close it after the answer
             request.response().putHeader(HttpHeaders.CONNECTION, "close");
             request.response().endHandler(ignored -> request.connection().close());
@@ -70,8 +74,8 @@ public final class RequestBody {
     }
 
     /** The one answer to a body over {@code RC_MAX_BODY_BYTES} (413). */
-    public static final ApiError TOO_LARGE = new ApiError(dev.redisconnector.core.ErrorCode.INVALID_REQUEST,
-            dev.redisconnector.core.Step.COMMAND, "The request body is larger than the limit (RC_MAX_BODY_BYTES).",
+    public static final ApiError TOO_LARGE = new ApiError(ErrorCode.INVALID_REQUEST,
+            Step.COMMAND, "The request body is larger than the limit (RC_MAX_BODY_BYTES).",
             413);
 
     /** Most bytes of an over-limit body read and dropped after the 413 answer before the connection closes. */
@@ -85,14 +89,14 @@ public final class RequestBody {
      * to {@link #LINGER_BYTES} or {@link #LINGER_MILLIS}, whichever comes first; then the connection closes.
      */
     public static void discardThenClose(HttpServerRequest request) {
-        if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+        if (request.version() == HttpVersion.HTTP_2) {
             return;
         }
         request.response().putHeader(HttpHeaders.CONNECTION, "close");
         long[] dropped = {0};
         // the channel itself: Vert.x's close() would wait for this request, whose body is still arriving
         Runnable close = () -> {
-            if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            if (request.connection() instanceof ConnectionBase base) {
                 base.channel().close();
             } else {
                 request.connection().close();
@@ -108,7 +112,7 @@ public final class RequestBody {
         request.endHandler(ignored -> close.run());
         request.resume();
         // the connection's own context: this may run on a registry thread, where there is no current context
-        if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base) {
+        if (request.connection() instanceof ConnectionBase base) {
             base.context().owner().setTimer(LINGER_MILLIS, ignored -> close.run());
         }
     }

@@ -1,11 +1,13 @@
 package dev.redisconnector.server.session;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -15,9 +17,12 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.redisconnector.core.Session;
 import dev.redisconnector.core.spi.SessionValidator;
 import dev.redisconnector.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
@@ -81,13 +86,13 @@ public final class JwtSessionValidator implements SessionValidator {
                 throw new IllegalArgumentException("JWT validation needs RC_JWT_HS256_SECRET, RC_JWT_JWKS_FILE or"
                         + " RC_JWT_JWKS_URL");
             }
-        } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+        } catch (MalformedURLException | IllegalArgumentException e) {
             if (e instanceof IllegalArgumentException known && known.getMessage() != null
                     && known.getMessage().startsWith("RC_JWT")) {
                 throw known;
             }
             throw new IllegalArgumentException("RC_JWT_JWKS_URL is not a valid URL");
-        } catch (java.io.IOException | java.text.ParseException e) {
+        } catch (IOException | ParseException e) {
             throw new IllegalArgumentException("RC_JWT_JWKS_FILE could not be read as a JWK set: " + e.getMessage());
         }
         String clientIdClaim = config.get("RC_JWT_CLIENT_ID_CLAIM");
@@ -131,8 +136,8 @@ public final class JwtSessionValidator implements SessionValidator {
             Instant expires = claims.getExpirationTime() == null ? null : claims.getExpirationTime().toInstant();
             boolean readOnly = Boolean.TRUE.equals(claims.getClaim("readOnly"));
             return Optional.of(new Session(new Session.User(user, client), expires, readOnly));
-        } catch (java.text.ParseException | com.nimbusds.jose.proc.BadJOSEException
-                 | com.nimbusds.jose.JOSEException e) {
+        } catch (ParseException | BadJOSEException
+                 | JOSEException e) {
             LOG.debug("JWT rejected: {}", e.getClass().getSimpleName());
             return Optional.empty();
         }

@@ -1,6 +1,5 @@
 package dev.redisconnector.server.upstash;
 
-import dev.redisconnector.server.http.ApiError;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,6 +10,9 @@ import dev.redisconnector.core.Inputs;
 import dev.redisconnector.core.PipelineResult;
 import dev.redisconnector.core.RedisConnector;
 import dev.redisconnector.core.Session;
+import dev.redisconnector.server.http.ApiError;
+import dev.redisconnector.server.http.Errors;
+import dev.redisconnector.server.http.EventStreams;
 import dev.redisconnector.server.http.ExecuteHandler;
 import dev.redisconnector.server.http.RequestBody;
 import io.vertx.core.Context;
@@ -55,11 +57,11 @@ public final class UpstashHandler {
     private final RedisConnector connector;
     private final String base;
     private final int maxBodyBytes;
-    private final dev.redisconnector.server.http.EventStreams streams;
+    private final EventStreams streams;
     private final AtomicLong syncToken = new AtomicLong(System.currentTimeMillis());
 
     public UpstashHandler(RedisConnector connector, String base, int maxBodyBytes,
-                          dev.redisconnector.server.http.EventStreams streams) {
+                          EventStreams streams) {
         this.connector = connector;
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.maxBodyBytes = maxBodyBytes;
@@ -306,7 +308,7 @@ public final class UpstashHandler {
 
     static void send(HttpServerResponse response, Throwable failure) {
         // the one classifier (unknown failures become INTERNAL with a reference), rendered the Upstash way
-        ConnectorException e = dev.redisconnector.server.http.Errors.classify(failure);
+        ConnectorException e = Errors.classify(failure);
         if (e.retryAfter() != null && !response.headWritten()) {
             response.putHeader("retry-after", Long.toString(e.retryAfter().toSeconds()));
         }

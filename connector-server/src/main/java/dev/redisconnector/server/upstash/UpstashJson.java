@@ -4,8 +4,11 @@ import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.reply.ReplyJson;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Writes replies the way the Upstash REST protocol shapes them: as a RESP2 client would see them (maps flattened to
@@ -29,17 +32,17 @@ final class UpstashJson {
      * Commands whose RESP3 reply nests {@code [member, score]} (or {@code [field, value]}) pairs where a RESP2 client
      * gets them flat. (Maps are flattened for every command.)
      */
-    private static final java.util.Set<String> PAIRED = java.util.Set.of("ZRANGE", "ZRANGEBYSCORE", "ZRANGEBYLEX",
+    private static final Set<String> PAIRED = Set.of("ZRANGE", "ZRANGEBYSCORE", "ZRANGEBYLEX",
             "ZREVRANGE", "ZREVRANGEBYSCORE", "ZREVRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "ZRANDMEMBER", "HRANDFIELD",
             "ZUNION", "ZINTER", "ZDIFF");
 
     /** The reply as a RESP2 client of {@code command} would see it. */
     static Reply resp2(String command, Reply reply) {
         if (command == null || !(reply instanceof Reply.ArrayReply array) || array.elements().isEmpty()
-                || !PAIRED.contains(command.strip().toUpperCase(java.util.Locale.ROOT))) {
+                || !PAIRED.contains(command.strip().toUpperCase(Locale.ROOT))) {
             return reply;
         }
-        List<Reply> flat = new java.util.ArrayList<>(array.elements().size() * 2);
+        List<Reply> flat = new ArrayList<>(array.elements().size() * 2);
         for (Reply element : array.elements()) {
             if (!(element instanceof Reply.ArrayReply pair) || pair.elements().size() != 2) {
                 return reply;
