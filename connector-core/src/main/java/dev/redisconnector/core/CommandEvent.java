@@ -3,6 +3,7 @@ package dev.redisconnector.core;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.reply.Reply;
+import java.util.List;
 
 /**
  * What happened to one command: who ran it, what it was (name and key count, never argument values), its outcome,
@@ -55,7 +56,7 @@ public record CommandEvent(long epochMillis, String userId, String clientId, Str
         };
     }
 
-    private static long sum(java.util.List<Reply> elements) {
+    private static long sum(List<Reply> elements) {
         long total = 0;
         for (Reply element : elements) {
             total += sizeOf(element) + 1;

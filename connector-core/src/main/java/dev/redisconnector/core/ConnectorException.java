@@ -1,6 +1,9 @@
 package dev.redisconnector.core;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The one exception root of the connector: a code, the step that failed and a message safe to show a user. Every
@@ -13,7 +16,7 @@ public class ConnectorException extends RuntimeException {
 
     private final ErrorCode code;
     private final Step step;
-    private final java.time.Duration retryAfter;
+    private final Duration retryAfter;
 
     public ConnectorException(ErrorCode code, Step step, String message, Throwable cause) {
         this(code, step, message, cause, null);
@@ -21,7 +24,7 @@ public class ConnectorException extends RuntimeException {
 
     /** For subclasses that carry more for the log than for the user. */
     protected ConnectorException(ErrorCode code, Step step, String message, Throwable cause,
-                                 java.time.Duration retryAfter) {
+                                 Duration retryAfter) {
         // no stack trace: this is an expected outcome reported to users, and filling one costs on every error
         super(Objects.requireNonNull(message, "message"), cause, false, false);
         this.code = Objects.requireNonNull(code, "code");
@@ -30,12 +33,12 @@ public class ConnectorException extends RuntimeException {
     }
 
     /** {@code RATE_LIMITED}, to be retried after {@code retryAfter}. */
-    public static ConnectorException rateLimited(String message, java.time.Duration retryAfter) {
+    public static ConnectorException rateLimited(String message, Duration retryAfter) {
         return new ConnectorException(ErrorCode.RATE_LIMITED, Step.POLICY, message, null, retryAfter);
     }
 
     /** {@code POOL_EXHAUSTED}, to be retried after {@code retryAfter}. */
-    public static ConnectorException poolExhausted(String message, java.time.Duration retryAfter) {
+    public static ConnectorException poolExhausted(String message, Duration retryAfter) {
         return new ConnectorException(ErrorCode.POOL_EXHAUSTED, Step.EXECUTION, message, null, retryAfter);
     }
 
@@ -45,7 +48,7 @@ public class ConnectorException extends RuntimeException {
     }
 
     /** When a {@code RATE_LIMITED} or {@code POOL_EXHAUSTED} request may be retried, or {@code null}. */
-    public java.time.Duration retryAfter() {
+    public Duration retryAfter() {
         return retryAfter;
     }
 
@@ -88,8 +91,8 @@ public class ConnectorException extends RuntimeException {
      */
     public static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
-        while ((current instanceof java.util.concurrent.CompletionException
-                || current instanceof java.util.concurrent.ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException
+                || current instanceof ExecutionException) && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

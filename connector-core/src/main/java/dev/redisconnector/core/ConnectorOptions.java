@@ -1,5 +1,6 @@
 package dev.redisconnector.core;
 
+import dev.redisconnector.core.execution.HostPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -47,7 +48,7 @@ public final class ConnectorOptions {
     private final long maxArgumentBytes;
     private final Duration dedicatedWait;
     private final Duration maxBlockTime;
-    private final dev.redisconnector.core.execution.HostPolicy hostPolicy;
+    private final HostPolicy hostPolicy;
 
     private ConnectorOptions(Builder builder) {
         this.commandTimeout = builder.commandTimeout;
@@ -70,7 +71,7 @@ public final class ConnectorOptions {
      * Which addresses Redis connections may go to (SSRF protection): by default loopback and link-local/metadata
      * addresses are refused. See {@link dev.redisconnector.core.execution.HostPolicy}.
      */
-    public dev.redisconnector.core.execution.HostPolicy hostPolicy() {
+    public HostPolicy hostPolicy() {
         return hostPolicy;
     }
 
@@ -171,14 +172,14 @@ public final class ConnectorOptions {
         private long maxArgumentBytes = DEFAULT_MAX_ARGUMENT_BYTES;
         private Duration dedicatedWait = DEFAULT_DEDICATED_WAIT;
         private Duration maxBlockTime = DEFAULT_MAX_BLOCK_TIME;
-        private dev.redisconnector.core.execution.HostPolicy hostPolicy =
-                dev.redisconnector.core.execution.HostPolicy.DEFAULT;
+        private HostPolicy hostPolicy =
+                HostPolicy.DEFAULT;
 
         private Builder() {
         }
 
         /** See {@link ConnectorOptions#hostPolicy()}. */
-        public Builder hostPolicy(dev.redisconnector.core.execution.HostPolicy value) {
+        public Builder hostPolicy(HostPolicy value) {
             this.hostPolicy = Objects.requireNonNull(value, "hostPolicy");
             return this;
         }

@@ -2,8 +2,8 @@ package dev.redisconnector.core;
 
 import dev.redisconnector.core.command.BlockTime;
 import dev.redisconnector.core.command.CommandCatalog;
-import dev.redisconnector.core.command.ConnectionSafety;
 import dev.redisconnector.core.command.CommandVerifier;
+import dev.redisconnector.core.command.ConnectionSafety;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.core.execution.ExecutionTarget;
@@ -12,6 +12,8 @@ import dev.redisconnector.core.policy.PolicyEnforcer;
 import dev.redisconnector.core.policy.ScriptConfinement;
 import dev.redisconnector.core.policy.ScriptVerifier;
 import dev.redisconnector.core.policy.Scripts;
+import dev.redisconnector.core.pubsub.MessageListener;
+import dev.redisconnector.core.pubsub.Subscription;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.CommandPolicy;
 import dev.redisconnector.core.spi.CredentialStore;
@@ -20,7 +22,9 @@ import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.ServiceRegistry;
 import dev.redisconnector.core.spi.SessionValidator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * Runs a logged-in user's Redis command against the Redis service registered for the user's client.
  *
  * <p>The pipeline, in order: 1 session validation ({@link SessionValidator}), 2 command verification
- * ({@link CommandVerifier}, with the connection-safety refusals), 2b command policy ({@link CommandPolicy}),
- * 3 service lookup ({@link ServiceRegistry}), 4 credential retrieval ({@link CredentialStore}), 5 execution
+ * ({@link CommandVerifier}, with the connection-safety refusals), 3 service lookup ({@link ServiceRegistry}),
+ * 4 credential retrieval ({@link CredentialStore}), 2b command policy ({@link CommandPolicy}; it reads the service's
+ * command table, so it runs once the service is known, before anything is sent), 5 execution
  * ({@link CommandExecutor}). Every failure is a {@link ConnectorException} naming its code and step.
  *
  * <pre>{@code
@@ -232,7 +237,7 @@ public final class RedisConnector implements AutoCloseable {
         }
         String word = raw.strip();
         int space = word.indexOf(' ');
-        word = (space > 0 ? word.substring(0, space) : word).toUpperCase(java.util.Locale.ROOT);
+        word = (space > 0 ? word.substring(0, space) : word).toUpperCase(Locale.ROOT);
         StringBuilder out = new StringBuilder(Math.min(word.length(), 64));
         for (int i = 0; i < word.length() && out.length() < 64; i++) {
             char c = word.charAt(i);
@@ -290,8 +295,8 @@ public final class RedisConnector implements AutoCloseable {
         ExecutionTarget target = resolved.target();
         CommandCatalog catalog = resolved.catalog();
         PipelineResult[] results = new PipelineResult[commands.size()];
-        List<VerifiedCommand> toSend = new java.util.ArrayList<>(commands.size());
-        List<Integer> positions = new java.util.ArrayList<>(commands.size());
+        List<VerifiedCommand> toSend = new ArrayList<>(commands.size());
+        List<Integer> positions = new ArrayList<>(commands.size());
         for (int i = 0; i < commands.size(); i++) {
             try {
                 VerifiedCommand command = commandVerifier.verify(commands.get(i), requestOptions.encoding());
@@ -360,7 +365,7 @@ public final class RedisConnector implements AutoCloseable {
             return CompletableFuture.failedFuture(ConnectorException.invalidRequest("inputs.commands has "
                     + commands.size() + " commands; the limit is " + MAX_TRANSACTION_COMMANDS + "."));
         }
-        List<VerifiedCommand> verified = new java.util.ArrayList<>(commands.size());
+        List<VerifiedCommand> verified = new ArrayList<>(commands.size());
         for (int i = 0; i < commands.size(); i++) {
             try {
                 verified.add(commandVerifier.verify(commands.get(i), requestOptions.encoding()));
@@ -425,9 +430,9 @@ public final class RedisConnector implements AutoCloseable {
      * @param channels channel names or patterns (strings; at least one, at most {@value #MAX_SUBSCRIPTION_CHANNELS})
      * @return a stage with the open subscription once Redis confirmed it; close it to end it
      */
-    public CompletionStage<dev.redisconnector.core.pubsub.Subscription> subscribeAsync(
+    public CompletionStage<Subscription> subscribeAsync(
             Session session, List<String> channels, boolean pattern,
-            dev.redisconnector.core.pubsub.MessageListener listener) {
+            MessageListener listener) {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(listener, "listener");
         if (channels == null || channels.isEmpty()) {

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** The pipeline step that produced an error, in the order the pipeline runs them. */
 public enum Step {
-    SESSION, COMMAND, POLICY, SERVICE, CREDENTIALS, EXECUTION,
+    SESSION, COMMAND, SERVICE, CREDENTIALS,
+    /** The specification's step 2b: checked once steps 3 and 4 know the service, whose command table it reads. */
+    POLICY,
+    EXECUTION,
     /** Not a pipeline step: the operator API (registry administration). */
     ADMIN,
     /** Not a pipeline step: the HTTP layer itself (routing, framing). */
