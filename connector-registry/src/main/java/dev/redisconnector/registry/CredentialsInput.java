@@ -49,6 +49,10 @@ public record CredentialsInput(RedisCredentials.Kind kind, String username, Stri
             throw new IllegalArgumentException("the TLS client key must be an unencrypted PKCS#8 PEM key (BEGIN PRIVATE"
                     + " KEY); convert one with: openssl pkcs8 -topk8 -nocrypt -in key.pem");
         }
+        if (clientCertificatePem != null) {
+            dev.redisconnector.core.execution.ClientCertificates.requireMatchingKey(clientCertificatePem,
+                    clientKeyPem);
+        }
     }
 
     /** Password credentials. */

@@ -41,7 +41,23 @@ class ConnectionTestIT {
         JsonObject report = SERVER.test("refused");
         assertThat(report.getBoolean("ok")).isFalse();
         assertThat(report.getString("code")).isEqualTo("REDIS_UNAVAILABLE");
-        assertThat(report.getString("message")).isEqualTo("Could not connect to the Redis service of client 'refused'.");
+        assertThat(report.getString("message")).isEqualTo("Could not connect to the Redis service of client 'refused':"
+                + " connection refused: nothing listens on that port (is Redis running, is the port right?).");
+        // the end user's error says no more about the address than before
+        HttpTestClient.Response user = SERVER.http.command(SERVER.session("refused"), "PING");
+        assertThat(user.errorMessage()).isEqualTo("Could not connect to the Redis service of client 'refused'.");
+    }
+
+    @Test
+    void aPasswordProtectedRedisWithoutStoredPasswordSaysSo() {
+        String token = SERVER.register("no-pw", standalone("127.0.0.1", REDIS.port()),
+                new JsonObject().put("kind", "none"));
+        HttpTestClient.Response response = SERVER.http.command(token, "PING");
+        assertThat(response.errorCode()).isEqualTo("REDIS_AUTH_FAILED");
+        assertThat(response.errorMessage()).startsWith("The Redis service of client 'no-pw' requires a password, and"
+                + " its stored credentials have none: NOAUTH");
+        assertThat(SERVER.test("no-pw").getString("message")).startsWith("The Redis service of client 'no-pw'"
+                + " requires a password");
     }
 
     @Test

@@ -70,7 +70,41 @@ class TlsIT {
                 "Could not connect to the Redis service of client 'tls-no-ca': the TLS handshake failed (");
         JsonObject report = SERVER.test("tls-no-ca");
         assertThat(report.getBoolean("ok")).isFalse();
-        assertThat(report.getString("message")).contains("TLS handshake failed");
+        // the operator is told the cause and the next step
+        assertThat(report.getString("message")).contains("TLS handshake failed").contains("signed by a CA the"
+                + " connector does not trust; give the service that CA (--tls-ca-file");
+    }
+
+    @Test
+    void tlsOnOneSideOnlyIsNamed() throws Exception {
+        // plain TCP to a TLS port: the server hangs up during the handshake
+        SERVER.register("plain-to-tls", new JsonObject().put("host", "localhost").put("port", plainTls.port()), NONE);
+        JsonObject plain = SERVER.test("plain-to-tls");
+        assertThat(plain.getBoolean("ok")).isFalse();
+        assertThat(plain.getString("message")).as(plain.encode()).contains("it may speak TLS on this port; register"
+                + " the service with --tls");
+        // TLS to a plain port: no handshake ever completes
+        try (RedisServerProcess plainRedis = RedisServerProcess.start(java.util.List.of(), dir.resolve("plain"))) {
+            JsonObject tlsService = service("localhost", plainRedis.port(), true);
+            SERVER.register("tls-to-plain", tlsService.put("connectTimeoutMs", 1500), NONE);
+            JsonObject report = SERVER.test("tls-to-plain");
+            assertThat(report.getBoolean("ok")).isFalse();
+            assertThat(report.getString("message")).as(report.encode()).contains("the server does not seem to speak"
+                    + " TLS on this port");
+        }
+    }
+
+    @Test
+    void aClientKeyThatIsNotTheCertificatesIsRefusedWhenStored() throws Exception {
+        SERVER.ok("PUT", "/v1/admin/clients/mtls-mismatch/service", service("localhost", mutualTls.port(), true));
+        String otherKey = java.nio.file.Files.readString(dir.resolve("pki").resolve("server.key"));
+        HttpTestClient.Response stored = SERVER.admin("PUT", "/v1/admin/clients/mtls-mismatch/credentials",
+                new JsonObject().put("kind", "none").put("tlsClient", new JsonObject()
+                        .put("certificatePem", tls.clientCertificatePem()).put("keyPem", otherKey)));
+        assertThat(stored.status()).as(stored.body()).isEqualTo(400);
+        assertThat(stored.errorCode()).isEqualTo("INVALID_REQUEST");
+        assertThat(stored.errorMessage()).startsWith("the TLS client key does not belong to the client certificate");
+        assertThat(stored.body()).doesNotContain("PRIVATE KEY");
     }
 
     @Test

@@ -33,6 +33,12 @@ public final class ExecutionErrors {
         Throwable cause = unwrap(failure);
         String service = "the Redis service of client '" + clientId + "'";
         RedisCommandExecutionException rejected = find(cause, RedisCommandExecutionException.class);
+        if (rejected != null && redisText(rejected).startsWith("NOAUTH")) {
+            // nothing was sent: the stored credentials are of kind none and the server wants a password
+            return new ConnectorException(ErrorCode.REDIS_AUTH_FAILED, service.substring(0, 1).toUpperCase()
+                    + service.substring(1) + " requires a password, and its stored credentials have none: "
+                    + redisText(rejected), failure);
+        }
         if (rejected != null && isAuthFailure(rejected.getMessage())) {
             return new ConnectorException(ErrorCode.REDIS_AUTH_FAILED, "Redis rejected the stored credentials of "
                     + service + ": " + redisText(rejected) , failure);
@@ -80,6 +86,17 @@ public final class ExecutionErrors {
      * more to say.
      */
     public static String operatorDetail(Throwable failure) {
+        return operatorDetail(failure, false, null);
+    }
+
+    /**
+     * {@link #operatorDetail(Throwable)} with what the service was registered as: each cause named with the next
+     * step (refused, no answer in time, TLS on one side only, an unknown CA, a certificate for another host).
+     *
+     * @param tls            whether the service is registered with TLS
+     * @param connectTimeout the connect timeout that applied, or {@code null}
+     */
+    public static String operatorDetail(Throwable failure, boolean tls, Duration connectTimeout) {
         if (failure == null) {
             return null;
         }
@@ -90,7 +107,48 @@ public final class ExecutionErrors {
             return "the connector's host policy refuses its address (link-local and cloud metadata addresses always;"
                     + " loopback, private networks and RC_DENIED_NETWORKS as configured)";
         }
+        String text = messages(failure);
+        if (text.contains("unable to find valid certification path") || text.contains("PKIX path")) {
+            return "its TLS certificate is signed by a CA the connector does not trust; give the service that CA"
+                    + " (--tls-ca-file, or tls.caCertificatePem)";
+        }
+        if (text.contains("No subject alternative") || text.contains("No name matching")) {
+            return "its TLS certificate does not name the registered host; register the name the certificate has,"
+                    + " or turn host name verification off (--no-verify-hostname)";
+        }
+        if (tls && (text.contains("not an SSL/TLS record") || text.contains("Unsupported or unrecognized SSL")
+                || find(failure, SSLException.class) == null && isTimeout(failure))) {
+            return "no TLS handshake: the server does not seem to speak TLS on this port; register the service"
+                    + " without --tls, or use its TLS port";
+        }
+        if (text.contains("Connection refused")) {
+            return "connection refused: nothing listens on that port (is Redis running, is the port right?)";
+        }
+        if (isTimeout(failure)) {
+            return "no answer within " + (connectTimeout == null ? "the connect timeout" : connectTimeout.toMillis()
+                    + " ms") + ": no route to the address, a firewall dropping packets, or the server is down";
+        }
+        if (!tls && (text.contains("Connection closed") || text.contains("closed prematurely")
+                || find(failure, ClosedChannelException.class) != null || text.contains("Connection reset"))) {
+            return "the server closed the connection during the handshake: it may speak TLS on this port; register"
+                    + " the service with --tls";
+        }
         return null;
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        return find(failure, TimeoutException.class) != null || find(failure, ConnectTimeoutException.class) != null
+                || find(failure, RedisCommandTimeoutException.class) != null;
+    }
+
+    /** Every message along the cause chain, for recognising a cause (never shown as such). */
+    private static String messages(Throwable failure) {
+        StringBuilder out = new StringBuilder();
+        Throwable current = failure;
+        for (int depth = 0; current != null && depth < 12; depth++, current = current.getCause()) {
+            out.append(current.getClass().getSimpleName()).append(": ").append(current.getMessage()).append(" | ");
+        }
+        return out.toString();
     }
 
     /** The error for a command that was sent (or tried to be sent) on an open connection. */

@@ -103,7 +103,7 @@ final class TlsMaterial {
                 .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     }
 
-    private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
+    static PrivateKey privateKey(String pem) throws GeneralSecurityException {
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
             throw new GeneralSecurityException("the private key must be PKCS#8 PEM (BEGIN PRIVATE KEY)");
         }

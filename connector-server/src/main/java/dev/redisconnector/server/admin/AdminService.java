@@ -1,6 +1,7 @@
 package dev.redisconnector.server.admin;
 
 import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Printable;
 import dev.redisconnector.core.Step;
@@ -327,7 +328,8 @@ public final class AdminService implements AdminApi {
             return out;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectorException failure) {
-                return failed(out, failure);
+                return failed(out, failure, service.tls().enabled(), service.connectTimeout() != null
+                        ? service.connectTimeout() : ConnectorOptions.DEFAULT_CONNECT_TIMEOUT);
             }
             throw new IllegalStateException("connection test failed", e.getCause());
         } catch (TimeoutException e) {
@@ -340,7 +342,11 @@ public final class AdminService implements AdminApi {
     }
 
     private static JsonObject failed(JsonObject out, ConnectorException failure) {
-        String detail = ExecutionErrors.operatorDetail(failure.getCause());
+        return failed(out, failure, false, null);
+    }
+
+    private static JsonObject failed(JsonObject out, ConnectorException failure, boolean tls, Duration connectTimeout) {
+        String detail = ExecutionErrors.operatorDetail(failure.getCause(), tls, connectTimeout);
         if (detail != null) {
             // the operator learns what end users never see: the name did not resolve, or the host policy refused it
             String message = failure.getMessage();
