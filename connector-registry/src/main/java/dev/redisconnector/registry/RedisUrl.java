@@ -28,6 +28,11 @@ public record RedisUrl(ServiceDefinition definition, CredentialsInput credential
             throw new IllegalArgumentException("url is not a valid redis:// or rediss:// URL");
         }
         String scheme = uri.getScheme();
+        if ("redis-sentinel".equalsIgnoreCase(scheme) || "rediss-sentinel".equalsIgnoreCase(scheme)) {
+            throw new IllegalArgumentException("a redis-sentinel:// URL cannot be imported: register a Sentinel service"
+                    + " with its mode, master name and sentinels instead (service set CLIENT --mode sentinel"
+                    + " --master-name NAME --node HOST:26379 ...; see docs/TOPOLOGIES.md)");
+        }
         if (!"redis".equalsIgnoreCase(scheme) && !"rediss".equalsIgnoreCase(scheme)) {
             throw new IllegalArgumentException("url must start with redis:// or rediss://");
         }

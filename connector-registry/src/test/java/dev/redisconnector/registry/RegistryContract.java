@@ -134,17 +134,20 @@ abstract class RegistryContract {
     @Test
     void sentinelAuthAndClientCertificatesAreEncryptedAndRotated() throws Exception {
         registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
-        String keyPem = "-----BEGIN PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL\n-----END PRIVATE KEY-----\n";
+        // a real pair: a key that is not its certificate's is refused when stored
+        dev.redisconnector.testing.TlsFiles pki = dev.redisconnector.testing.TlsFiles.generate(
+                java.nio.file.Files.createTempDirectory("pki"));
+        String keyPem = pki.clientKeyPem();
+        String secret = keyPem.lines().filter(line -> !line.startsWith("-----")).findFirst().orElseThrow();
         registry.credentials().set("acme", new CredentialsInput(RedisCredentials.Kind.PASSWORD, "app", "data-pw",
-                "sentinel-user", "sentinel-pw", "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----\n",
-                keyPem));
+                "sentinel-user", "sentinel-pw", pki.clientCertificatePem(), keyPem));
         RedisCredentials found = credentialsOf("acme").orElseThrow();
         assertThat(found.sentinel().username()).isEqualTo("sentinel-user");
         assertThat(found.sentinel().password().reveal()).isEqualTo("sentinel-pw");
         assertThat(found.clientCertificate().privateKeyPem().reveal()).isEqualTo(keyPem);
-        assertThat(found.toString()).doesNotContain("sentinel-pw").doesNotContain("TOP-SECRET");
+        assertThat(found.toString()).doesNotContain("sentinel-pw").doesNotContain(secret);
         assertThat(storedCredentialsRow()).doesNotContain("data-pw").doesNotContain("sentinel-pw")
-                .doesNotContain("TOP-SECRET");
+                .doesNotContain(secret);
         registry.close();
         registry = Registry.open(RegistryConfig.of(database.jdbcUrl(), database.user(), database.password()),
                 Keyring.parse(K1 + "\n" + K2, "k2"), clock);

@@ -119,6 +119,15 @@ class CliIT {
         assertThat(acl.json().getBoolean("confined")).isFalse();
         assertThat(acl.out()).doesNotContain("cli-pw");
 
+        // a partial update keeps the rest and says what changed
+        Result update = cli(null, direct("service", "update", "acme", "--policy", "read-only", "--key-prefix",
+                "acme:"));
+        assertThat(update.exitCode()).as(update.err()).isZero();
+        assertThat(update.json().getJsonObject("changed").fieldNames())
+                .containsExactlyInAnyOrder("policy.mode", "policy.keyPrefixes");
+        assertThat(update.json().getJsonObject("credentials").getString("kind")).isEqualTo("password");
+        assertThat(cli(null, direct("service", "update", "acme")).exitCode()).isEqualTo(ExitCodes.USAGE);
+
         Result get = cli(null, direct("service", "get", "acme"));
         assertThat(get.out()).contains("\"kind\" : \"password\"").doesNotContain("cli-pw");
 
@@ -162,12 +171,49 @@ class CliIT {
         assertThat(cli(null, direct("service", "set", "bad id", "--host", "h")).exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(cli(null, direct("credentials", "set", "acme", "--password-stdin")).exitCode())
                 .isEqualTo(ExitCodes.USAGE);
-        assertThat(cli(null, "--server", "http://127.0.0.1:1", "service", "list").exitCode())
-                .isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(cli(null, "--config", serverConfig.toString(), "--server", "http://127.0.0.1:1", "service", "list")
+                .exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(cli(null, direct("nonsense")).exitCode()).isEqualTo(ExitCodes.USAGE);
         Result help = cli(null, "service", "set", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("--host");
+    }
+
+    @Test
+    void theCliGuidesInsteadOfSurprising() throws Exception {
+        // no registry is ever created outside serve: say which one would be used and how to reach a server
+        boolean hadData = Files.exists(Path.of("data"));
+        Result nowhere = cli(null, "service", "list");
+        if (!Files.exists(Path.of("data", "registry.mv.db"))) {
+            assertThat(nowhere.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(nowhere.err()).contains("there is no registry here").contains("--server http://HOST:8080");
+            assertThat(Files.exists(Path.of("data"))).as("nothing created").isEqualTo(hadData);
+        }
+        // --server anywhere on the line, and checked
+        String url = "http://127.0.0.1:" + server.port();
+        Result after = cli(null, "--config", serverConfig.toString(), "service", "list", "--server", url);
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        Result noScheme = cli(null, "--config", serverConfig.toString(), "--server", "127.0.0.1:" + server.port(),
+                "service", "list");
+        assertThat(noScheme.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noScheme.err()).contains("--server needs a URL with its scheme, e.g. http://127.0.0.1:");
+        Result noToken = cli(null, "--server", url, "service", "list");
+        assertThat(noToken.err()).contains("set RC_ADMIN_TOKEN");
+        // a session for a client without a service fails like service get does
+        Result orphan = cli(null, viaServer("session", "create", "--user", "u", "--client", "nosuch"));
+        assertThat(orphan.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(orphan.err()).contains("No Redis service exists for client 'nosuch'");
+        // a missing file: its path, exit 2, no class names
+        Result missing = cli(null, viaServer("service", "set", "x", "--host", "h", "--tls-ca-file",
+                "/nonexistent/ca.pem"));
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err().strip()).isEqualTo("error: no such file: /nonexistent/ca.pem");
+        // -q: only the token
+        cli(null, viaServer("service", "set", "quiet", "--host", "127.0.0.1", "--port", Integer.toString(REDIS.port())));
+        assertThat(cli(null, viaServer("credentials", "set", "quiet", "--none")).exitCode()).isZero();
+        Result quiet = cli(null, viaServer("session", "create", "--user", "q", "--client", "quiet", "-q"));
+        assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+        assertThat(quiet.out().strip()).matches("rcs_[A-Za-z0-9_-]+");
     }
 
     @Test
@@ -197,6 +243,17 @@ class CliIT {
 
         Result noAdmin = cli(null, "--server", "http://127.0.0.1:" + server.port(), "--config",
                 directConfig.toString(), "service", "list");
-        assertThat(noAdmin.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(noAdmin.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noAdmin.err()).contains("set RC_ADMIN_TOKEN");
+        Path wrongToken = dir.resolve("wrong-token.properties");
+        try {
+            Files.writeString(wrongToken, "RC_ADMIN_TOKEN=not-the-admin-token-0123456789\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Result wrongAdmin = cli(null, "--server", "http://127.0.0.1:" + server.port(), "--config",
+                wrongToken.toString(), "service", "list");
+        assertThat(wrongAdmin.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(wrongAdmin.err()).contains("The admin token is not the server's");
     }
 }

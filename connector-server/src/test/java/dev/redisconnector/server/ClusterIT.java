@@ -7,6 +7,7 @@ import dev.redisconnector.testing.RedisTopologies;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +94,48 @@ class ClusterIT {
         // "a" and "b" live on different nodes of this three-node cluster: the node of "a" refuses to queue "b"
         assertThat(crossSlot.status()).as(crossSlot.body()).isEqualTo(422);
         assertThat(crossSlot.errorMessage()).contains("EXECABORT").contains("inputs.commands[1] (SET)")
-                .contains("MOVED");
+                .contains("MOVED").contains("keys by slot: slot").contains("common hash tag")
+                .doesNotContain("register the service with mode cluster");
+    }
+
+    @Test
+    void commandsThatSpanNodesAnswerAsOneServerWould() {
+        // seven keys in different slots, on different nodes
+        List<String> keys = List.of("span:a", "span:b", "span:c", "span:d", "span:e", "span:f", "span:g");
+        for (String key : keys) {
+            assertThat(SERVER.http.command(token, "SET", key, "v-" + key).status()).isEqualTo(200);
+        }
+        long total = cluster.nodes().stream().mapToLong(ClusterIT::keysOn).sum();
+        assertThat(SERVER.http.command(token, "DBSIZE").body()).isEqualTo("{\"output1\":" + total + "}");
+        assertThat(SERVER.http.command(token, "MGET", "span:a", "span:g", "span:none", "span:c").body())
+                .isEqualTo("{\"output1\":[\"v-span:a\",\"v-span:g\",null,\"v-span:c\"]}");
+        assertThat(SERVER.http.command(token, "EXISTS", "span:a", "span:b", "span:none").body())
+                .isEqualTo("{\"output1\":2}");
+        assertThat(SERVER.http.command(token, "TOUCH", "span:a", "span:b").body()).isEqualTo("{\"output1\":2}");
+        assertThat(SERVER.http.command(token, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
+        // SCAN walks every master with a cursor that carries the node
+        List<String> seen = new ArrayList<>();
+        String cursor = "0";
+        int pages = 0;
+        do {
+            HttpTestClient.Response page = SERVER.http.command(token, "SCAN", cursor, "MATCH", "span:*", "COUNT", 3);
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            JsonArray reply = page.json().getJsonArray("output1");
+            cursor = reply.getString(0);
+            reply.getJsonArray(1).forEach(key -> seen.add((String) key));
+            pages++;
+        } while (!cursor.equals("0") && pages < 1000);
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(SERVER.http.command(token, "DEL", "span:a", "span:b", "span:none").body())
+                .isEqualTo("{\"output1\":2}");
+        assertThat(SERVER.http.command(token, "UNLINK", "span:c", "span:d").body()).isEqualTo("{\"output1\":2}");
+        assertThat(SERVER.http.command(token, "EXISTS", "span:a", "span:c").body()).isEqualTo("{\"output1\":0}");
+        // what cannot span nodes says which keys are in which slots and how hash tags fix it
+        HttpTestClient.Response crossSlot = SERVER.http.command(token, "MSET", "span:x", "1", "span:y", "2");
+        assertThat(crossSlot.status()).isEqualTo(422);
+        assertThat(crossSlot.errorMessage()).startsWith("CROSSSLOT").contains("slot ").contains("span:x")
+                .contains("hash tag");
+        assertThat(SERVER.http.command(token, "MSET", "{span}:x", "1", "{span}:y", "2").status()).isEqualTo(200);
     }
 
     @Test

@@ -113,6 +113,18 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
                 .put("clientId", clientId)).getString("token");
     }
 
+    /**
+     * A session whose client has no service (any more): sessions are issued only for clients with one, so this
+     * registers one, issues the session and deletes the service again (what step 3 then meets).
+     */
+    String orphanedSession(String clientId) {
+        ok("PUT", "/v1/admin/clients/" + clientId + "/service", new JsonObject().put("host", "127.0.0.1")
+                .put("port", 6379));
+        String token = session(clientId);
+        ok("DELETE", "/v1/admin/clients/" + clientId + "/service", null);
+        return token;
+    }
+
     /** The connection test's report. */
     JsonObject test(String clientId) {
         return ok("POST", "/v1/admin/clients/" + clientId + "/test", null);

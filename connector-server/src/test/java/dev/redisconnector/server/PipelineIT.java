@@ -98,7 +98,7 @@ class PipelineIT {
         HttpTestClient.Response tooMany = pipeline(token, many);
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.errorMessage()).isEqualTo("inputs.commands has 1001 commands; the limit is 1000.");
-        HttpTestClient.Response noService = pipeline(SERVER.session("nobody"), command("PING"));
+        HttpTestClient.Response noService = pipeline(SERVER.orphanedSession("nobody"), command("PING"));
         assertThat(noService.status()).isEqualTo(404);
         assertThat(noService.errorCode()).isEqualTo("NO_REDIS_SERVICE");
     }

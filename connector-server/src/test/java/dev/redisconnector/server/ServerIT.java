@@ -135,7 +135,12 @@ class ServerIT {
 
     @Test
     void noServiceNoCredentials() {
-        assertError(http.command(newSession("nobody", 60), "GET", "k"), 404, "NO_REDIS_SERVICE", "service",
+        // sessions are issued only for clients with a service; one whose service went away meets step 3
+        admin("PUT", "/v1/admin/clients/nobody/service", new JsonObject().put("host", "127.0.0.1")
+                .put("port", REDIS.port()));
+        String orphaned = newSession("nobody", 60);
+        admin("DELETE", "/v1/admin/clients/nobody/service", null);
+        assertError(http.command(orphaned, "GET", "k"), 404, "NO_REDIS_SERVICE", "service",
                 "No Redis service exists for client 'nobody'.");
         admin("PUT", "/v1/admin/clients/nocreds/service", new JsonObject().put("host", "127.0.0.1")
                 .put("port", REDIS.port()));
@@ -263,7 +268,8 @@ class ServerIT {
                 400, "INVALID_REQUEST", "admin", "port must be between 1 and 65535.");
         assertError(http.send("PUT", "/v1/admin/clients/x/service", ADMIN, "{\"hots\": \"h\"}"), 400,
                 "INVALID_REQUEST", "admin", "Unknown field 'hots'; known fields: commandTimeoutMs, connectTimeoutMs,"
-                        + " database, host, masterName, mode, nodes, policy, port, tls, url.");
+                        + " database, host, masterName, mode, noPassword, nodes, policy, port, tls,"
+                        + " tlsCaCertificatePem, url.");
         assertError(http.send("PUT", "/v1/admin/clients/bad%20id/service", ADMIN, "{\"host\": \"h\"}"), 400,
                 "INVALID_REQUEST", "admin", "clientId must be 1-128 letters, digits or . _ - @ :.");
         assertError(http.send("PUT", "/v1/admin/clients/x/credentials", ADMIN, "{\"kind\": \"password\"}"), 400,
@@ -291,9 +297,10 @@ class ServerIT {
 
     @Test
     void adminNeedsTheAdminToken() {
-        assertError(http.send("GET", "/v1/admin/clients", null, (byte[]) null), 401, "UNAUTHORIZED", "admin", null);
+        assertError(http.send("GET", "/v1/admin/clients", null, (byte[]) null), 401, "UNAUTHORIZED", "admin",
+                "The admin API needs Authorization: Bearer <admin token>.");
         assertError(http.send("GET", "/v1/admin/clients", acmeToken, (byte[]) null), 401, "UNAUTHORIZED", "admin",
-                null);
+                "The admin token is not the server's (RC_ADMIN_TOKEN).");
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.RedisService;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
@@ -494,10 +495,24 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         if (!handle.isCluster()) {
             return send(handle.connection(), command, -1, timeout, clientId, options.maxReplyBytes());
         }
+        if (ClusterSpan.handles(command)) {
+            return ClusterSpan.run((StatefulRedisClusterConnection<byte[], byte[]>) handle.connection(), command,
+                    timeout, clientId);
+        }
         Optional<List<byte[]>> keys = handle.commandTable().keys(command);
         if (keys.isPresent()) {
             int keyIndex = keys.get().isEmpty() ? -1 : indexOf(command, keys.get().getFirst());
-            return send(handle.connection(), command, keyIndex, timeout, clientId, options.maxReplyBytes());
+            List<byte[]> found = keys.get();
+            return send(handle.connection(), command, keyIndex, timeout, clientId, options.maxReplyBytes())
+                    .exceptionallyCompose(failure -> {
+                        // a multi-key command over several slots: say which key is in which slot
+                        if (ConnectorException.unwrap(failure) instanceof ConnectorException e
+                                && e.getMessage().startsWith("CROSSSLOT") && found.size() > 1) {
+                            return CompletableFuture.failedFuture(new ConnectorException(e.code(), e.getMessage()
+                                    + " Keys by slot: " + ClusterSpan.slotsOf(found) + ".", e));
+                        }
+                        return CompletableFuture.failedFuture(ConnectorException.unwrap(failure));
+                    });
         }
         if (handle.commandTable().spec(command).isEmpty()) {
             // not in the server's table: almost every command has its key first

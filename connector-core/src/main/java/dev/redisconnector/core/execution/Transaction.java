@@ -137,13 +137,30 @@ final class Transaction {
         }
         for (int i = 0; i < queued.size(); i++) {
             if (queued.get(i).isCompletedExceptionally()) {
+                String refusal = cause(queued.get(i)).getMessage();
+                if (lease.handle().isCluster() && (refusal.startsWith("MOVED") || refusal.startsWith("CROSSSLOT"))) {
+                    // the service is a cluster already: what helps is where the keys are and how to bring them together
+                    refusal = refusal.replaceAll(" \\(the server is a Redis Cluster node:.*\\)$", "")
+                            + " (in a Redis Cluster a transaction runs on one node, so every key it touches must be in"
+                            + " one slot; keys by slot: " + ClusterSpan.slotsOf(keysOf(commands)) + "; give them a"
+                            + " common hash tag, e.g. {order:12345}:status and {order:12345}:items)";
+                }
                 return new ConnectorException(ErrorCode.REDIS_ERROR, "Redis discarded the transaction and nothing"
                         + " ran (EXECABORT): inputs.commands[" + i + "] (" + commands.get(i).name() + ") was"
-                        + " refused when queued: " + cause(queued.get(i)).getMessage());
+                        + " refused when queued: " + refusal);
             }
         }
         return new ConnectorException(ErrorCode.REDIS_ERROR, "Redis discarded the transaction and nothing ran: "
                 + failure.getMessage());
+    }
+
+    /** Every key the commands name, by the cluster's command table. */
+    private List<byte[]> keysOf(List<VerifiedCommand> all) {
+        List<byte[]> keys = new java.util.ArrayList<>(watch);
+        for (VerifiedCommand command : all) {
+            lease.handle().commandTable().keys(command).ifPresent(keys::addAll);
+        }
+        return keys;
     }
 
     private static boolean isRedisError(CompletableFuture<?> future) {

@@ -13,6 +13,9 @@ public interface AdminApi extends AutoCloseable {
 
     JsonObject getService(String clientId);
 
+    /** Changes some fields of a client's service, keeping the others. */
+    JsonObject patchService(String clientId, JsonObject patch);
+
     JsonObject listServices();
 
     JsonObject deleteService(String clientId);

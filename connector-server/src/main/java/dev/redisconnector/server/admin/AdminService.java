@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminService implements AdminApi {
 
     private static final Set<String> SERVICE_FIELDS = Set.of("mode", "host", "port", "database", "tls",
-            "connectTimeoutMs", "commandTimeoutMs", "masterName", "nodes", "url", "policy");
+            "connectTimeoutMs", "commandTimeoutMs", "masterName", "nodes", "url", "policy", "noPassword",
+            "tlsCaCertificatePem");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("kind", "username", "password", "sentinel",
             "tlsClient");
     private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
@@ -138,14 +139,110 @@ public final class AdminService implements AdminApi {
         if (body.containsKey("url")) {
             return importUrl(clientId, body);
         }
-        ServiceDefinition definition = definition(body);
+        if (body.containsKey("noPassword") || body.containsKey("tlsCaCertificatePem")) {
+            throw AdminErrors.invalid("noPassword and tlsCaCertificatePem go with url; a service without one sets"
+                    + " tls.caCertificatePem and its credentials separately.");
+        }
+        return store(clientId, definition(body));
+    }
+
+    /** Fields a partial update may change; everything else is kept as stored. */
+    private static final Set<String> PATCH_FIELDS = Set.of("policy", "connectTimeoutMs", "commandTimeoutMs", "tls",
+            "database", "host", "port");
+
+    /**
+     * Changes some fields of a client's service and keeps the others ({@code PATCH}): the policy (itself merged
+     * field by field, so {@code {"policy": {"mode": "read-only"}}} keeps the allow/deny rules, key prefixes and
+     * scripting), timeouts ({@code null} for the default), TLS, database, host and port.
+     */
+    @Override
+    public JsonObject patchService(String clientId, JsonObject patch) {
+        checkClient(clientId);
+        requireBody(patch);
+        onlyFields(patch, PATCH_FIELDS);
+        ServiceRecord current = registry.services().get(clientId)
+                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."));
+        JsonObject merged = definitionJson(current.service());
+        for (String field : patch.fieldNames()) {
+            Object value = patch.getValue(field);
+            if (field.equals("policy") && value instanceof JsonObject policyPatch) {
+                onlyFields(policyPatch, Set.of("mode", "allow", "deny", "keyPrefixes", "scripting"));
+                merged.getJsonObject("policy").mergeIn(policyPatch);
+            } else if (field.equals("tls") && value instanceof JsonObject tlsPatch
+                    && merged.getValue("tls") instanceof JsonObject stored) {
+                stored.mergeIn(tlsPatch);
+            } else {
+                merged.put(field, value);
+            }
+        }
+        return store(clientId, definition(merged));
+    }
+
+    /** Saves a definition; the answer says what changed and whether the stored credentials had to go. */
+    private JsonObject store(String clientId, ServiceDefinition definition) {
         refuseUnreachableAddresses(definition);
+        JsonObject before = registry.services().get(clientId).map(record -> definitionJson(record.service()))
+                .orElse(null);
         JdbcServiceRegistry.PutResult result = registry.services().put(clientId, definition);
         JsonObject out = service(result.record());
         out.put("created", result.created());
+        if (before != null) {
+            out.put("changed", changes(before, definitionJson(result.record().service())));
+        }
         if (result.credentialsDropped()) {
             out.put("warning", "The service now points at another server, so its stored credentials were deleted;"
                     + " set them again.");
+        }
+        return out;
+    }
+
+    /** {@code {"field": {"from": old, "to": new}}} for each field that differs (policy fields one by one). */
+    private static JsonObject changes(JsonObject before, JsonObject after) {
+        JsonObject out = new JsonObject();
+        for (String field : after.fieldNames()) {
+            Object from = before.getValue(field);
+            Object to = after.getValue(field);
+            if (from instanceof JsonObject fromObject && to instanceof JsonObject toObject) {
+                for (String inner : toObject.fieldNames()) {
+                    if (!java.util.Objects.equals(fromObject.getValue(inner), toObject.getValue(inner))) {
+                        out.put(field + "." + inner, new JsonObject().put("from", fromObject.getValue(inner))
+                                .put("to", toObject.getValue(inner)));
+                    }
+                }
+            } else if (!java.util.Objects.equals(from, to)) {
+                out.put(field, new JsonObject().put("from", from).put("to", to));
+            }
+        }
+        return out;
+    }
+
+    /** A stored service in the request form {@link #definition(JsonObject)} reads (the CA certificate included). */
+    private static JsonObject definitionJson(RedisService service) {
+        JsonObject tls = new JsonObject().put("enabled", service.tls().enabled())
+                .put("verifyHostname", service.tls().verifyHostname());
+        if (service.tls().caCertificatePem() != null) {
+            tls.put("caCertificatePem", service.tls().caCertificatePem());
+        }
+        JsonObject out = new JsonObject().put("mode", service.mode().name().toLowerCase(Locale.ROOT))
+                .put("database", service.database()).put("tls", tls)
+                .put("policy", new JsonObject().put("mode", service.policy().mode().wireName())
+                        .put("allow", new JsonArray(List.copyOf(service.policy().allow())))
+                        .put("deny", new JsonArray(List.copyOf(service.policy().deny())))
+                        .put("keyPrefixes", new JsonArray(service.policy().keyPrefixes()))
+                        .put("scripting", service.policy().scripting()));
+        if (service.mode() == RedisService.Mode.STANDALONE) {
+            out.put("host", service.host()).put("port", service.port());
+        } else {
+            out.put("nodes", new JsonArray(service.nodes().stream().map(Object::toString).toList()));
+        }
+        if (service.masterName() != null) {
+            out.put("masterName", service.masterName());
+        }
+        if (service.connectTimeout() != null) {
+            out.put("connectTimeoutMs", service.connectTimeout().toMillis());
+        }
+        if (service.commandTimeout() != null) {
+            out.put("commandTimeoutMs", service.commandTimeout().toMillis());
         }
         return out;
     }
@@ -172,8 +269,11 @@ public final class AdminService implements AdminApi {
 
     /** {@code {"url": "rediss://user:pass@host:port/db"}}: the service, plus its credentials when the URL has some. */
     private JsonObject importUrl(String clientId, JsonObject body) {
-        if (body.size() > 1) {
-            throw AdminErrors.invalid("url cannot be combined with other fields.");
+        for (String name : body.fieldNames()) {
+            if (!Set.of("url", "noPassword", "tlsCaCertificatePem", "policy").contains(name)) {
+                throw AdminErrors.invalid("url can be combined only with noPassword, tlsCaCertificatePem and policy"
+                        + " (not '" + safe(name) + "').");
+            }
         }
         RedisUrl url;
         try {
@@ -181,13 +281,39 @@ public final class AdminService implements AdminApi {
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid(e.getMessage() + ".");
         }
-        refuseUnreachableAddresses(url.definition());
-        JdbcServiceRegistry.PutResult result = registry.services().put(clientId, url.definition());
+        boolean noPassword = bool(body, "noPassword", false);
+        if (noPassword && url.credentials() != null) {
+            throw AdminErrors.invalid("noPassword was given, but the url holds a password.");
+        }
+        ServiceDefinition definition = url.definition();
+        String ca = string(body, "tlsCaCertificatePem", null);
+        if (ca != null) {
+            if (!definition.tls().enabled()) {
+                throw AdminErrors.invalid("tlsCaCertificatePem needs a rediss:// url (TLS).");
+            }
+            definition = definition.withTls(new RedisService.TlsSettings(true, definition.tls().verifyHostname(), ca));
+        }
+        ServicePolicy policy = policy(body);
+        if (policy != null) {
+            definition = new ServiceDefinition(definition.mode(), definition.host(), definition.port(),
+                    definition.database(), definition.tls(), definition.connectTimeout(), definition.commandTimeout(),
+                    definition.masterName(), definition.nodes(), policy);
+        }
+        refuseUnreachableAddresses(definition);
+        JdbcServiceRegistry.PutResult result;
+        try {
+            result = registry.services().put(clientId, definition);
+        } catch (IllegalArgumentException e) {
+            throw AdminErrors.invalid(e.getMessage() + ".");
+        }
         if (url.credentials() != null) {
             registry.credentials().set(clientId, url.credentials());
+        } else if (noPassword) {
+            registry.credentials().set(clientId, CredentialsInput.none());
         }
         ServiceRecord stored = registry.services().get(clientId).orElse(result.record());
-        return service(stored).put("created", result.created()).put("credentialsImported", url.credentials() != null);
+        return service(stored).put("created", result.created()).put("credentialsImported", url.credentials() != null
+                || noPassword);
     }
 
     /** A client's service with what may be shown of its credentials. */
@@ -375,6 +501,10 @@ public final class AdminService implements AdminApi {
             throw AdminErrors.invalid("userId and clientId are required.");
         }
         checkClient(clientId);
+        if (registry.services().get(clientId).isEmpty()) {
+            throw AdminErrors.notFound("No Redis service exists for client '" + clientId + "'; register one first"
+                    + " (service set " + clientId + " ...), then create sessions for it.");
+        }
         if (userId.isEmpty() || userId.length() > 200 || userId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw AdminErrors.invalid("userId must be 1-200 characters without control characters.");
         }
@@ -567,6 +697,8 @@ public final class AdminService implements AdminApi {
         if (policy == null) {
             return null;
         }
+        PolicyRules.check("allow", strings(policy, "allow"));
+        PolicyRules.check("deny", strings(policy, "deny"));
         return new ServicePolicy(ServicePolicy.Mode.parse(string(policy, "mode", "read-write")),
                 new TreeSet<>(strings(policy, "allow")), new TreeSet<>(strings(policy, "deny")),
                 strings(policy, "keyPrefixes"), bool(policy, "scripting", false));

@@ -112,6 +112,11 @@ public final class HttpAdminClient implements AdminApi {
     }
 
     @Override
+    public JsonObject patchService(String clientId, JsonObject patch) {
+        return call("PATCH", "clients/" + encode(clientId) + "/service", patch);
+    }
+
+    @Override
     public JsonObject acl(String clientId) {
         return call("GET", "clients/" + encode(clientId) + "/acl", null);
     }

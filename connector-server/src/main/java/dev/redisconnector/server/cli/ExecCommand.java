@@ -28,8 +28,11 @@ final class ExecCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--url", description = "Server URL (default RC_SERVER, else http://127.0.0.1:8080).")
+    @Option(names = "--url", description = "Server URL (default --server, RC_SERVER, else http://127.0.0.1:8080).")
     String url;
+
+    @CommandLine.ParentCommand
+    Main root;
 
     @Option(names = "--token-stdin", description = "Read the session token from the first line of stdin.")
     boolean tokenStdin;
@@ -54,7 +57,8 @@ final class ExecCommand implements Callable<Integer> {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("no session token: set RC_TOKEN or use --token-stdin");
         }
-        String base = url != null ? url : System.getenv().getOrDefault("RC_SERVER", "http://127.0.0.1:8080");
+        String server = root == null ? null : root.serverUrl();
+        String base = url != null ? url : server != null ? server : "http://127.0.0.1:8080";
         JsonObject body = new JsonObject().put("inputs", new JsonObject().put("command", command)
                 .put("args", new JsonArray(List.copyOf(args))));
         JsonObject options = new JsonObject();

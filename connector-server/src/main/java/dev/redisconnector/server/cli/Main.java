@@ -30,11 +30,13 @@ import picocli.CommandLine.Option;
                 "2:bad usage or invalid input", "3:registry, server or Redis unreachable", "4:not authorized"})
 public final class Main implements Callable<Integer> {
 
-    @Option(names = "--config", description = "Config file (properties, same names as the environment variables).")
+    @Option(names = "--config", scope = CommandLine.ScopeType.INHERIT,
+            description = "Config file (properties, same names as the environment variables).")
     Path configFile;
 
-    @Option(names = "--server", description = "Operate through a running server's admin API at this URL instead of"
-            + " the registry (admin token from RC_ADMIN_TOKEN).")
+    @Option(names = "--server", scope = CommandLine.ScopeType.INHERIT,
+            description = "Operate through a running server's admin API at this URL (e.g. http://127.0.0.1:8080)"
+                    + " instead of the registry (admin token from RC_ADMIN_TOKEN); default RC_SERVER.")
     String serverUrl;
 
     @CommandLine.Spec
@@ -61,8 +63,21 @@ public final class Main implements Callable<Integer> {
                 err.println("error: " + invalid.getMessage());
                 return ExitCodes.USAGE;
             }
-            err.println("error: " + failure.getClass().getSimpleName()
-                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+            if (failure instanceof java.nio.file.NoSuchFileException missing) {
+                err.println("error: no such file: " + missing.getFile());
+                return ExitCodes.USAGE;
+            }
+            if (failure instanceof java.nio.file.AccessDeniedException denied) {
+                err.println("error: cannot read " + denied.getFile() + ": permission denied");
+                return ExitCodes.USAGE;
+            }
+            if (failure instanceof java.io.IOException io) {
+                err.println("error: " + (io.getMessage() == null ? "input or output failed" : io.getMessage()));
+                return ExitCodes.FAILED;
+            }
+            // no class names for people: the message, or what to do
+            err.println("error: " + (failure.getMessage() == null ? "an unexpected failure; run with"
+                    + " RC_LOG_LEVEL=DEBUG for details" : failure.getMessage()));
             return ExitCodes.FAILED;
         });
         return line.execute(args);
@@ -78,13 +93,30 @@ public final class Main implements Callable<Integer> {
         return ServerConfig.load(System.getenv(), configFile);
     }
 
+    /** The server URL from {@code --server} or {@code RC_SERVER}, checked; {@code null} when neither is set. */
+    String serverUrl() {
+        String url = serverUrl != null ? serverUrl : System.getenv("RC_SERVER");
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        if (!url.strip().matches("(?i)https?://[^/\\s]+.*")) {
+            throw new IllegalArgumentException("--server needs a URL with its scheme, e.g. http://" + url.strip()
+                    + " (got '" + url.strip() + "')");
+        }
+        return url.strip();
+    }
+
     /** Admin operations: through the server when {@code --server} is given, else on the registry directly. */
     AdminApi admin() {
         ServerConfig config = config();
-        String url = serverUrl != null ? serverUrl : System.getenv("RC_SERVER");
-        if (url != null && !url.isBlank()) {
+        String url = serverUrl();
+        if (url != null) {
+            if (config.adminToken() == null) {
+                throw new IllegalArgumentException("--server needs the server's admin token: set RC_ADMIN_TOKEN");
+            }
             return new HttpAdminClient(url, config.adminToken());
         }
+        requireRegistry(config);
         Registry registry = ConnectorServer.openRegistry(config);
         LettuceCommandExecutor executor = new LettuceCommandExecutor(config.connectorOptions());
         AdminService service = new AdminService(registry, executor, config.defaultSessionTtl());
@@ -99,6 +131,7 @@ public final class Main implements Callable<Integer> {
             @Override public JsonObject reencryptCredentials() { return service.reencryptCredentials(); }
             @Override public JsonObject testConnection(String c) { return service.testConnection(c); }
             @Override public JsonObject acl(String c) { return service.acl(c); }
+            @Override public JsonObject patchService(String c, JsonObject p) { return service.patchService(c, p); }
             @Override public JsonObject createSession(JsonObject b) { return service.createSession(b); }
             @Override public JsonObject listSessions(String c, int l) { return service.listSessions(c, l); }
             @Override public JsonObject revokeSession(String s) { return service.revokeSession(s); }
@@ -112,6 +145,25 @@ public final class Main implements Callable<Integer> {
                 registry.close();
             }
         };
+    }
+
+    /**
+     * Direct mode never creates a registry: with nothing configured (no {@code --config}, {@code RC_CONFIG_FILE},
+     * {@code RC_DATA_DIR} or {@code RC_REGISTRY_URL}) the embedded registry must already exist, else the user is
+     * told which one would be used and how to reach a server instead.
+     */
+    private void requireRegistry(ServerConfig config) {
+        java.util.Map<String, String> environment = System.getenv();
+        boolean explicit = configFile != null || environment.containsKey("RC_CONFIG_FILE")
+                || environment.containsKey("RC_DATA_DIR") || environment.containsKey("RC_REGISTRY_URL");
+        java.nio.file.Path registryFile = config.dataDir().resolve("registry.mv.db");
+        if (!explicit && config.get("RC_REGISTRY_URL").isEmpty() && !java.nio.file.Files.exists(registryFile)) {
+            throw new IllegalArgumentException("there is no registry here: without --server the CLI works on the"
+                    + " embedded registry in " + config.dataDir().toAbsolutePath() + ", which does not exist (a server"
+                    + " creates it when it first starts). Point at a running server with --server"
+                    + " http://HOST:8080 and RC_ADMIN_TOKEN, or at the server's registry with RC_DATA_DIR,"
+                    + " RC_REGISTRY_URL or --config FILE");
+        }
     }
 
     static void print(CommandLine.Model.CommandSpec spec, JsonObject json) {

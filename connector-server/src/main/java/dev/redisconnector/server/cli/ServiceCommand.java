@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code service set|get|list|delete|test}. */
 @Command(name = "service", mixinStandardHelpOptions = true, description = "Register and inspect clients' Redis services.",
-        subcommands = {ServiceCommand.Set.class, ServiceCommand.Import.class, ServiceCommand.Get.class,
+        subcommands = {ServiceCommand.Set.class, ServiceCommand.Update.class, ServiceCommand.Import.class, ServiceCommand.Get.class,
                 ServiceCommand.ListAll.class, ServiceCommand.Delete.class, ServiceCommand.Test.class,
                 ServiceCommand.Acl.class})
 final class ServiceCommand extends CommandGroup {
@@ -96,15 +96,83 @@ final class ServiceCommand extends CommandGroup {
     static final class Import extends Sub {
         @Parameters(index = "0", description = "Client id.")
         String clientId;
+        @Option(names = "--no-password", description = "The URL has no password: store credentials of kind none.")
+        boolean noPassword;
+        @Option(names = "--tls-ca-file", description = "PEM file of the CA certificates to trust (rediss:// URLs).")
+        Path caFile;
 
         @Override
         public Integer call() throws IOException {
-            String url = new BufferedReader(new InputStreamReader(System.in,
-                    StandardCharsets.UTF_8)).readLine();
+            String url = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             if (url == null || url.isBlank()) {
                 throw new IllegalArgumentException("no URL on stdin");
             }
-            return run(admin -> admin.putService(clientId, new JsonObject().put("url", url.strip())));
+            JsonObject body = new JsonObject().put("url", url.strip());
+            if (noPassword) {
+                body.put("noPassword", true);
+            }
+            if (caFile != null) {
+                body.put("tlsCaCertificatePem", Files.readString(caFile));
+            }
+            return run(admin -> admin.putService(clientId, body));
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change some settings of a client's service and keep the rest (policy, timeouts, TLS,"
+                    + " database); prints what changed.")
+    static final class Update extends Sub {
+        @Parameters(index = "0", description = "Client id.")
+        String clientId;
+        @Option(names = "--policy", description = "read-write, read-only or custom.")
+        String policy;
+        @Option(names = "--allow", description = "Replace the allow rules (repeat); --allow '' clears them.")
+        List<String> allow;
+        @Option(names = "--deny", description = "Replace the deny rules (repeat); --deny '' clears them.")
+        List<String> deny;
+        @Option(names = "--key-prefix", description = "Replace the key prefixes (repeat); '' clears them.")
+        List<String> keyPrefixes;
+        @Option(names = "--scripting", negatable = true, description = "Turn scripting on or off (--no-scripting).")
+        Boolean scripting;
+        @Option(names = {"--database", "--db"}, description = "Database index.")
+        Integer database;
+        @Option(names = "--tls", negatable = true, description = "Connect with TLS, or not (--no-tls).")
+        Boolean tls;
+        @Option(names = "--tls-ca-file", description = "PEM file of the CA certificates to trust for TLS.")
+        Path caFile;
+        @Option(names = "--connect-timeout-ms", description = "Connect timeout.")
+        Integer connectTimeoutMs;
+        @Option(names = "--command-timeout-ms", description = "Command timeout.")
+        Integer commandTimeoutMs;
+
+        @Override
+        public Integer call() throws IOException {
+            JsonObject patch = new JsonObject();
+            JsonObject policyPatch = new JsonObject(map("mode", policy, "allow", rules(allow), "deny", rules(deny),
+                    "keyPrefixes", rules(keyPrefixes), "scripting", scripting));
+            if (!policyPatch.isEmpty()) {
+                patch.put("policy", policyPatch);
+            }
+            if (tls != null || caFile != null) {
+                JsonObject tlsPatch = new JsonObject();
+                if (tls != null) {
+                    tlsPatch.put("enabled", tls);
+                }
+                if (caFile != null) {
+                    tlsPatch.put("enabled", true).put("caCertificatePem", Files.readString(caFile));
+                }
+                patch.put("tls", tlsPatch);
+            }
+            patch.getMap().putAll(map("database", database, "connectTimeoutMs", connectTimeoutMs,
+                    "commandTimeoutMs", commandTimeoutMs));
+            if (patch.isEmpty()) {
+                throw new IllegalArgumentException("nothing to change: give at least one option (see --help)");
+            }
+            return run(admin -> admin.patchService(clientId, patch));
+        }
+
+        private static JsonArray rules(List<String> values) {
+            return values == null ? null : new JsonArray(values.stream().filter(v -> !v.isBlank()).toList());
         }
     }
 

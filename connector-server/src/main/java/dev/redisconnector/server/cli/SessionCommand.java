@@ -1,5 +1,6 @@
 package dev.redisconnector.server.cli;
 
+import dev.redisconnector.server.admin.AdminApi;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,11 +25,20 @@ final class SessionCommand extends CommandGroup {
         Long ttlSeconds;
         @Option(names = "--read-only", description = "Only read-only commands.")
         boolean readOnly;
+        @Option(names = {"-q", "--quiet"}, description = "Print only the token (for scripts).")
+        boolean quiet;
 
         @Override
         public Integer call() {
             JsonObject body = new JsonObject(map("userId", userId, "clientId", clientId, "ttlSeconds", ttlSeconds,
                     "readOnly", readOnly));
+            if (quiet) {
+                try (AdminApi admin = root().admin()) {
+                    spec.commandLine().getOut().println(admin.createSession(body).getString("token"));
+                    spec.commandLine().getOut().flush();
+                    return ExitCodes.OK;
+                }
+            }
             return run(admin -> admin.createSession(body));
         }
     }

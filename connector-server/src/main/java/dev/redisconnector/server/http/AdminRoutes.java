@@ -43,6 +43,8 @@ public final class AdminRoutes {
             JsonObject out = admin.putService(ctx.pathParam("clientId"), body);
             return out;
         }));
+        router.patch(BASE + "/clients/:clientId/service").handler(ctx -> withBody(ctx, body ->
+                admin.patchService(ctx.pathParam("clientId"), body)));
         router.get(BASE + "/clients/:clientId/service")
                 .handler(ctx -> run(ctx, 200, () -> admin.getService(ctx.pathParam("clientId"))));
         router.delete(BASE + "/clients/:clientId/service")
@@ -77,7 +79,12 @@ public final class AdminRoutes {
         }
         String header = ctx.request().getHeader("authorization");
         String token = ExecuteHandler.bearer(header);
-        if (token == null || !MessageDigest.isEqual(sha256(token), adminTokenHash)) {
+        if (token != null && !token.isEmpty() && !MessageDigest.isEqual(sha256(token), adminTokenHash)) {
+            Errors.send(ctx.response(), new ApiError(ErrorCode.UNAUTHORIZED, Step.ADMIN,
+                    "The admin token is not the server's (RC_ADMIN_TOKEN)."));
+            return;
+        }
+        if (token == null || token.isEmpty()) {
             Errors.send(ctx.response(), new ApiError(ErrorCode.UNAUTHORIZED, Step.ADMIN,
                     "The admin API needs Authorization: Bearer <admin token>."));
             return;
