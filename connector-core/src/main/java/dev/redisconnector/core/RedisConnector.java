@@ -590,7 +590,9 @@ public final class RedisConnector implements AutoCloseable {
             BlockTime capped = BlockTime.cap(command, options.maxBlockTime());
             return commandExecutor.executeBlocking(target, capped.command(), capped.blocksFor(), timeout);
         }
-        CompletionStage<Reply> reply = commandExecutor.execute(target, command, timeout);
+        CompletionStage<Reply> reply = requestOptions.splitAcrossSlots() && command.name().equals("MSET")
+                ? commandExecutor.executeSplitAcrossSlots(target, command, timeout)
+                : commandExecutor.execute(target, command, timeout);
         if (Scripts.runsCode(command)) {
             reply.whenComplete((ignored, failure) -> {
                 if (failure != null && unwrap(failure) instanceof ConnectorException e

@@ -237,6 +237,12 @@ class CliIT {
         assertThat(wrongType.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(wrongType.err()).contains("WRONGTYPE");
 
+        // without a command: a prompt, one redis-cli-quoted command per line
+        Result prompt = cli(token + "\nSET 'prompt key' \"two words\"\n\nGET 'prompt key'\nquit\nGET never\n",
+                "exec", "--url", "http://127.0.0.1:" + server.port(), "--token-stdin");
+        assertThat(prompt.exitCode()).as(prompt.err()).isZero();
+        assertThat(prompt.out().lines().toList()).containsExactly("\"OK\"", "\"two words\"");
+
         Result badToken = cli("rcs_nope\n", "exec", "--url", "http://127.0.0.1:" + server.port(), "--token-stdin",
                 "PING");
         assertThat(badToken.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);

@@ -136,6 +136,13 @@ class ClusterIT {
         assertThat(crossSlot.errorMessage()).startsWith("CROSSSLOT").contains("slot ").contains("span:x")
                 .contains("hash tag");
         assertThat(SERVER.http.command(token, "MSET", "{span}:x", "1", "{span}:y", "2").status()).isEqualTo(200);
+        // unless the caller accepts that the parts are set one by one
+        HttpTestClient.Response split = SERVER.http.execute(token, new JsonObject().put("inputs", new JsonObject()
+                .put("command", "MSET").put("args", new JsonArray().add("span:x").add("1").add("span:y").add("2")))
+                .put("options", new JsonObject().put("splitAcrossSlots", true)).encode());
+        assertThat(split.body()).isEqualTo("{\"output1\":\"OK\"}");
+        assertThat(SERVER.http.command(token, "MGET", "span:x", "span:y").body())
+                .isEqualTo("{\"output1\":[\"1\",\"2\"]}");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.redisconnector.testing.FreePorts;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,6 +47,36 @@ class ConnectionTestIT {
         // the end user's error says no more about the address than before
         HttpTestClient.Response user = SERVER.http.command(SERVER.session("refused"), "PING");
         assertThat(user.errorMessage()).isEqualTo("Could not connect to the Redis service of client 'refused'.");
+    }
+
+    @Test
+    void anAddressThatNeverAnswersSaysSoWithTheWaitItGaveUpAfter() throws Exception {
+        // a listener that never accepts: once its backlog is full the kernel drops further SYNs, as a firewall would
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> filling = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    java.net.Socket socket = new java.net.Socket();
+                    try {
+                        socket.connect(new java.net.InetSocketAddress("127.0.0.1", silent.getLocalPort()), 200);
+                        filling.add(socket);
+                    } catch (java.io.IOException full) {
+                        socket.close();
+                        break;
+                    }
+                }
+                SERVER.register("silent", standalone("127.0.0.1", silent.getLocalPort()).put("connectTimeoutMs", 800),
+                        new JsonObject().put("kind", "none"));
+                JsonObject report = SERVER.test("silent");
+                assertThat(report.getBoolean("ok")).isFalse();
+                assertThat(report.getString("message")).as(report.encode()).contains("no answer within 800 ms: no route"
+                        + " to the address, a firewall dropping packets, or the server is down");
+            } finally {
+                for (java.net.Socket socket : filling) {
+                    socket.close();
+                }
+            }
+        }
     }
 
     @Test

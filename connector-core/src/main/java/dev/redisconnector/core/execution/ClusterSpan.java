@@ -111,6 +111,26 @@ final class ClusterSpan {
         };
     }
 
+    /** {@code MSET} split by slot (Lettuce sends one {@code MSET} per slot): each part atomic, the whole not. */
+    static CompletableFuture<Reply> msetBySlot(StatefulRedisClusterConnection<byte[], byte[]> connection,
+                                               VerifiedCommand command, Duration timeout, String clientId) {
+        if (command.args().isEmpty() || command.args().size() % 2 != 0) {
+            return CompletableFuture.failedFuture(new ConnectorException(ErrorCode.REDIS_ERROR,
+                    "ERR wrong number of arguments for 'mset' command"));
+        }
+        java.util.Map<byte[], byte[]> pairs = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < command.args().size(); i += 2) {
+            pairs.put(command.args().get(i), command.args().get(i + 1));
+        }
+        return connection.async().mset(pairs).toCompletableFuture().<Reply>thenApply(Reply.StringReply::of)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, failure) -> {
+                    if (failure != null) {
+                        throw ExecutionErrors.commandFailure(failure, clientId, timeout);
+                    }
+                    return value;
+                });
+    }
+
     /** One node's part of a SCAN, then the cursor that continues on that node or starts the next one. */
     private static CompletableFuture<Reply> scan(StatefulRedisClusterConnection<byte[], byte[]> connection,
                                                  VerifiedCommand command) {

@@ -89,6 +89,15 @@ public interface CommandExecutor extends AutoCloseable {
     }
 
     /**
+     * Runs an {@code MSET} the caller allowed to be split by slot on a Redis Cluster (each part atomic, the whole
+     * not); elsewhere, and by default, exactly like {@link #execute}.
+     */
+    default CompletionStage<Reply> executeSplitAcrossSlots(ExecutionTarget target, VerifiedCommand command,
+                                                          Duration timeout) {
+        return execute(target, command, timeout);
+    }
+
+    /**
      * Stops a script (or, with {@code function}, a function) that ran past its timeout, so it does not hold a Redis
      * server every tenant shares: sends {@code SCRIPT KILL} ({@code FUNCTION KILL}) on a connection of its own.
      * Best effort; the outcome is logged. The default does nothing.

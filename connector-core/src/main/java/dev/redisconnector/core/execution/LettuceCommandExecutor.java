@@ -177,6 +177,17 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return handle.thenCompose(open -> dispatch(open, command, timeout, clientId));
     }
 
+    @Override
+    public CompletionStage<Reply> executeSplitAcrossSlots(ExecutionTarget target, VerifiedCommand command,
+                                                          Duration timeout) {
+        if (target.service().mode() != RedisService.Mode.CLUSTER || !command.name().equals("MSET")) {
+            return execute(target, command, timeout);
+        }
+        String clientId = target.service().clientId();
+        return connection(target).thenCompose(handle -> ClusterSpan.msetBySlot(
+                (StatefulRedisClusterConnection<byte[], byte[]>) handle.connection(), command, timeout, clientId));
+    }
+
     /** Waits for the connection once, then sends every command in order (dependents of one future run LIFO). */
     @Override
     public CompletionStage<List<CompletionStage<Reply>>> executeAll(ExecutionTarget target,

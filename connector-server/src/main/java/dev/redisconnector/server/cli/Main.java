@@ -39,6 +39,10 @@ public final class Main implements Callable<Integer> {
                     + " instead of the registry (admin token from RC_ADMIN_TOKEN); default RC_SERVER.")
     String serverUrl;
 
+    @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print JSON (the default when the output is not a terminal); at a terminal, tables.")
+    boolean json;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -166,8 +170,11 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    static void print(CommandLine.Model.CommandSpec spec, JsonObject json) {
-        spec.commandLine().getOut().println(json.encodePrettily());
+    /** JSON for scripts ({@code --json}, or output that is not a terminal); tables and lines for people. */
+    static void print(CommandLine.Model.CommandSpec spec, JsonObject result) {
+        boolean forPeople = System.console() != null && System.console().isTerminal()
+                && !(spec.root().userObject() instanceof Main main && main.json);
+        spec.commandLine().getOut().println(forPeople ? HumanOutput.render(result) : result.encodePrettily());
         spec.commandLine().getOut().flush();
     }
 }

@@ -253,6 +253,7 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
         }
         Encoding encoding = Encoding.UTF8;
         Duration timeout = null;
+        boolean split = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -273,11 +274,17 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
                     }
                     timeout = Duration.ofMillis((long) number);
                 }
+                case "splitAcrossSlots" -> {
+                    if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+                        throw ConnectorException.invalidRequest("options.splitAcrossSlots must be true or false.");
+                    }
+                    split = value == JsonToken.VALUE_TRUE;
+                }
                 default -> throw ConnectorException.invalidRequest("options." + safe(field)
-                        + " is not a known option (known: encoding, timeoutMs).");
+                        + " is not a known option (known: encoding, timeoutMs, splitAcrossSlots).");
             }
         }
-        return new ExecuteOptions(encoding, timeout);
+        return new ExecuteOptions(encoding, timeout, split);
     }
 
     private static String safe(String text) {
