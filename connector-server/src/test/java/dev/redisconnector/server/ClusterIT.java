@@ -113,6 +113,13 @@ class ClusterIT {
                 .isEqualTo("{\"output1\":2}");
         assertThat(SERVER.http.command(token, "TOUCH", "span:a", "span:b").body()).isEqualTo("{\"output1\":2}");
         assertThat(SERVER.http.command(token, "PING").body()).isEqualTo("{\"output1\":\"PONG\"}");
+        // KEYS (allowed by name for this client) merges every master's keys
+        String keysToken = SERVER.register("cluster-keys", new JsonObject().put("mode", "cluster")
+                .put("nodes", new JsonArray().add("127.0.0.1:" + cluster.nodes().getFirst().port()))
+                .put("policy", new JsonObject().put("allow", new JsonArray().add("KEYS"))),
+                new JsonObject().put("kind", "none"));
+        assertThat(SERVER.http.command(keysToken, "KEYS", "span:*").json().getJsonArray("output1").getList())
+                .containsExactlyInAnyOrderElementsOf(keys);
         // SCAN walks every master with a cursor that carries the node
         List<String> seen = new ArrayList<>();
         String cursor = "0";
@@ -143,6 +150,36 @@ class ClusterIT {
         assertThat(split.body()).isEqualTo("{\"output1\":\"OK\"}");
         assertThat(SERVER.http.command(token, "MGET", "span:x", "span:y").body())
                 .isEqualTo("{\"output1\":[\"1\",\"2\"]}");
+    }
+
+    @Test
+    void scriptsAndFunctionsAreLoadedOnEveryMaster() {
+        JsonArray seeds = new JsonArray().add("127.0.0.1:" + cluster.nodes().getFirst().port());
+        SERVER.ok("PUT", "/v1/admin/clients/cluster-scripts/service", new JsonObject().put("mode", "cluster")
+                .put("nodes", seeds).put("policy", new JsonObject().put("scripting", true)));
+        SERVER.ok("PUT", "/v1/admin/clients/cluster-scripts/credentials", new JsonObject().put("kind", "none"));
+        // the user that confines scripts, made from the printed line on every node (ACLs are per node)
+        String line = SERVER.ok("GET", "/v1/admin/clients/cluster-scripts/acl", null).getString("aclSetUser")
+                .replace(">PASSWORD", ">pw-cluster-scripts");
+        for (RedisServerProcess node : cluster.nodes()) {
+            assertThat(node.call(line.split(" "))).isEqualTo("+OK");
+        }
+        SERVER.ok("PUT", "/v1/admin/clients/cluster-scripts/credentials", new JsonObject().put("kind", "password")
+                .put("username", "cluster-scripts").put("password", "pw-cluster-scripts"));
+        String scripts = SERVER.session("cluster-scripts");
+        HttpTestClient.Response loaded = SERVER.http.command(scripts, "SCRIPT", "LOAD", "return KEYS[1]");
+        assertThat(loaded.status()).as(loaded.body()).isEqualTo(200);
+        String sha = loaded.json().getString("output1");
+        HttpTestClient.Response library = SERVER.http.command(scripts, "FUNCTION", "LOAD", "REPLACE",
+                "#!lua name=spanlib\nredis.register_function('keyname', function(keys) return keys[1] end)");
+        assertThat(library.body()).as(library.body()).isEqualTo("{\"output1\":\"spanlib\"}");
+        // keys on every node: the script and the function are there wherever the key routes
+        for (String key : List.of("span:a", "span:b", "span:c", "span:d", "span:e", "span:f", "span:g")) {
+            assertThat(SERVER.http.command(scripts, "EVALSHA", sha, 1, key).body())
+                    .isEqualTo("{\"output1\":\"" + key + "\"}");
+            assertThat(SERVER.http.command(scripts, "FCALL", "keyname", 1, key).body())
+                    .isEqualTo("{\"output1\":\"" + key + "\"}");
+        }
     }
 
     @Test

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 final class ClusterSpan {
 
     static final Set<String> SPLIT = Set.of("MGET", "DEL", "UNLINK", "EXISTS", "TOUCH");
-    static final Set<String> FAN_OUT = Set.of("DBSIZE", "KEYS", "FLUSHDB", "PING", "SCAN", "SCRIPT");
+    static final Set<String> FAN_OUT = Set.of("DBSIZE", "KEYS", "FLUSHDB", "PING", "SCAN", "SCRIPT", "FUNCTION");
     private static final BigInteger NODE_SLOTS = BigInteger.valueOf(100);
 
     private ClusterSpan() {
@@ -46,8 +46,8 @@ final class ClusterSpan {
         if (SPLIT.contains(name)) {
             return spansSlots(command.args());
         }
-        if (name.equals("SCRIPT")) {
-            return !command.args().isEmpty() && command.argText(0).equalsIgnoreCase("LOAD");
+        if (name.equals("SCRIPT") || name.equals("FUNCTION")) {
+            return command.args().size() >= 2 && command.argText(0).equalsIgnoreCase("LOAD");
         }
         return FAN_OUT.contains(name) && !(name.equals("PING") && !command.args().isEmpty());
     }
@@ -105,7 +105,17 @@ final class ClusterSpan {
             case "FLUSHDB" -> async.flushdb().toCompletableFuture().thenApply(Reply.StringReply::of);
             case "PING" -> eachMaster(connection, node -> node.ping().toCompletableFuture())
                     .thenApply(answers -> Reply.StringReply.of("PONG"));
-            case "SCRIPT" -> async.scriptLoad(args[1]).toCompletableFuture().thenApply(Reply.StringReply::of);
+            case "SCRIPT" -> eachMaster(connection, node -> node.scriptLoad(args[1]).toCompletableFuture())
+                    .thenApply(shas -> Reply.StringReply.of(shas.getFirst()));
+            case "FUNCTION" -> {
+                // FUNCTION LOAD [REPLACE] code: the library on every master, its name once
+                boolean replace = args.length == 3 && new String(args[1], StandardCharsets.UTF_8)
+                        .equalsIgnoreCase("REPLACE");
+                String code = new String(args[args.length - 1], StandardCharsets.UTF_8);
+                yield eachMaster(connection, node -> (replace ? node.functionLoad(code, true)
+                        : node.functionLoad(code)).toCompletableFuture())
+                        .thenApply(names -> Reply.StringReply.of(names.getFirst()));
+            }
             case "SCAN" -> scan(connection, command);
             default -> throw new IllegalStateException("not a spanning command: " + command.name());
         };
