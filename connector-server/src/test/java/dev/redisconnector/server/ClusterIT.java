@@ -11,11 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A three-master Redis Cluster made with redis-cli: routing by key, CROSSSLOT explained, resharding followed. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
     @TempDir
@@ -180,6 +184,23 @@ class ClusterIT {
             assertThat(SERVER.http.command(scripts, "FCALL", "keyname", 1, key).body())
                     .isEqualTo("{\"output1\":\"" + key + "\"}");
         }
+    }
+
+    /** Last: it empties the cluster the other tests use. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void flushdbEmptiesEveryMaster() {
+        String flusher = SERVER.register("cluster-flush", new JsonObject().put("mode", "cluster")
+                .put("nodes", new JsonArray().add("127.0.0.1:" + cluster.nodes().getFirst().port()))
+                .put("policy", new JsonObject().put("allow", new JsonArray().add("FLUSHDB"))),
+                new JsonObject().put("kind", "none"));
+        for (int i = 0; i < 30; i++) {
+            SERVER.http.command(flusher, "SET", "flush:" + i, "v");
+        }
+        assertThat(cluster.nodes()).filteredOn(node -> keysOn(node) > 0).hasSizeGreaterThan(1);
+        assertThat(SERVER.http.command(flusher, "FLUSHDB").body()).isEqualTo("{\"output1\":\"OK\"}");
+        assertThat(cluster.nodes()).allSatisfy(node -> assertThat(keysOn(node)).isZero());
+        assertThat(SERVER.http.command(flusher, "DBSIZE").body()).isEqualTo("{\"output1\":0}");
     }
 
     @Test
