@@ -29,7 +29,7 @@ final class DedicatedConnections implements AutoCloseable {
     private final int size;
     private final Duration wait;
     private final Duration idleTimeout;
-    private final Cache<LettuceCommandExecutor.CatalogKey, Pool> pools;
+    private final Cache<LettuceCommandExecutor.ServiceKey, Pool> pools;
 
     DedicatedConnections(int size, Duration wait, Duration idleTimeout) {
         this.size = size;
@@ -39,7 +39,7 @@ final class DedicatedConnections implements AutoCloseable {
                 .expireAfterAccess(idleTimeout)
                 .scheduler(Scheduler.systemScheduler())
                 .executor(Runnable::run)
-                .removalListener((LettuceCommandExecutor.CatalogKey key, Pool pool,
+                .removalListener((LettuceCommandExecutor.ServiceKey key, Pool pool,
                                   RemovalCause cause) -> {
                     if (pool != null) {
                         pool.close();
@@ -53,8 +53,8 @@ final class DedicatedConnections implements AutoCloseable {
      * {@code POOL_EXHAUSTED} when none frees up in time, or with the opener's failure.
      */
     CompletableFuture<Lease> acquire(
-            LettuceCommandExecutor.CatalogKey key,
-            Function<LettuceCommandExecutor.CatalogKey, CompletableFuture<RedisHandle>> opener) {
+            LettuceCommandExecutor.ServiceKey key,
+            Function<LettuceCommandExecutor.ServiceKey, CompletableFuture<RedisHandle>> opener) {
         Pool pool = pools.get(key, k -> new Pool(k.clientId()));
         return pool.permit().thenCompose(ignored -> {
             RedisHandle idle = pool.takeIdle();

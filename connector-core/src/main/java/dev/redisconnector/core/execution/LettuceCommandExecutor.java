@@ -67,22 +67,11 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private final Cache<ConnectionKey, CompletableFuture<RedisHandle>> connections;
     private final Map<String, Versions> currentVersions = new ConcurrentHashMap<>();
     private final IntSupplier laneSelector;
-    private final Cache<ServerKey, CommandCatalog> sharedCatalogs;
-    private final Cache<CatalogKey, Boolean> deniedCatalogs;
-    /**
-     * Tables being loaded: concurrent first requests of a service share one {@code COMMAND} (per tenant, since one
-     * tenant's user may be refused it where another's is not).
-     */
-    private final Map<CatalogKey, CompletableFuture<CommandCatalog>> loadingCatalogs =
-            new ConcurrentHashMap<>();
+    private final CommandTables commandTables;
     private final DedicatedConnections dedicated;
     private final AtomicInteger openStreams =
             new AtomicInteger();
-    /** Per client of a Sentinel service: the watch over its sentinels' failover events, for one service version. */
-    private final Map<String, WatchedVersion> sentinelWatches = new ConcurrentHashMap<>();
-
-    private record WatchedVersion(Versions versions, SentinelWatch watch) {
-    }
+    private final SentinelWatches sentinelWatches;
 
     /** An executor with its own Netty resources. */
     public LettuceCommandExecutor(ConnectorOptions options) {
@@ -151,13 +140,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
                 .executor(Runnable::run)
                 .removalListener(this::onRemoval)
                 .build();
-        // a server's table can change (a module loaded): re-read it now and then
-        this.sharedCatalogs = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
-                .maximumSize(10_000).executor(Runnable::run).build();
+        this.commandTables = new CommandTables(this::connection, this::commandTimeout);
+        this.sentinelWatches = new SentinelWatches(opener::watchSentinels, this::closeDataConnections);
         this.dedicated = new DedicatedConnections(options.dedicatedPoolSize(), options.dedicatedWait(),
                 options.connectionIdleTimeout());
-        this.deniedCatalogs = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
-                .maximumSize(100_000).executor(Runnable::run).build();
     }
 
     @Override
@@ -234,68 +220,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     public CompletionStage<Subscription> subscribe(
             ExecutionTarget target, List<byte[]> channels, boolean pattern,
             MessageListener listener) {
-        RedisService service = target.service();
-        Duration connectTimeout = connectTimeout(service);
-        Duration timeout = commandTimeout(service);
-        CompletableFuture<ConnectionOpener.PubSubHandle> opened;
-        try {
-            opened = opener.openPubSub(target);
-        } catch (RuntimeException e) {
-            opened = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Subscription> result = new CompletableFuture<>();
-        opened.whenComplete((handle, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(ExecutionErrors.connectFailure(failure, service.clientId(),
-                        connectTimeout));
-                return;
-            }
-            openStreams.incrementAndGet();
-            handle.connection().addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(byte[] channel, byte[] message) {
-                    listener.message(null, channel, message);
-                }
-
-                @Override
-                public void message(byte[] patternBytes, byte[] channel, byte[] message) {
-                    listener.message(patternBytes, channel, message);
-                }
-
-                @Override
-                public void subscribed(byte[] channel, long count) {
-                    listener.subscribed(channel, false, count);
-                }
-
-                @Override
-                public void psubscribed(byte[] patternBytes, long count) {
-                    listener.subscribed(patternBytes, true, count);
-                }
-            });
-            AtomicBoolean closed = new AtomicBoolean();
-            Subscription subscription = () -> {
-                if (closed.compareAndSet(false, true)) {
-                    openStreams.decrementAndGet();
-                    handle.close();
-                }
-            };
-            byte[][] names = channels.toArray(byte[][]::new);
-            RedisFuture<Void> subscribed = pattern ? handle.connection().async().psubscribe(names)
-                    : handle.connection().async().subscribe(names);
-            subscribed.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((ignored, error) -> {
-                        if (error == null) {
-                            if (!result.complete(subscription)) {
-                                subscription.close();
-                            }
-                        } else {
-                            subscription.close();
-                            result.completeExceptionally(ExecutionErrors.commandFailure(error, service.clientId(),
-                                    timeout));
-                        }
-                    });
-        });
-        return result;
+        return PubSubConnections.subscribe(opener, target, channels, pattern, listener,
+                connectTimeout(target.service()), commandTimeout(target.service()), openStreams);
     }
 
     /** Subscriptions open right now. */
@@ -319,7 +245,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     private CompletableFuture<DedicatedConnections.Lease> dedicated(ExecutionTarget target) {
         RedisService service = target.service();
         Versions versions = currentVersions(target);
-        return dedicated.acquire(new CatalogKey(service.clientId(), versions), key -> open(target));
+        return dedicated.acquire(new ServiceKey(service.clientId(), versions), key -> open(target));
     }
 
     /** Whether a failure still means Redis answered (the connection's state is known). */
@@ -443,37 +369,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
     }
 
-    /**
-     * For a Sentinel service: starts watching its sentinels on first use, and answers {@code REDIS_UNAVAILABLE} (not
-     * sent) while a failover is under way. {@code null} when the command may go.
-     */
     private ConnectorException failoverFence(ExecutionTarget target) {
-        RedisService service = target.service();
-        if (service.mode() != RedisService.Mode.SENTINEL) {
-            return null;
-        }
-        Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
-        WatchedVersion watched = sentinelWatches.get(service.clientId());
-        if (watched == null || !watched.versions().equals(versions)) {
-            watched = sentinelWatches.compute(service.clientId(), (clientId, current) -> {
-                if (current != null && current.versions().equals(versions)) {
-                    return current;
-                }
-                if (current != null) {
-                    current.watch().close();
-                }
-                SentinelWatch watch = new SentinelWatch(clientId, service.masterName(),
-                        () -> closeDataConnections(clientId));
-                opener.watchSentinels(target, watch);
-                return new WatchedVersion(versions, watch);
-            });
-        }
-        if (!watched.watch().fenced()) {
-            return null;
-        }
-        return new ConnectorException(ErrorCode.REDIS_UNAVAILABLE, "The sentinels of the Redis"
-                + " service of client '" + service.clientId() + "' are failing its master over; the command was not"
-                + " sent. Retry in a moment.");
+        return sentinelWatches.fence(target);
     }
 
     /** Closes a client's command connections, shared and dedicated (its master moved); the next use reconnects. */
@@ -484,12 +381,9 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     /** Closes every connection of a client at once (its service or credentials changed or were deleted). */
     public void closeConnections(String clientId) {
-        WatchedVersion watched = sentinelWatches.remove(clientId);
-        if (watched != null) {
-            watched.watch().close();
-        }
+        sentinelWatches.forget(clientId);
         currentVersions.remove(clientId);
-        deniedCatalogs.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
+        commandTables.forgetClient(clientId);
         dedicated.closeClient(clientId);
         connections.asMap().keySet().removeIf(key -> key.clientId().equals(clientId));
     }
@@ -562,70 +456,10 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         return -1;
     }
 
-    /**
-     * The command table of the target's server. Tables are shared by every service on the same server (1,000 tenants
-     * on one Redis load and keep it once); a service whose user may not run {@code COMMAND} gets an empty table of
-     * its own, never shared.
-     */
+    /** The command table of the target's server (see {@link CommandTables}). */
     @Override
     public CompletionStage<CommandCatalog> catalog(ExecutionTarget target) {
-        RedisService service = target.service();
-        Versions versions = new Versions(service.serviceId(), service.version(), target.credentials().version());
-        CatalogKey tenantKey = new CatalogKey(service.clientId(), versions);
-        if (deniedCatalogs.getIfPresent(tenantKey) != null) {
-            return CompletableFuture.completedFuture(CommandCatalog.EMPTY);
-        }
-        ServerKey serverKey = new ServerKey(service.mode(), service.host(), service.port(), service.masterName(),
-                service.nodes());
-        CommandCatalog shared = sharedCatalogs.getIfPresent(serverKey);
-        if (shared != null) {
-            return CompletableFuture.completedFuture(shared);
-        }
-        CompletableFuture<CommandCatalog> loading = loadingCatalogs.get(tenantKey);
-        if (loading != null) {
-            return loading;
-        }
-        CompletableFuture<CommandCatalog> mine = new CompletableFuture<>();
-        loading = loadingCatalogs.putIfAbsent(tenantKey, mine);
-        if (loading != null) {
-            return loading;
-        }
-        loadCatalog(target, serverKey, tenantKey).whenComplete((catalog, failure) -> {
-            loadingCatalogs.remove(tenantKey, mine);
-            if (failure != null) {
-                mine.completeExceptionally(failure);
-            } else {
-                mine.complete(catalog);
-            }
-        });
-        return mine;
-    }
-
-    private CompletableFuture<CommandCatalog> loadCatalog(ExecutionTarget target,
-            ServerKey serverKey, CatalogKey tenantKey) {
-        RedisService service = target.service();
-        return connection(target)
-                .thenCompose(handle -> handle.isCluster() ? CompletableFuture.completedFuture(handle.commandTable())
-                        : send(handle.connection(), new VerifiedCommand("COMMAND", List.of()), -1,
-                                commandTimeout(service).multipliedBy(2), service.clientId(), 64L * 1024 * 1024)
-                                .thenApply(CommandCatalog::parse))
-                .handle((catalog, failure) -> {
-                    if (failure == null) {
-                        sharedCatalogs.put(serverKey, catalog);
-                        return catalog;
-                    }
-                    Throwable cause = ConnectorException.unwrap(failure);
-                    if (cause instanceof ConnectorException e
-                            && e.code() == ErrorCode.REDIS_ERROR) {
-                        // an ACL user may not run COMMAND: classify nothing for this service (restrictive
-                        // policies then refuse what they cannot classify; the user's ACL still applies)
-                        LOG.info("command table unavailable client={} reason={}", service.clientId(), e.getMessage());
-                        deniedCatalogs.put(tenantKey, Boolean.TRUE);
-                        return CommandCatalog.EMPTY;
-                    }
-                    throw cause instanceof RuntimeException runtime ? runtime
-                            : new CompletionException(cause);
-                });
+        return commandTables.of(target);
     }
 
     /**
@@ -716,8 +550,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
 
     @Override
     public void close() {
-        sentinelWatches.values().forEach(watched -> watched.watch().close());
-        sentinelWatches.clear();
+        sentinelWatches.close();
         dedicated.close();
         connections.invalidateAll();
         connections.cleanUp();
@@ -731,13 +564,8 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     record ConnectionKey(String clientId, Versions versions, int lane) {
     }
 
-    /** One service version (for tables it may not read). */
-    record CatalogKey(String clientId, Versions versions) {
-    }
-
-    /** One server (or sentinel group, or cluster), whose command table every service on it shares. */
-    record ServerKey(RedisService.Mode mode, String host, int port, String masterName,
-                     List<RedisService.Address> nodes) {
+    /** One version of one client's service: what its dedicated-connection pool belongs to. */
+    record ServiceKey(String clientId, Versions versions) {
     }
 
     /** What a connection was opened for: a change of any part means a new connection. */
