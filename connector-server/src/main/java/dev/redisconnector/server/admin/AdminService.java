@@ -1,9 +1,24 @@
 package dev.redisconnector.server.admin;
 
+import static dev.redisconnector.server.admin.AdminJson.bool;
+import static dev.redisconnector.server.admin.AdminJson.changes;
+import static dev.redisconnector.server.admin.AdminJson.checkClient;
+import static dev.redisconnector.server.admin.AdminJson.credentials;
+import static dev.redisconnector.server.admin.AdminJson.definition;
+import static dev.redisconnector.server.admin.AdminJson.definitionJson;
+import static dev.redisconnector.server.admin.AdminJson.instant;
+import static dev.redisconnector.server.admin.AdminJson.number;
+import static dev.redisconnector.server.admin.AdminJson.object;
+import static dev.redisconnector.server.admin.AdminJson.onlyFields;
+import static dev.redisconnector.server.admin.AdminJson.policy;
+import static dev.redisconnector.server.admin.AdminJson.requireBody;
+import static dev.redisconnector.server.admin.AdminJson.safe;
+import static dev.redisconnector.server.admin.AdminJson.session;
+import static dev.redisconnector.server.admin.AdminJson.string;
+
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.ErrorCode;
-import dev.redisconnector.core.Printable;
 import dev.redisconnector.core.Step;
 import dev.redisconnector.core.execution.ConnectionReport;
 import dev.redisconnector.core.execution.ExecutionErrors;
@@ -17,7 +32,6 @@ import dev.redisconnector.core.policy.ServicePolicy;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.registry.AuditTrail;
-import dev.redisconnector.registry.ClientIds;
 import dev.redisconnector.registry.CredentialsInfo;
 import dev.redisconnector.registry.CredentialsInput;
 import dev.redisconnector.registry.IssuedSession;
@@ -26,24 +40,19 @@ import dev.redisconnector.registry.RedisUrl;
 import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.ServiceDefinition;
 import dev.redisconnector.registry.ServiceRecord;
-import dev.redisconnector.registry.SessionInfo;
 import dev.redisconnector.server.http.AdminErrors;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,57 +201,6 @@ public final class AdminService implements AdminApi {
         if (result.credentialsDropped()) {
             out.put("warning", "The service now points at another server, so its stored credentials were deleted;"
                     + " set them again.");
-        }
-        return out;
-    }
-
-    /** {@code {"field": {"from": old, "to": new}}} for each field that differs (policy fields one by one). */
-    private static JsonObject changes(JsonObject before, JsonObject after) {
-        JsonObject out = new JsonObject();
-        for (String field : after.fieldNames()) {
-            Object from = before.getValue(field);
-            Object to = after.getValue(field);
-            if (from instanceof JsonObject fromObject && to instanceof JsonObject toObject) {
-                for (String inner : toObject.fieldNames()) {
-                    if (!java.util.Objects.equals(fromObject.getValue(inner), toObject.getValue(inner))) {
-                        out.put(field + "." + inner, new JsonObject().put("from", fromObject.getValue(inner))
-                                .put("to", toObject.getValue(inner)));
-                    }
-                }
-            } else if (!java.util.Objects.equals(from, to)) {
-                out.put(field, new JsonObject().put("from", from).put("to", to));
-            }
-        }
-        return out;
-    }
-
-    /** A stored service in the request form {@link #definition(JsonObject)} reads (the CA certificate included). */
-    private static JsonObject definitionJson(RedisService service) {
-        JsonObject tls = new JsonObject().put("enabled", service.tls().enabled())
-                .put("verifyHostname", service.tls().verifyHostname());
-        if (service.tls().caCertificatePem() != null) {
-            tls.put("caCertificatePem", service.tls().caCertificatePem());
-        }
-        JsonObject out = new JsonObject().put("mode", service.mode().name().toLowerCase(Locale.ROOT))
-                .put("database", service.database()).put("tls", tls)
-                .put("policy", new JsonObject().put("mode", service.policy().mode().wireName())
-                        .put("allow", new JsonArray(List.copyOf(service.policy().allow())))
-                        .put("deny", new JsonArray(List.copyOf(service.policy().deny())))
-                        .put("keyPrefixes", new JsonArray(service.policy().keyPrefixes()))
-                        .put("scripting", service.policy().scripting()));
-        if (service.mode() == RedisService.Mode.STANDALONE) {
-            out.put("host", service.host()).put("port", service.port());
-        } else {
-            out.put("nodes", new JsonArray(service.nodes().stream().map(Object::toString).toList()));
-        }
-        if (service.masterName() != null) {
-            out.put("masterName", service.masterName());
-        }
-        if (service.connectTimeout() != null) {
-            out.put("connectTimeoutMs", service.connectTimeout().toMillis());
-        }
-        if (service.commandTimeout() != null) {
-            out.put("commandTimeoutMs", service.commandTimeout().toMillis());
         }
         return out;
     }
@@ -560,31 +518,6 @@ public final class AdminService implements AdminApi {
         return new JsonObject().put("entries", out);
     }
 
-    /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d} back from {@code now}, or an ISO-8601 instant. */
-    static Instant instant(String text, Instant now, String name) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        String value = text.strip();
-        Matcher relative = Pattern.compile("(\\d{1,9})([smhd])").matcher(value);
-        if (relative.matches()) {
-            long amount = Long.parseLong(relative.group(1));
-            Duration back = switch (relative.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-            return now.minus(back);
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw AdminErrors.invalid(name + " must be a duration back from now (90s, 15m, 1h, 7d) or an"
-                    + " ISO-8601 instant (2026-11-26T10:00:00Z).");
-        }
-    }
-
     /** Revokes a session by id. */
     @Override
     public JsonObject revokeSession(String sessionId) {
@@ -618,184 +551,9 @@ public final class AdminService implements AdminApi {
                 .put("commandTimeoutMs", service.commandTimeout() == null ? null : service.commandTimeout().toMillis())
                 .put("createdAt", record.createdAt().toString())
                 .put("updatedAt", record.updatedAt().toString());
-        out.put("credentials", registry.credentials().info(service.clientId()).map(AdminService::credentials)
+        out.put("credentials", registry.credentials().info(service.clientId()).map(AdminJson::credentials)
                 .orElse(null));
         return out;
     }
 
-    private static JsonObject credentials(CredentialsInfo info) {
-        return new JsonObject().put("kind", info.kind().name().toLowerCase(Locale.ROOT))
-                .put("username", info.username())
-                .put("sentinelAuth", info.sentinelAuth())
-                .put("tlsClientCertificate", info.clientCertificate())
-                .put("setAt", info.setAt().toString());
-    }
-
-    private static JsonObject session(SessionInfo info) {
-        return new JsonObject().put("sessionId", info.sessionId()).put("userId", info.userId())
-                .put("clientId", info.clientId()).put("readOnly", info.readOnly())
-                .put("createdAt", info.createdAt().toString()).put("expiresAt", info.expiresAt().toString())
-                .put("revokedAt", info.revokedAt() == null ? null : info.revokedAt().toString());
-    }
-
-    private static ServiceDefinition definition(JsonObject body) {
-        RedisService.Mode mode;
-        try {
-            mode = ServiceDefinition.mode(string(body, "mode", "standalone"));
-        } catch (IllegalArgumentException e) {
-            throw AdminErrors.invalid(e.getMessage() + ".");
-        }
-        String host = string(body, "host", null);
-        if (host == null && mode == RedisService.Mode.STANDALONE) {
-            throw AdminErrors.invalid("host is required.");
-        }
-        int port = (int) number(body, "port", 6379);
-        int database = (int) number(body, "database", 0);
-        RedisService.TlsSettings tls = RedisService.TlsSettings.DISABLED;
-        Object tlsValue = body.getValue("tls");
-        if (tlsValue instanceof Boolean enabled) {
-            tls = new RedisService.TlsSettings(enabled, true);
-        } else if (tlsValue instanceof JsonObject tlsObject) {
-            onlyFields(tlsObject, Set.of("enabled", "verifyHostname", "caCertificatePem"));
-            tls = new RedisService.TlsSettings(bool(tlsObject, "enabled", false),
-                    bool(tlsObject, "verifyHostname", true), string(tlsObject, "caCertificatePem", null));
-        } else if (tlsValue != null) {
-            throw AdminErrors.invalid("tls must be true, false or {\"enabled\": true, \"verifyHostname\": true,"
-                    + " \"caCertificatePem\": \"...\"}.");
-        }
-        List<RedisService.Address> nodes = new ArrayList<>();
-        Object nodesValue = body.getValue("nodes");
-        if (nodesValue instanceof JsonArray array) {
-            for (Object node : array) {
-                if (!(node instanceof String text)) {
-                    throw AdminErrors.invalid("nodes must be an array of \"host:port\" strings.");
-                }
-                try {
-                    nodes.add(ServiceDefinition.parseAddress(text, mode == RedisService.Mode.SENTINEL ? 26379 : 6379));
-                } catch (IllegalArgumentException e) {
-                    throw AdminErrors.invalid(e.getMessage() + ".");
-                }
-            }
-        } else if (nodesValue != null) {
-            throw AdminErrors.invalid("nodes must be an array of \"host:port\" strings.");
-        }
-        Duration connect = body.getValue("connectTimeoutMs") == null ? null
-                : Duration.ofMillis(number(body, "connectTimeoutMs", 0));
-        Duration command = body.getValue("commandTimeoutMs") == null ? null
-                : Duration.ofMillis(number(body, "commandTimeoutMs", 0));
-        try {
-            boolean standalone = mode == RedisService.Mode.STANDALONE;
-            return new ServiceDefinition(mode, standalone ? host : null, standalone ? port : 0, database, tls,
-                    connect, command, string(body, "masterName", null), nodes, policy(body));
-        } catch (IllegalArgumentException e) {
-            throw AdminErrors.invalid(e.getMessage() + ".");
-        }
-    }
-
-    private static ServicePolicy policy(JsonObject body) {
-        JsonObject policy = object(body, "policy", Set.of("mode", "allow", "deny", "keyPrefixes", "scripting"));
-        if (policy == null) {
-            return null;
-        }
-        PolicyRules.check("allow", strings(policy, "allow"));
-        PolicyRules.check("deny", strings(policy, "deny"));
-        return new ServicePolicy(ServicePolicy.Mode.parse(string(policy, "mode", "read-write")),
-                new TreeSet<>(strings(policy, "allow")), new TreeSet<>(strings(policy, "deny")),
-                strings(policy, "keyPrefixes"), bool(policy, "scripting", false));
-    }
-
-    private static List<String> strings(JsonObject body, String name) {
-        Object value = body.getValue(name);
-        if (value == null) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        if (value instanceof JsonArray array) {
-            for (Object item : array) {
-                if (!(item instanceof String text)) {
-                    throw AdminErrors.invalid(name + " must be an array of strings.");
-                }
-                out.add(text);
-            }
-            return out;
-        }
-        throw AdminErrors.invalid(name + " must be an array of strings.");
-    }
-
-    private static JsonObject object(JsonObject body, String name, Set<String> fields) {
-        Object value = body.getValue(name);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof JsonObject object)) {
-            throw AdminErrors.invalid(name + " must be an object with " + String.join(", ", new TreeSet<>(fields))
-                    + ".");
-        }
-        onlyFields(object, fields);
-        return object;
-    }
-
-    private static void checkClient(String clientId) {
-        try {
-            ClientIds.check(clientId);
-        } catch (IllegalArgumentException e) {
-            throw AdminErrors.invalid(e.getMessage() + ".");
-        }
-    }
-
-    private static void requireBody(JsonObject body) {
-        if (body == null) {
-            throw AdminErrors.invalid("The request body must be a JSON object.");
-        }
-    }
-
-    private static void onlyFields(JsonObject body, Set<String> allowed) {
-        for (String name : body.fieldNames()) {
-            if (!allowed.contains(name)) {
-                throw AdminErrors.invalid("Unknown field '" + safe(name) + "'; known fields: "
-                        + String.join(", ", new TreeSet<>(allowed)) + ".");
-            }
-        }
-    }
-
-    private static String string(JsonObject body, String name, String fallback) {
-        Object value = body.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof String text)) {
-            throw AdminErrors.invalid(name + " must be a string.");
-        }
-        return text;
-    }
-
-    private static long number(JsonObject body, String name, long fallback) {
-        Object value = body.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
-                || Math.abs(number.doubleValue()) > Integer.MAX_VALUE) {
-            throw AdminErrors.invalid(name + " must be a whole number.");
-        }
-        return number.longValue();
-    }
-
-    private static boolean bool(JsonObject body, String name, boolean fallback) {
-        Object value = body.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Boolean flag)) {
-            throw AdminErrors.invalid(name + " must be true or false.");
-        }
-        return flag;
-    }
-
-    private static String safe(String text) {
-        if (text == null) {
-            return "";
-        }
-        return Printable.quote(text);
-    }
 }
