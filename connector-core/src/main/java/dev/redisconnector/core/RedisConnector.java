@@ -24,12 +24,10 @@ import dev.redisconnector.core.spi.SessionValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -145,7 +143,7 @@ public final class RedisConnector implements AutoCloseable {
      */
     public CompletionStage<Reply> executeAsync(Session session, Inputs inputs, ExecuteOptions requestOptions) {
         Objects.requireNonNull(session, "session");
-        Trace trace = listener == null ? null : new Trace(session, inputs.command());
+        CommandTrace trace = listener == null ? null : new CommandTrace(listener, session, inputs.command());
         CompletionStage<Reply> result;
         try {
             VerifiedCommand command = commandVerifier.verify(inputs, requestOptions.encoding());
@@ -163,87 +161,6 @@ public final class RedisConnector implements AutoCloseable {
             result.whenComplete(trace::finish);
         }
         return result;
-    }
-
-    /** What the listener is told about one command; filled in as the request goes (only with a listener). */
-    private final class Trace {
-        private final long epochMillis = System.currentTimeMillis();
-        private final long started = System.nanoTime();
-        private final Session session;
-        private final String rawName;
-        private volatile VerifiedCommand verified;
-        private volatile CommandCatalog catalog;
-
-        Trace(Session session, String rawName) {
-            this.session = session;
-            this.rawName = rawName;
-        }
-
-        void finish(Reply reply, Throwable failure) {
-            ErrorCode outcome = failure == null ? null : asConnectorException(failure, Step.EXECUTION).code();
-            emit(outcome, failure == null ? CommandEvent.sizeOf(reply) : 0);
-        }
-
-        void emit(ErrorCode outcome, long replyBytes) {
-            VerifiedCommand command = verified;
-            String name = command != null ? command.name() : safeName(rawName);
-            try {
-                listener.onCommand(new CommandEvent(epochMillis, session.user().id(), session.user().clientId(),
-                        name, outcome, System.nanoTime() - started, replyBytes, command, catalog));
-            } catch (RuntimeException e) {
-                LOG.warn("command listener failed type={}", e.getClass().getName());
-            }
-        }
-    }
-
-    /** The listener's view of a pipeline or transaction: one event per command. */
-    private final class Batch {
-        private final long epochMillis = System.currentTimeMillis();
-        private final long started = System.nanoTime();
-        private final Session session;
-        private final List<Inputs> commands;
-        private final VerifiedCommand[] verified;
-        private volatile CommandCatalog catalog;
-
-        Batch(Session session, List<Inputs> commands) {
-            this.session = session;
-            this.commands = commands;
-            this.verified = new VerifiedCommand[commands.size()];
-        }
-
-        void finish(List<PipelineResult> results, Throwable failure) {
-            ErrorCode whole = failure == null ? null : asConnectorException(failure, Step.EXECUTION).code();
-            long nanos = System.nanoTime() - started;
-            for (int i = 0; i < commands.size(); i++) {
-                PipelineResult result = results == null || i >= results.size() ? null : results.get(i);
-                ErrorCode outcome = whole != null ? whole : result == null || result.ok() ? null : result.error().code();
-                long bytes = result != null && result.ok() ? CommandEvent.sizeOf(result.reply()) : 0;
-                VerifiedCommand command = verified[i];
-                String name = command != null ? command.name() : safeName(commands.get(i).command());
-                try {
-                    listener.onCommand(new CommandEvent(epochMillis, session.user().id(),
-                            session.user().clientId(), name, outcome, nanos, bytes, command, catalog));
-                } catch (RuntimeException e) {
-                    LOG.warn("command listener failed type={}", e.getClass().getName());
-                }
-            }
-        }
-    }
-
-    /** A command name fit for an audit trail: at most 64 letters, digits and {@code ._-|:}, upper case. */
-    private static String safeName(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return "?";
-        }
-        String word = raw.strip();
-        int space = word.indexOf(' ');
-        word = (space > 0 ? word.substring(0, space) : word).toUpperCase(Locale.ROOT);
-        StringBuilder out = new StringBuilder(Math.min(word.length(), 64));
-        for (int i = 0; i < word.length() && out.length() < 64; i++) {
-            char c = word.charAt(i);
-            out.append(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || ".-_|:".indexOf(c) >= 0 ? c : '?');
-        }
-        return out.toString();
     }
 
     /** Default and largest number of commands in one pipeline: {@value}. */
@@ -275,7 +192,7 @@ public final class RedisConnector implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        Batch batch = listener == null ? null : new Batch(session, commands);
+        CommandTrace.Batch batch = listener == null ? null : new CommandTrace.Batch(listener, session, commands);
         CompletionStage<List<PipelineResult>> results = resolve(session, true)
                 .thenCompose(resolved -> {
                     if (batch != null) {
@@ -291,7 +208,7 @@ public final class RedisConnector implements AutoCloseable {
 
     private CompletionStage<List<PipelineResult>> runPipeline(Session session, Resolved resolved,
                                                               List<Inputs> commands, ExecuteOptions requestOptions,
-                                                              Batch batch) {
+                                                              CommandTrace.Batch batch) {
         ExecutionTarget target = resolved.target();
         CommandCatalog catalog = resolved.catalog();
         PipelineResult[] results = new PipelineResult[commands.size()];
@@ -382,7 +299,7 @@ public final class RedisConnector implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        Batch batch = listener == null ? null : new Batch(session, commands);
+        CommandTrace.Batch batch = listener == null ? null : new CommandTrace.Batch(listener, session, commands);
         if (batch != null) {
             for (int i = 0; i < verified.size(); i++) {
                 batch.verified[i] = verified.get(i);
@@ -511,7 +428,7 @@ public final class RedisConnector implements AutoCloseable {
 
     /** Steps 3 to 5; stays on the calling thread, without extra stages, while lookups answer from memory. */
     private CompletionStage<Reply> lookUp(Session session, VerifiedCommand command, ExecuteOptions requestOptions,
-                                          Trace trace) {
+                                          CommandTrace trace) {
         String clientId = session.user().clientId();
         CompletableFuture<Optional<RedisService>> service =
                 step(Step.SERVICE, () -> serviceRegistry.findService(clientId)).toCompletableFuture();
@@ -522,7 +439,7 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     private CompletionStage<Reply> withService(Session session, VerifiedCommand command, ExecuteOptions requestOptions,
-                                               Optional<RedisService> found, Trace trace) {
+                                               Optional<RedisService> found, CommandTrace trace) {
         String clientId = session.user().clientId();
         RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
                 "No Redis service exists for client '" + clientId + "'."));
@@ -538,7 +455,7 @@ public final class RedisConnector implements AutoCloseable {
     /** Step 2b (it needs the service's command table, so it runs once the target is known) and step 5. */
     private CompletionStage<Reply> withCredentials(Session session, RedisService service,
                                                    Optional<RedisCredentials> credentials, VerifiedCommand command,
-                                                   ExecuteOptions requestOptions, Trace trace) {
+                                                   ExecuteOptions requestOptions, CommandTrace trace) {
         RedisCredentials found = credentials.orElseThrow(() -> new ConnectorException(ErrorCode.NO_CREDENTIALS,
                 "No credentials are stored for the Redis service of client '" + service.clientId() + "'."));
         ExecutionTarget target = new ExecutionTarget(service, found);
@@ -646,7 +563,7 @@ public final class RedisConnector implements AutoCloseable {
         return ConnectorException.registryUnavailable(step, cause);
     }
 
-    private static ConnectorException asConnectorException(Throwable failure, Step step) {
+    static ConnectorException asConnectorException(Throwable failure, Step step) {
         Throwable cause = unwrap(failure);
         if (cause instanceof ConnectorException connectorException) {
             return connectorException;
