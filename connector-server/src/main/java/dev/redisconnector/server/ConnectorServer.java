@@ -149,7 +149,9 @@ public final class ConnectorServer implements AutoCloseable {
         try {
             AdminService admin = new AdminService(registry, executor, config.defaultSessionTtl());
             AdminRoutes adminRoutes = new AdminRoutes(vertx, admin, config.adminToken());
-            int port = config.port() == 0 && config.eventLoops() > 1 ? freePort(config.host()) : config.port();
+            // port 0 with several event loops: a negative port makes Vert.x give every instance the same random port
+            // (no probe-then-bind race)
+            int port = config.port() == 0 && config.eventLoops() > 1 ? -1 : config.port();
             List<HttpServer> servers = new CopyOnWriteArrayList<>();
             ConnectorServer server = new ConnectorServer(config, vertx, registry, executor, resources, connector,
                     blocking, servers, metrics);
@@ -193,14 +195,6 @@ public final class ConnectorServer implements AutoCloseable {
             blocking.shutdownNow();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(
                     "the server could not start: " + e.getMessage(), e);
-        }
-    }
-
-    private static int freePort(String host) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + host, e);
         }
     }
 
