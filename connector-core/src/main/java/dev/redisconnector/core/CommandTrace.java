@@ -32,8 +32,7 @@ final class CommandTrace {
     }
 
     void finish(Reply reply, Throwable failure) {
-        ErrorCode outcome = failure == null ? null
-                : RedisConnector.asConnectorException(failure, Step.EXECUTION).code();
+        ErrorCode outcome = failure == null ? null : ConnectorException.codeOf(failure);
         emit(outcome, failure == null ? CommandEvent.sizeOf(reply) : 0);
     }
 
@@ -67,8 +66,7 @@ final class CommandTrace {
         }
 
         void finish(List<PipelineResult> results, Throwable failure) {
-            ErrorCode whole = failure == null ? null
-                    : RedisConnector.asConnectorException(failure, Step.EXECUTION).code();
+            ErrorCode whole = failure == null ? null : ConnectorException.codeOf(failure);
             long nanos = System.nanoTime() - started;
             for (int i = 0; i < commands.size(); i++) {
                 PipelineResult result = results == null || i >= results.size() ? null : results.get(i);

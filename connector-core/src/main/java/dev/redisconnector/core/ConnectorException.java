@@ -2,8 +2,11 @@ package dev.redisconnector.core;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one exception root of the connector: a code, the step that failed and a message safe to show a user. Every
@@ -13,6 +16,8 @@ import java.util.concurrent.ExecutionException;
  * <p>Messages never contain secrets or stack traces; the cause (when present) is for logs. Immutable.
  */
 public class ConnectorException extends RuntimeException {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorException.class);
 
     private final ErrorCode code;
     private final Step step;
@@ -96,6 +101,23 @@ public class ConnectorException extends RuntimeException {
             current = current.getCause();
         }
         return current;
+    }
+
+    /**
+     * {@code INTERNAL} at {@code step} with a fresh reference: the failure's type is logged under it (its detail at
+     * debug) and the message carries only the reference. The one place an unexpected failure becomes an answer.
+     */
+    public static ConnectorException internal(Throwable cause, Step step) {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("internal error ref={} step={} type={}", reference, step.wireName(), cause.getClass().getName());
+        LOG.debug("internal error ref={} detail", reference, cause);
+        return new ConnectorException(ErrorCode.INTERNAL, step, "An internal error occurred (reference " + reference
+                + ").", cause);
+    }
+
+    /** The code a failure is reported with: its own for a connector failure, {@code INTERNAL} otherwise. */
+    public static ErrorCode codeOf(Throwable failure) {
+        return unwrap(failure) instanceof ConnectorException known ? known.code() : ErrorCode.INTERNAL;
     }
 
     /** {@code INVALID_REQUEST} with the given explanation. */

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -512,7 +511,7 @@ public final class RedisConnector implements AutoCloseable {
                 : commandExecutor.execute(target, command, timeout);
         if (Scripts.runsCode(command)) {
             reply.whenComplete((ignored, failure) -> {
-                if (failure != null && unwrap(failure) instanceof ConnectorException e
+                if (failure != null && ConnectorException.unwrap(failure) instanceof ConnectorException e
                         && e.code() == ErrorCode.TIMEOUT) {
                     // a script past its timeout holds the whole Redis server: stop it for every other tenant
                     commandExecutor.stopRunawayScript(target, command.name().startsWith("FCALL"));
@@ -554,7 +553,7 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     private static ConnectorException registryFailure(Throwable failure, Step step) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = ConnectorException.unwrap(failure);
         if (cause instanceof ConnectorException connectorException) {
             return connectorException.code() == ErrorCode.REGISTRY_UNAVAILABLE
                     ? connectorException.atStep(step) : connectorException;
@@ -564,19 +563,8 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     static ConnectorException asConnectorException(Throwable failure, Step step) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof ConnectorException connectorException) {
-            return connectorException;
-        }
-        String reference = UUID.randomUUID().toString().substring(0, 8);
-        LOG.error("internal error ref={} step={} type={}", reference, step.wireName(), cause.getClass().getName());
-        LOG.debug("internal error ref={} detail", reference, cause);
-        return new ConnectorException(ErrorCode.INTERNAL, step, "An internal error occurred (reference " + reference
-                + ").", cause);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return ConnectorException.unwrap(failure);
+        Throwable cause = ConnectorException.unwrap(failure);
+        return cause instanceof ConnectorException known ? known : ConnectorException.internal(cause, step);
     }
 
     /** The options this connector runs with. */

@@ -23,7 +23,9 @@ public final class MaskedCredentialsFilter extends TurboFilter {
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
                               Throwable failure) {
-        if (format == null || !logger.getName().startsWith("io.lettuce")) {
+        // turbo filters run before the level check: a line that will not be written is not looked at
+        if (format == null || !logger.getName().startsWith("io.lettuce")
+                || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
             return FilterReply.NEUTRAL;
         }
         boolean changed = MASK.matcher(format).find();

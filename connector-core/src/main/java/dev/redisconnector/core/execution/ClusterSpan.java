@@ -227,10 +227,6 @@ final class ClusterSpan {
         return new Reply.ArrayReply(out);
     }
 
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
     /** Which slot each key is in, for errors that must say why keys cannot go together. */
     static String slotsOf(List<byte[]> keys) {
         TreeMap<Integer, List<String>> bySlot = new TreeMap<>();

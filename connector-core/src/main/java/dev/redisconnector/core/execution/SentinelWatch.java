@@ -79,8 +79,8 @@ final class SentinelWatch implements AutoCloseable {
         return until != 0 && System.nanoTime() - until < 0;
     }
 
-    /** Handles one sentinel event (package-private for tests). */
-    void onEvent(String channel, String message) {
+    /** Handles one sentinel event. */
+    private void onEvent(String channel, String message) {
         String[] words = message.split(" ");
         switch (channel) {
             case "+try-failover" -> {

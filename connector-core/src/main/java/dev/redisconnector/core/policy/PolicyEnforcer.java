@@ -2,7 +2,6 @@ package dev.redisconnector.core.policy;
 
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
-import dev.redisconnector.core.Printable;
 import dev.redisconnector.core.Session;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
@@ -31,7 +30,8 @@ public final class PolicyEnforcer implements CommandPolicy {
     @Override
     public VerifiedCommand apply(Session session, RedisService service, VerifiedCommand command,
                                  CommandCatalog catalog, ScriptConfinement scripts) {
-        checkRules(session, service, command, catalog);
+        Optional<CommandCatalog.CommandSpec> found = catalog.spec(command);
+        checkRules(session, service, command, found);
         ServicePolicy policy = service.policy();
         String client = service.clientId();
         String qualified = Scripts.qualifiedName(command);
@@ -43,7 +43,7 @@ public final class PolicyEnforcer implements CommandPolicy {
                         + " operator allows " + qualified + " by name");
             }
             ScopeRules.checkDatabase(command, service.database());
-            if (Scripts.runsOrLoadsCode(command)) {
+            if (Scripts.runsOrLoadsCode(qualified)) {
                 if (!policy.scripting()) {
                     throw new ScopeRules.Refusal("the connector cannot see what a script does, so scripts and functions"
                             + " run only when the operator turns scripting on for the service and its Redis user"
@@ -57,7 +57,7 @@ public final class PolicyEnforcer implements CommandPolicy {
             VerifiedCommand confined = policy.keyPrefixes().isEmpty() ? command
                     : ScopeRules.confineToNamespace(command, qualified, policy.keyPrefixes());
             if (!policy.keyPrefixes().isEmpty() && !ScopeRules.KEYS_FOUND_HERE.contains(command.name())) {
-                checkNamespace(command, catalog.spec(command), catalog, policy.keyPrefixes(), client);
+                checkNamespace(command, found, catalog, policy.keyPrefixes(), client);
             }
             return confined;
         } catch (ScopeRules.Refusal refusal) {
@@ -66,9 +66,9 @@ public final class PolicyEnforcer implements CommandPolicy {
     }
 
     /** The rules by command, category and mode: deny, read-only, custom allow, default deny. */
-    private void checkRules(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog) {
+    private void checkRules(Session session, RedisService service, VerifiedCommand command,
+                            Optional<CommandCatalog.CommandSpec> found) {
         ServicePolicy policy = service.policy();
-        Optional<CommandCatalog.CommandSpec> found = catalog.spec(command);
         String name = found.map(CommandCatalog.CommandSpec::name).orElse(command.name());
         Set<String> categories = found.map(CommandCatalog.CommandSpec::categories).orElse(Set.of());
         String client = service.clientId();
@@ -171,12 +171,8 @@ public final class PolicyEnforcer implements CommandPolicy {
                 return;
             }
         }
-        throw refused(command, client, "the " + what + " '" + shorten(text) + "' is outside the service's key"
-                + " namespace (" + String.join(", ", prefixes.stream().map(p -> p + "*").toList()) + ")");
-    }
-
-    private static String shorten(String text) {
-        return Printable.quote(text, 60);
+        throw refused(command, client, "the " + what + " '" + ScopeRules.printable(text) + "' is outside the service's"
+                + " key namespace (" + ScopeRules.namespace(prefixes) + ")");
     }
 
     private static ConnectorException refused(VerifiedCommand command, String client, String reason) {

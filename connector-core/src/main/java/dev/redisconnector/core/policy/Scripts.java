@@ -38,7 +38,11 @@ public final class Scripts {
 
     /** Whether the command runs a script or function, or installs one ({@code FUNCTION LOAD}). */
     public static boolean runsOrLoadsCode(VerifiedCommand command) {
-        return RUN_OR_LOAD.contains(qualifiedName(command));
+        return runsOrLoadsCode(qualifiedName(command));
+    }
+
+    static boolean runsOrLoadsCode(String qualifiedName) {
+        return RUN_OR_LOAD.contains(qualifiedName);
     }
 
     /** Whether the command runs a script or function that a timeout may leave running on the server. */

@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -92,9 +93,7 @@ public final class AdminService implements AdminApi {
     @Override
     public JsonObject acl(String clientId) {
         checkClient(clientId);
-        RedisService service = registry.services().get(clientId)
-                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."))
-                .service();
+        RedisService service = recordOf(clientId).service();
         Optional<RedisCredentials> credentials = credentialsOf(service);
         if (credentials.isEmpty()) {
             throw ConnectorException.of(ErrorCode.NO_CREDENTIALS, Step.CREDENTIALS, "No credentials are stored for the Redis"
@@ -102,40 +101,46 @@ public final class AdminService implements AdminApi {
         }
         ExecutionTarget target = new ExecutionTarget(service, credentials.get());
         String user = credentials.get().username() != null ? credentials.get().username() : clientId;
-        try {
-            AclPlan plan = scriptVerifier.plan(target).toCompletableFuture().get(20, TimeUnit.SECONDS);
-            ScriptConfinement verdict = scriptVerifier.verdict(target).toCompletableFuture().get(20,
-                    TimeUnit.SECONDS);
-            JsonObject out = new JsonObject().put("clientId", clientId).put("user", user)
-                    .put("aclSetUser", plan.setUserLine(user))
-                    .put("scripting", service.policy().scripting())
-                    .put("confined", verdict.confined());
-            if (plan.impossibility() != null) {
-                out.put("problem", plan.impossibility());
-            } else if (!verdict.confined()) {
-                out.put("problem", verdict.problem());
-            }
-            return out;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ConnectorException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException("ACL check failed", e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new IllegalStateException("ACL check did not finish", e);
+        AclPlan plan = await(scriptVerifier.plan(target), 20, "ACL check");
+        ScriptConfinement verdict = await(scriptVerifier.verdict(target), 20, "ACL check");
+        JsonObject out = new JsonObject().put("clientId", clientId).put("user", user)
+                .put("aclSetUser", plan.setUserLine(user))
+                .put("scripting", service.policy().scripting())
+                .put("confined", verdict.confined());
+        if (plan.impossibility() != null) {
+            out.put("problem", plan.impossibility());
+        } else if (!verdict.confined()) {
+            out.put("problem", verdict.problem());
         }
+        return out;
+    }
+
+    private ServiceRecord recordOf(String clientId) {
+        return registry.services().get(clientId)
+                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."));
     }
 
     private Optional<RedisCredentials> credentialsOf(RedisService service) {
+        return await(registry.credentials().findCredentials(service), 10, "credential lookup");
+    }
+
+    /**
+     * Waits for one admin-side lookup. A {@link ConnectorException} comes out as it is (it carries its own code and
+     * step); anything else is an internal failure named after {@code what}.
+     */
+    private static <T> T await(CompletionStage<T> stage, long seconds, String what) {
         try {
-            return registry.credentials().findCredentials(service).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return stage.toCompletableFuture().get(seconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectorException failure) {
                 throw failure;
             }
-            throw new IllegalStateException("credential lookup failed", e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new IllegalStateException("credential lookup did not finish", e);
+            throw new IllegalStateException(what + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what + " was interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what + " did not finish", e);
         }
     }
 
@@ -169,8 +174,7 @@ public final class AdminService implements AdminApi {
         checkClient(clientId);
         requireBody(patch);
         onlyFields(patch, PATCH_FIELDS);
-        ServiceRecord current = registry.services().get(clientId)
-                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."));
+        ServiceRecord current = recordOf(clientId);
         JsonObject merged = definitionJson(current.service());
         for (String field : patch.fieldNames()) {
             Object value = patch.getValue(field);
@@ -278,8 +282,7 @@ public final class AdminService implements AdminApi {
     @Override
     public JsonObject getService(String clientId) {
         checkClient(clientId);
-        ServiceRecord record = registry.services().get(clientId)
-                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."));
+        ServiceRecord record = recordOf(clientId);
         return service(record);
     }
 
@@ -359,22 +362,14 @@ public final class AdminService implements AdminApi {
     @Override
     public JsonObject testConnection(String clientId) {
         checkClient(clientId);
-        RedisService service = registry.services().get(clientId)
-                .orElseThrow(() -> AdminErrors.notFound("No Redis service exists for client '" + clientId + "'."))
-                .service();
+        RedisService service = recordOf(clientId).service();
         JsonObject out = new JsonObject().put("clientId", clientId).put("host", service.host())
                 .put("port", service.port());
         Optional<RedisCredentials> credentials;
         try {
-            credentials = registry.credentials().findCredentials(service).toCompletableFuture().get(10,
-                    TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ConnectorException failure) {
-                return failed(out, failure);
-            }
-            throw new IllegalStateException("credential lookup failed", e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new IllegalStateException("credential lookup did not finish", e);
+            credentials = credentialsOf(service);
+        } catch (ConnectorException failure) {
+            return failed(out, failure);
         }
         if (credentials.isEmpty()) {
             return out.put("ok", false).put("code", "NO_CREDENTIALS")

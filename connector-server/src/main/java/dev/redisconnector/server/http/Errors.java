@@ -1,13 +1,9 @@
 package dev.redisconnector.server.http;
 
 import dev.redisconnector.core.ConnectorException;
-import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Step;
 import dev.redisconnector.registry.RegistryException;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.UUID;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +38,7 @@ public final class Errors {
 
     /** {@code INTERNAL} with a fresh reference; the failure's type is logged under it (its detail at debug). */
     public static ConnectorException internal(Throwable cause) {
-        String reference = UUID.randomUUID().toString().substring(0, 8);
-        LOG.error("internal error ref={} type={}", reference, cause.getClass().getName());
-        LOG.debug("internal error ref={} detail", reference, cause);
-        return ConnectorException.of(ErrorCode.INTERNAL, Step.HTTP, "An internal error occurred (reference "
-                + reference + ").");
+        return ConnectorException.internal(cause, Step.HTTP);
     }
 
     /** The native API's error for any failure. */
