@@ -261,6 +261,10 @@ class PolicyBypassIT {
                 + " (app:*)"), "OBJECT", "ENCODING", "zzz:other");
         refusedEverywhere(token, notAllowed("ns", "MEMORY", "the key 'zzz:other' is outside the service's key"
                 + " namespace (app:*)"), "MEMORY", "USAGE", "zzz:other");
+        refusedEverywhere(token, notAllowed("ns", "DUMP", "the key 'zzz:other' is outside the service's key namespace"
+                + " (app:*)"), "DUMP", "zzz:other");
+        refusedEverywhere(token, notAllowed("ns", "RENAME", "the key 'zzz:taken' is outside the service's key"
+                + " namespace (app:*)"), "RENAME", "app:k1", "zzz:taken");
         REDIS.server().call("RPUSH", "app:list", "1", "2");
         refusedEverywhere(token, notAllowed("ns", "SORT", "the BY pattern 'zzz:*' is outside the service's key"
                 + " namespace (app:*)"), "SORT", "app:list", "BY", "zzz:*");
