@@ -1,7 +1,6 @@
 package dev.redisconnector.core;
 
-import dev.redisconnector.core.command.CommandCatalog;
-import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.reply.Reply;
 import java.util.List;
 
@@ -16,9 +15,10 @@ import java.util.List;
  * @param outcome     {@code null} when the command ran, else the error code
  * @param durationNanos time from arrival to outcome
  * @param replyBytes  approximate size of the reply ({@code 0} on failure)
+ * @param classified  the command as the pipeline classified it, or {@code null} when it never got that far
  */
 public record CommandEvent(long epochMillis, String userId, String clientId, String command, ErrorCode outcome,
-                           long durationNanos, long replyBytes, VerifiedCommand verified, CommandCatalog catalog) {
+                           long durationNanos, long replyBytes, ClassifiedCommand classified) {
 
     /** The outcome as text: {@code OK} or the error code. */
     public String outcomeName() {
@@ -30,10 +30,7 @@ public record CommandEvent(long epochMillis, String userId, String clientId, Str
      * command never got that far). Computed on demand, off the request's path.
      */
     public int keyCount() {
-        if (verified == null || catalog == null) {
-            return -1;
-        }
-        return catalog.keyCount(verified);
+        return classified == null ? -1 : classified.keyCount();
     }
 
     /** The approximate size of a reply in bytes (payloads plus a few bytes per element). */

@@ -1,6 +1,6 @@
 package dev.redisconnector.core;
 
-import dev.redisconnector.core.command.CommandCatalog;
+import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.reply.Reply;
 import java.util.List;
@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the {@link CommandListener} is told about one command, filled in as the request goes; {@link Batch} does the
- * same for a pipeline or transaction (one event per command). A listener that throws is logged, never allowed to
- * change the answer. Not thread-safe beyond the volatile fields the pipeline's stages set.
+ * What the {@link CommandListener} is told about a request, filled in as the request goes: one event per command
+ * (one for an execute, one per command of a pipeline or transaction). A listener that throws is logged, never allowed
+ * to change the answer. The pipeline's stages fill in distinct slots before the outcome is known; the outcome's
+ * stage reads them after (completion orders the writes).
  */
 final class CommandTrace {
 
@@ -21,67 +22,56 @@ final class CommandTrace {
     private final long started = System.nanoTime();
     private final CommandListener listener;
     private final Session session;
-    private final String rawName;
-    volatile VerifiedCommand verified;
-    volatile CommandCatalog catalog;
+    private final List<Inputs> inputs;
+    private final VerifiedCommand[] verified;
+    private final ClassifiedCommand[] classified;
 
-    CommandTrace(CommandListener listener, Session session, String rawName) {
+    private CommandTrace(CommandListener listener, Session session, List<Inputs> inputs) {
         this.listener = listener;
         this.session = session;
-        this.rawName = rawName;
+        this.inputs = inputs;
+        this.verified = new VerifiedCommand[inputs.size()];
+        this.classified = new ClassifiedCommand[inputs.size()];
     }
 
+    /** A trace, or {@code null} when nobody listens. */
+    static CommandTrace of(CommandListener listener, Session session, List<Inputs> inputs) {
+        return listener == null ? null : new CommandTrace(listener, session, inputs);
+    }
+
+    void verified(int index, VerifiedCommand command) {
+        verified[index] = command;
+    }
+
+    void classified(int index, ClassifiedCommand command) {
+        classified[index] = command;
+    }
+
+    /** The outcome of a single command. */
     void finish(Reply reply, Throwable failure) {
-        ErrorCode outcome = failure == null ? null : ConnectorException.codeOf(failure);
-        emit(outcome, failure == null ? CommandEvent.sizeOf(reply) : 0);
+        emit(0, failure == null ? null : ConnectorException.codeOf(failure),
+                failure == null ? CommandEvent.sizeOf(reply) : 0, System.nanoTime() - started);
     }
 
-    void emit(ErrorCode outcome, long replyBytes) {
-        VerifiedCommand command = verified;
-        String name = command != null ? command.name() : safeName(rawName);
+    /** The outcome of a pipeline or transaction: a whole failure, or one result per command. */
+    void finishAll(List<PipelineResult> results, Throwable failure) {
+        ErrorCode whole = failure == null ? null : ConnectorException.codeOf(failure);
+        long nanos = System.nanoTime() - started;
+        for (int i = 0; i < inputs.size(); i++) {
+            PipelineResult result = results == null || i >= results.size() ? null : results.get(i);
+            ErrorCode outcome = whole != null ? whole : result == null || result.ok() ? null : result.error().code();
+            emit(i, outcome, result != null && result.ok() ? CommandEvent.sizeOf(result.reply()) : 0, nanos);
+        }
+    }
+
+    private void emit(int index, ErrorCode outcome, long replyBytes, long nanos) {
+        VerifiedCommand command = verified[index];
+        String name = command != null ? command.name() : safeName(inputs.get(index).command());
         try {
-            listener.onCommand(new CommandEvent(epochMillis, session.user().id(), session.user().clientId(),
-                    name, outcome, System.nanoTime() - started, replyBytes, command, catalog));
+            listener.onCommand(new CommandEvent(epochMillis, session.user().id(), session.user().clientId(), name,
+                    outcome, nanos, replyBytes, classified[index]));
         } catch (RuntimeException e) {
             LOG.warn("command listener failed type={}", e.getClass().getName());
-        }
-    }
-
-
-    /** The listener's view of a pipeline or transaction: one event per command. */
-    static final class Batch {
-        private final long epochMillis = System.currentTimeMillis();
-        private final long started = System.nanoTime();
-        private final CommandListener listener;
-        private final Session session;
-        private final List<Inputs> commands;
-        final VerifiedCommand[] verified;
-        volatile CommandCatalog catalog;
-
-        Batch(CommandListener listener, Session session, List<Inputs> commands) {
-            this.listener = listener;
-            this.session = session;
-            this.commands = commands;
-            this.verified = new VerifiedCommand[commands.size()];
-        }
-
-        void finish(List<PipelineResult> results, Throwable failure) {
-            ErrorCode whole = failure == null ? null : ConnectorException.codeOf(failure);
-            long nanos = System.nanoTime() - started;
-            for (int i = 0; i < commands.size(); i++) {
-                PipelineResult result = results == null || i >= results.size() ? null : results.get(i);
-                ErrorCode outcome = whole != null ? whole
-                        : result == null || result.ok() ? null : result.error().code();
-                long bytes = result != null && result.ok() ? CommandEvent.sizeOf(result.reply()) : 0;
-                VerifiedCommand command = verified[i];
-                String name = command != null ? command.name() : safeName(commands.get(i).command());
-                try {
-                    listener.onCommand(new CommandEvent(epochMillis, session.user().id(),
-                            session.user().clientId(), name, outcome, nanos, bytes, command, catalog));
-                } catch (RuntimeException e) {
-                    LOG.warn("command listener failed type={}", e.getClass().getName());
-                }
-            }
         }
     }
 

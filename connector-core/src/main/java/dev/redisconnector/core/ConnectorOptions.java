@@ -41,7 +41,6 @@ public final class ConnectorOptions {
     private final long maxReplyBytes;
     private final int maxArguments;
     private final long maxCommandBytes;
-    private final boolean connectionPerRequest;
     private final double rateLimitPerSecond;
     private final int rateLimitBurst;
     private final int dedicatedPoolSize;
@@ -57,7 +56,6 @@ public final class ConnectorOptions {
         this.maxReplyBytes = builder.maxReplyBytes;
         this.maxArguments = builder.maxArguments;
         this.maxCommandBytes = builder.maxCommandBytes;
-        this.connectionPerRequest = builder.connectionPerRequest;
         this.rateLimitPerSecond = builder.rateLimitPerSecond;
         this.rateLimitBurst = builder.rateLimitBurst;
         this.dedicatedPoolSize = builder.dedicatedPoolSize;
@@ -139,17 +137,9 @@ public final class ConnectorOptions {
         return maxCommandBytes;
     }
 
-    /**
-     * Whether every command opens and closes its own connection. Off by default; this exists only as the naive
-     * baseline of the benchmark.
-     */
-    public boolean connectionPerRequest() {
-        return connectionPerRequest;
-    }
-
     @Override
     public String toString() {
-        return "ConnectorOptions[connectionPerRequest=" + connectionPerRequest + ", commandTimeout=" + commandTimeout
+        return "ConnectorOptions[commandTimeout=" + commandTimeout
                 + ", connectTimeout=" + connectTimeout + ", connectionIdleTimeout=" + connectionIdleTimeout + ", maxReplyBytes=" + maxReplyBytes
                 + ", maxArguments=" + maxArguments + ", maxCommandBytes=" + maxCommandBytes + ", maxArgumentBytes="
                 + maxArgumentBytes + ", dedicatedPoolSize="
@@ -165,7 +155,6 @@ public final class ConnectorOptions {
         private long maxReplyBytes = DEFAULT_MAX_REPLY_BYTES;
         private int maxArguments = DEFAULT_MAX_ARGUMENTS;
         private long maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
-        private boolean connectionPerRequest;
         private double rateLimitPerSecond;
         private int rateLimitBurst;
         private int dedicatedPoolSize = DEFAULT_DEDICATED_POOL_SIZE;
@@ -225,12 +214,6 @@ public final class ConnectorOptions {
             }
             this.rateLimitPerSecond = perSecond;
             this.rateLimitBurst = burst;
-            return this;
-        }
-
-        /** See {@link ConnectorOptions#connectionPerRequest()}. */
-        public Builder connectionPerRequest(boolean value) {
-            this.connectionPerRequest = value;
             return this;
         }
 

@@ -1,15 +1,13 @@
 package dev.redisconnector.core;
 
 import dev.redisconnector.core.command.BlockTime;
-import dev.redisconnector.core.command.CommandCatalog;
+import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.command.CommandVerifier;
-import dev.redisconnector.core.command.ConnectionSafety;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.core.execution.ExecutionTarget;
-import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.execution.LettuceExecutors;
 import dev.redisconnector.core.policy.PolicyEnforcer;
-import dev.redisconnector.core.policy.ScriptConfinement;
 import dev.redisconnector.core.policy.ScriptVerifier;
 import dev.redisconnector.core.policy.Scripts;
 import dev.redisconnector.core.pubsub.MessageListener;
@@ -17,12 +15,12 @@ import dev.redisconnector.core.pubsub.Subscription;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.CommandPolicy;
 import dev.redisconnector.core.spi.CredentialStore;
-import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.ServiceRegistry;
 import dev.redisconnector.core.spi.SessionValidator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,17 +28,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a logged-in user's Redis command against the Redis service registered for the user's client.
  *
- * <p>The pipeline, in order: 1 session validation ({@link SessionValidator}), 2 command verification
- * ({@link CommandVerifier}, with the connection-safety refusals), 3 service lookup ({@link ServiceRegistry}),
- * 4 credential retrieval ({@link CredentialStore}), 2b command policy ({@link CommandPolicy}; it reads the service's
- * command table, so it runs once the service is known, before anything is sent), 5 execution
- * ({@link CommandExecutor}). Every failure is a {@link ConnectorException} naming its code and step.
+ * <p>The pipeline, in the order it runs: 1 session validation ({@link SessionValidator}), 2 command verification
+ * ({@link CommandVerifier}, with the connection-safety refusals), 3 service lookup ({@link ServiceRegistry}) and
+ * 4 credential retrieval ({@link CredentialStore}) on one path for every entry point ({@link TargetResolver}), then
+ * 2b, the command policy ({@link CommandPolicy}; it reads the service's command table, so it runs once the service
+ * is known, before anything is sent; the command is classified once there and carried to execution), 5 execution
+ * ({@link CommandExecutor}), and 6 error handling ({@link ErrorHandling}): every failure is a
+ * {@link ConnectorException} naming its code and step.
  *
  * <pre>{@code
  * RedisConnector connector = RedisConnector.builder()
@@ -54,32 +52,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisConnector implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
-
     private final SessionValidator sessionValidator;
     private final CommandVerifier commandVerifier;
     private final CommandPolicy commandPolicy;
-    private final ServiceRegistry serviceRegistry;
-    private final CredentialStore credentialStore;
+    private final TargetResolver resolver;
     private final CommandExecutor commandExecutor;
     private final ConnectorOptions options;
     private final RateLimiter rateLimiter;
     private final CommandListener listener;
-    private final ScriptVerifier scriptVerifier;
 
     private RedisConnector(Builder builder) {
         this.sessionValidator = Objects.requireNonNull(builder.sessionValidator, "sessionValidator");
-        this.serviceRegistry = Objects.requireNonNull(builder.serviceRegistry, "serviceRegistry");
-        this.credentialStore = Objects.requireNonNull(builder.credentialStore, "credentialStore");
         this.options = builder.options;
         this.commandPolicy = builder.commandPolicy;
         this.commandVerifier = builder.commandVerifier != null ? builder.commandVerifier
                 : new CommandVerifier(options.maxArguments(), options.maxCommandBytes(), options.maxArgumentBytes());
         this.commandExecutor = builder.commandExecutor != null ? builder.commandExecutor
-                : new LettuceCommandExecutor(options);
+                : LettuceExecutors.create(options);
         this.listener = builder.listener;
-        this.scriptVerifier = new ScriptVerifier(commandExecutor, options.commandTimeout().multipliedBy(2),
+        ScriptVerifier scriptVerifier = new ScriptVerifier(commandExecutor, options.commandTimeout().multipliedBy(2),
                 ScriptVerifier.DEFAULT_RECHECK);
+        this.resolver = new TargetResolver(Objects.requireNonNull(builder.serviceRegistry, "serviceRegistry"),
+                Objects.requireNonNull(builder.credentialStore, "credentialStore"), commandExecutor, scriptVerifier,
+                commandPolicy.needsCatalog());
         this.rateLimiter = options.rateLimitPerSecond() > 0
                 ? new RateLimiter(options.rateLimitPerSecond(), options.rateLimitBurst()) : null;
     }
@@ -98,7 +93,7 @@ public final class RedisConnector implements AutoCloseable {
         try {
             return executeAsync(request).toCompletableFuture().get();
         } catch (ExecutionException e) {
-            throw asConnectorException(e.getCause(), Step.EXECUTION);
+            throw ErrorHandling.classify(e.getCause(), Step.EXECUTION);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectorException(ErrorCode.INTERNAL, Step.EXECUTION, "Interrupted while waiting for Redis.", e);
@@ -112,8 +107,8 @@ public final class RedisConnector implements AutoCloseable {
      */
     public CompletionStage<Reply> executeAsync(ExecuteRequest request) {
         Objects.requireNonNull(request, "request");
-        return settle(authenticate(request.sessionToken())
-                .thenCompose(session -> executeAsync(session, request.inputs(), request.options())));
+        return ErrorHandling.settle(ErrorHandling.then(authenticate(request.sessionToken()), 
+                session -> executeAsync(session, request.inputs(), request.options())));
     }
 
     /**
@@ -125,36 +120,35 @@ public final class RedisConnector implements AutoCloseable {
         if (sessionToken == null || sessionToken.isBlank()) {
             return CompletableFuture.failedFuture(ConnectorException.notLoggedIn());
         }
-        CompletionStage<Optional<Session>> validated = step(Step.SESSION, () -> sessionValidator.validate(sessionToken));
-        CompletableFuture<Optional<Session>> future = validated.toCompletableFuture();
-        if (future.isDone() && !future.isCompletedExceptionally()) {
-            Optional<Session> session = future.join();
+        CompletableFuture<Optional<Session>> validated =
+                ErrorHandling.registryStep(Step.SESSION, () -> sessionValidator.validate(sessionToken));
+        if (ErrorHandling.succeeded(validated)) {
+            Optional<Session> session = validated.join();
             return session.isPresent() ? CompletableFuture.completedFuture(session.get())
                     : CompletableFuture.failedFuture(ConnectorException.notLoggedIn());
         }
-        return settle(future.thenApply(session -> session.orElseThrow(ConnectorException::notLoggedIn)));
+        return ErrorHandling.settle(validated.thenApply(session -> session.orElseThrow(ConnectorException::notLoggedIn)));
     }
 
     /**
-     * Steps 2 to 5 for a session the caller already validated (with {@link #authenticate} or its own login).
+     * Steps 2 to 6 for a session the caller already validated (with {@link #authenticate} or its own login).
      *
      * @return a stage with the reply, failed with a {@link ConnectorException} on error (never another type)
      */
     public CompletionStage<Reply> executeAsync(Session session, Inputs inputs, ExecuteOptions requestOptions) {
         Objects.requireNonNull(session, "session");
-        CommandTrace trace = listener == null ? null : new CommandTrace(listener, session, inputs.command());
+        CommandTrace trace = CommandTrace.of(listener, session, List.of(inputs));
         CompletionStage<Reply> result;
         try {
             VerifiedCommand command = commandVerifier.verify(inputs, requestOptions.encoding());
             if (trace != null) {
-                trace.verified = command;
+                trace.verified(0, command);
             }
-            if (rateLimiter != null) {
-                rateLimiter.acquire(session.user().clientId(), 1);
-            }
-            result = settle(lookUp(session, command, requestOptions, trace));
+            admit(session, 1);
+            result = ErrorHandling.settle(ErrorHandling.then(resolver.resolve(session, Scripts.runsOrLoadsCode(command)),
+                    resolved -> run(resolved, allowed(session, resolved, command, 0, trace), requestOptions)));
         } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
+            result = CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
         }
         if (trace != null) {
             result.whenComplete(trace::finish);
@@ -175,52 +169,49 @@ public final class RedisConnector implements AutoCloseable {
     public CompletionStage<List<PipelineResult>> executePipelineAsync(Session session, List<Inputs> commands,
                                                                       ExecuteOptions requestOptions) {
         Objects.requireNonNull(session, "session");
-        if (commands == null || commands.isEmpty()) {
-            return CompletableFuture.failedFuture(ConnectorException.invalidRequest(
-                    "inputs.commands must hold at least one command."));
-        }
-        if (commands.size() > MAX_PIPELINE_COMMANDS) {
-            return CompletableFuture.failedFuture(ConnectorException.invalidRequest("inputs.commands has "
-                    + commands.size() + " commands; the limit is " + MAX_PIPELINE_COMMANDS + "."));
-        }
-        String clientId = session.user().clientId();
-        if (rateLimiter != null) {
-            try {
-                rateLimiter.acquire(clientId, commands.size());
-            } catch (ConnectorException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        CommandTrace.Batch batch = listener == null ? null : new CommandTrace.Batch(listener, session, commands);
-        CompletionStage<List<PipelineResult>> results = resolve(session, true)
-                .thenCompose(resolved -> {
-                    if (batch != null) {
-                        batch.catalog = resolved.catalog();
+        CommandTrace trace;
+        PipelineResult[] results;
+        VerifiedCommand[] verified;
+        try {
+            requireCount(commands, MAX_PIPELINE_COMMANDS);
+            admit(session, commands.size());
+            trace = CommandTrace.of(listener, session, commands);
+            results = new PipelineResult[commands.size()];
+            verified = new VerifiedCommand[commands.size()];
+            for (int i = 0; i < commands.size(); i++) {
+                try {
+                    verified[i] = commandVerifier.verify(commands.get(i), requestOptions.encoding());
+                    if (trace != null) {
+                        trace.verified(i, verified[i]);
                     }
-                    return runPipeline(session, resolved, commands, requestOptions, batch);
-                });
-        if (batch != null) {
-            results.whenComplete(batch::finish);
+                } catch (RuntimeException e) {
+                    results[i] = new PipelineResult(null, ErrorHandling.classify(e, Step.COMMAND));
+                }
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
         }
-        return settle(results);
+        CompletionStage<List<PipelineResult>> outcome = ErrorHandling.then(
+                resolver.resolve(session, runsCode(Arrays.asList(verified))),
+                resolved -> runPipeline(session, resolved, verified, results, requestOptions, trace));
+        if (trace != null) {
+            outcome.whenComplete(trace::finishAll);
+        }
+        return ErrorHandling.settle(outcome);
     }
 
-    private CompletionStage<List<PipelineResult>> runPipeline(Session session, Resolved resolved,
-                                                              List<Inputs> commands, ExecuteOptions requestOptions,
-                                                              CommandTrace.Batch batch) {
-        ExecutionTarget target = resolved.target();
-        CommandCatalog catalog = resolved.catalog();
-        PipelineResult[] results = new PipelineResult[commands.size()];
-        List<VerifiedCommand> toSend = new ArrayList<>(commands.size());
-        List<Integer> positions = new ArrayList<>(commands.size());
-        for (int i = 0; i < commands.size(); i++) {
+    private CompletionStage<List<PipelineResult>> runPipeline(Session session, TargetResolver.Resolved resolved,
+                                                              VerifiedCommand[] verified, PipelineResult[] results,
+                                                              ExecuteOptions requestOptions, CommandTrace trace) {
+        List<ClassifiedCommand> toSend = new ArrayList<>(verified.length);
+        List<Integer> positions = new ArrayList<>(verified.length);
+        for (int i = 0; i < verified.length; i++) {
+            if (verified[i] == null) {
+                continue;
+            }
             try {
-                VerifiedCommand command = commandVerifier.verify(commands.get(i), requestOptions.encoding());
-                if (batch != null) {
-                    batch.verified[i] = command;
-                }
-                command = checkPolicy(session, target.service(), command, catalog, resolved.scripts());
-                if (ConnectionSafety.isBlocking(command, catalog)) {
+                ClassifiedCommand command = allowed(session, resolved, verified[i], i, trace);
+                if (command.blocking()) {
                     throw new ConnectorException(ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed"
                             + " in a pipeline: blocking commands run alone through the execute endpoint, on a"
                             + " dedicated connection.");
@@ -228,17 +219,17 @@ public final class RedisConnector implements AutoCloseable {
                 toSend.add(command);
                 positions.add(i);
             } catch (RuntimeException e) {
-                results[i] = new PipelineResult(null, asConnectorException(e, Step.COMMAND));
+                results[i] = new PipelineResult(null, ErrorHandling.classify(e, Step.COMMAND));
             }
         }
-        Duration timeout = effectiveTimeout(target.service(), requestOptions);
-        return commandExecutor.executeAll(target, toSend, timeout).thenCompose(outcomes -> {
+        Duration timeout = effectiveTimeout(resolved.service(), requestOptions);
+        return commandExecutor.executeAll(resolved.target(), toSend, timeout).thenCompose(outcomes -> {
             CompletableFuture<?>[] all = new CompletableFuture<?>[outcomes.size()];
             for (int k = 0; k < outcomes.size(); k++) {
                 int position = positions.get(k);
                 all[k] = outcomes.get(k).toCompletableFuture().handle((reply, failure) -> {
                     results[position] = failure == null ? new PipelineResult(reply, null)
-                            : new PipelineResult(null, asConnectorException(failure, Step.EXECUTION));
+                            : new PipelineResult(null, ErrorHandling.classify(failure, Step.EXECUTION));
                     return null;
                 });
             }
@@ -265,74 +256,49 @@ public final class RedisConnector implements AutoCloseable {
                                                                         List<?> watch,
                                                                         ExecuteOptions requestOptions) {
         Objects.requireNonNull(session, "session");
-        List<byte[]> watched;
+        VerifiedCommand watched;
+        List<VerifiedCommand> verified;
+        CommandTrace trace;
         try {
-            // the keys are arguments like any other (same types, limits and encoding)
-            watched = watch == null || watch.isEmpty() ? List.of() : commandVerifier.verify(
-                    new Inputs("EXISTS", List.copyOf(watch)), requestOptions.encoding()).args();
+            // the keys are arguments like any other (same types, limits and encoding); watching a key reads it, so
+            // the policy checks them as it would for EXISTS
+            watched = watch == null || watch.isEmpty() ? null : prefixed("inputs.watch: ",
+                    () -> commandVerifier.verify(new Inputs("EXISTS", List.copyOf(watch)), requestOptions.encoding()));
+            requireCount(commands, MAX_TRANSACTION_COMMANDS);
+            verified = new ArrayList<>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                Inputs inputs = commands.get(i);
+                verified.add(prefixed("inputs.commands[" + i + "]: ",
+                        () -> commandVerifier.verify(inputs, requestOptions.encoding())));
+            }
+            admit(session, commands.size());
+            trace = CommandTrace.of(listener, session, commands);
+            for (int i = 0; trace != null && i < verified.size(); i++) {
+                trace.verified(i, verified.get(i));
+            }
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND).prefixed("inputs.watch: "));
+            return CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
         }
-        if (commands == null || commands.isEmpty()) {
-            return CompletableFuture.failedFuture(ConnectorException.invalidRequest(
-                    "inputs.commands must hold at least one command."));
+        CompletionStage<List<PipelineResult>> results = ErrorHandling.then(
+                resolver.resolve(session, runsCode(verified)), resolved -> {
+                    List<ClassifiedCommand> allowed = new ArrayList<>(verified.size());
+                    for (int i = 0; i < verified.size(); i++) {
+                        VerifiedCommand command = verified.get(i);
+                        int index = i;
+                        allowed.add(prefixed("inputs.commands[" + i + "]: ",
+                                () -> allowed(session, resolved, command, index, trace)));
+                    }
+                    if (watched != null) {
+                        prefixed("inputs.watch: ", () -> allowed(session, resolved, watched, -1, null));
+                    }
+                    return commandExecutor.executeTransaction(resolved.target(),
+                            watched == null ? List.of() : watched.args(), allowed,
+                            effectiveTimeout(resolved.service(), requestOptions));
+                });
+        if (trace != null) {
+            results.whenComplete(trace::finishAll);
         }
-        if (commands.size() > MAX_TRANSACTION_COMMANDS) {
-            return CompletableFuture.failedFuture(ConnectorException.invalidRequest("inputs.commands has "
-                    + commands.size() + " commands; the limit is " + MAX_TRANSACTION_COMMANDS + "."));
-        }
-        List<VerifiedCommand> verified = new ArrayList<>(commands.size());
-        for (int i = 0; i < commands.size(); i++) {
-            try {
-                verified.add(commandVerifier.verify(commands.get(i), requestOptions.encoding()));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND)
-                        .prefixed("inputs.commands[" + i + "]: "));
-            }
-        }
-        String clientId = session.user().clientId();
-        if (rateLimiter != null) {
-            try {
-                rateLimiter.acquire(clientId, commands.size());
-            } catch (ConnectorException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        CommandTrace.Batch batch = listener == null ? null : new CommandTrace.Batch(listener, session, commands);
-        if (batch != null) {
-            for (int i = 0; i < verified.size(); i++) {
-                batch.verified[i] = verified.get(i);
-            }
-        }
-        CompletionStage<List<PipelineResult>> results = resolve(session, true).thenCompose(resolved -> {
-            if (batch != null) {
-                batch.catalog = resolved.catalog();
-            }
-            RedisService service = resolved.target().service();
-            for (int i = 0; i < verified.size(); i++) {
-                try {
-                    verified.set(i, checkPolicy(session, service, verified.get(i), resolved.catalog(),
-                            resolved.scripts()));
-                } catch (ConnectorException e) {
-                    throw e.prefixed("inputs.commands[" + i + "]: ");
-                }
-            }
-            if (!watched.isEmpty()) {
-                // watching a key reads it: the policy checks the keys as it would for EXISTS
-                try {
-                    checkPolicy(session, service, new VerifiedCommand("EXISTS", watched), resolved.catalog(),
-                            resolved.scripts());
-                } catch (ConnectorException e) {
-                    throw e.prefixed("inputs.watch: ");
-                }
-            }
-            return commandExecutor.executeTransaction(resolved.target(), watched, verified,
-                    effectiveTimeout(service, requestOptions));
-        });
-        if (batch != null) {
-            results.whenComplete(batch::finish);
-        }
-        return settle(results);
+        return ErrorHandling.settle(results);
     }
 
     /** Most channels or patterns in one subscription: {@value}. */
@@ -346,173 +312,99 @@ public final class RedisConnector implements AutoCloseable {
      * @param channels channel names or patterns (strings; at least one, at most {@value #MAX_SUBSCRIPTION_CHANNELS})
      * @return a stage with the open subscription once Redis confirmed it; close it to end it
      */
-    public CompletionStage<Subscription> subscribeAsync(
-            Session session, List<String> channels, boolean pattern,
-            MessageListener listener) {
+    public CompletionStage<Subscription> subscribeAsync(Session session, List<String> channels, boolean pattern,
+                                                        MessageListener listener) {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(listener, "listener");
-        if (channels == null || channels.isEmpty()) {
-            return CompletableFuture.failedFuture(ConnectorException.invalidRequest("Name at least one "
-                    + (pattern ? "pattern" : "channel") + "."));
-        }
-        if (channels.size() > MAX_SUBSCRIPTION_CHANNELS) {
-            return CompletableFuture.failedFuture(ConnectorException.invalidRequest("At most "
-                    + MAX_SUBSCRIPTION_CHANNELS + " channels or patterns per subscription."));
-        }
-        String name = pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
         VerifiedCommand command;
         try {
-            command = new VerifiedCommand(name, commandVerifier.verify(new Inputs("EXISTS", List.copyOf(channels)),
-                    Encoding.UTF8).args());
-            if (rateLimiter != null) {
-                rateLimiter.acquire(session.user().clientId(), 1);
+            if (channels == null || channels.isEmpty()) {
+                throw ConnectorException.invalidRequest("Name at least one " + (pattern ? "pattern" : "channel")
+                        + ".");
             }
+            if (channels.size() > MAX_SUBSCRIPTION_CHANNELS) {
+                throw ConnectorException.invalidRequest("At most " + MAX_SUBSCRIPTION_CHANNELS
+                        + " channels or patterns per subscription.");
+            }
+            command = new VerifiedCommand(pattern ? "PSUBSCRIBE" : "SUBSCRIBE", commandVerifier.verify(
+                    new Inputs("EXISTS", List.copyOf(channels)), Encoding.UTF8).args());
+            admit(session, 1);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(asConnectorException(e, Step.COMMAND));
+            return CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
         }
-        return settle(resolve(session, false).thenCompose(resolved -> {
-            checkPolicy(session, resolved.target().service(), command, resolved.catalog(), resolved.scripts());
+        return ErrorHandling.settle(ErrorHandling.then(resolver.resolve(session, false), resolved -> {
+            allowed(session, resolved, command, -1, null);
             return commandExecutor.subscribe(resolved.target(), command.args(), pattern, listener);
         }));
     }
 
+    /** The common prelude's rate limit: {@code RATE_LIMITED} when the client is over its rate. */
+    private void admit(Session session, int commands) {
+        if (rateLimiter != null) {
+            rateLimiter.acquire(session.user().clientId(), commands);
+        }
+    }
+
+    private static void requireCount(List<Inputs> commands, int limit) {
+        if (commands == null || commands.isEmpty()) {
+            throw ConnectorException.invalidRequest("inputs.commands must hold at least one command.");
+        }
+        if (commands.size() > limit) {
+            throw ConnectorException.invalidRequest("inputs.commands has " + commands.size()
+                    + " commands; the limit is " + limit + ".");
+        }
+    }
+
+    private static boolean runsCode(List<VerifiedCommand> commands) {
+        for (VerifiedCommand command : commands) {
+            if (command != null && Scripts.runsOrLoadsCode(command)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs {@code step}; a connector error it throws gets {@code prefix} in front of its message. */
+    private static <T> T prefixed(String prefix, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (ConnectorException e) {
+            throw e.prefixed(prefix);
+        }
+    }
+
     /**
-     * Steps 3 and 4 for a whole pipeline or transaction, the command table when the policy needs it, and with
-     * {@code scripts} whether the service's Redis user confines scripts (only for services that allow scripting).
+     * Step 2b: classifies the command once with the target's command table, then applies the read-only session rule
+     * and the service's policy; returns what to send (the command, or one the policy narrowed to the namespace).
+     * {@code index} is the command's slot in the trace ({@code -1}: not traced).
      */
-    private CompletionStage<Resolved> resolve(Session session, boolean scripts) {
-        String clientId = session.user().clientId();
-        return step(Step.SERVICE, () -> serviceRegistry.findService(clientId)).thenCompose(found -> {
-            RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
-                    "No Redis service exists for client '" + clientId + "'."));
-            return step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service)).thenCompose(stored -> {
-                RedisCredentials credentials = stored.orElseThrow(() -> new ConnectorException(
-                        ErrorCode.NO_CREDENTIALS, "No credentials are stored for the Redis service of client '"
-                        + clientId + "'."));
-                ExecutionTarget target = new ExecutionTarget(service, credentials);
-                if (!commandPolicy.needsCatalog() && !session.readOnly()) {
-                    return CompletableFuture.completedFuture(new Resolved(target, CommandCatalog.EMPTY,
-                            ScriptConfinement.NOT_VERIFIED));
-                }
-                CompletionStage<CommandCatalog> catalog = commandExecutor.catalog(target);
-                if (!scripts || !service.policy().scripting()) {
-                    return catalog.thenApply(loaded -> new Resolved(target, loaded, ScriptConfinement.NOT_VERIFIED));
-                }
-                return catalog.thenCompose(loaded -> scriptVerifier.verdict(target)
-                        .thenApply(verdict -> new Resolved(target, loaded, verdict)));
-            });
-        });
-    }
-
-    /** A session's target and the command table its policy checks use. */
-    private record Resolved(ExecutionTarget target, CommandCatalog catalog, ScriptConfinement scripts) {
-    }
-
-    /** A stage that fails with the {@link ConnectorException} itself, never wrapped. */
-    private static <T> CompletionStage<T> settle(CompletionStage<T> stage) {
-        CompletableFuture<T> future = stage.toCompletableFuture();
-        if (future.isDone() && !future.isCompletedExceptionally()) {
-            return future;
+    private ClassifiedCommand allowed(Session session, TargetResolver.Resolved resolved, VerifiedCommand command, int index,
+                                     CommandTrace trace) {
+        ClassifiedCommand classified = resolved.classify(command);
+        if (trace != null && index >= 0) {
+            trace.classified(index, classified);
         }
-        CompletableFuture<T> settled = new CompletableFuture<>();
-        future.whenComplete((value, failure) -> {
-            if (failure != null) {
-                settled.completeExceptionally(asConnectorException(failure, Step.EXECUTION));
-            } else {
-                settled.complete(value);
-            }
-        });
-        return settled;
-    }
-
-    /** Steps 3 to 5; stays on the calling thread, without extra stages, while lookups answer from memory. */
-    private CompletionStage<Reply> lookUp(Session session, VerifiedCommand command, ExecuteOptions requestOptions,
-                                          CommandTrace trace) {
-        String clientId = session.user().clientId();
-        CompletableFuture<Optional<RedisService>> service =
-                step(Step.SERVICE, () -> serviceRegistry.findService(clientId)).toCompletableFuture();
-        if (isDone(service)) {
-            return withService(session, command, requestOptions, service.join(), trace);
-        }
-        return service.thenCompose(found -> withService(session, command, requestOptions, found, trace));
-    }
-
-    private CompletionStage<Reply> withService(Session session, VerifiedCommand command, ExecuteOptions requestOptions,
-                                               Optional<RedisService> found, CommandTrace trace) {
-        String clientId = session.user().clientId();
-        RedisService service = found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
-                "No Redis service exists for client '" + clientId + "'."));
-        CompletableFuture<Optional<RedisCredentials>> credentials =
-                step(Step.CREDENTIALS, () -> credentialStore.findCredentials(service)).toCompletableFuture();
-        if (isDone(credentials)) {
-            return withCredentials(session, service, credentials.join(), command, requestOptions, trace);
-        }
-        return credentials.thenCompose(stored -> withCredentials(session, service, stored, command, requestOptions,
-                trace));
-    }
-
-    /** Step 2b (it needs the service's command table, so it runs once the target is known) and step 5. */
-    private CompletionStage<Reply> withCredentials(Session session, RedisService service,
-                                                   Optional<RedisCredentials> credentials, VerifiedCommand command,
-                                                   ExecuteOptions requestOptions, CommandTrace trace) {
-        RedisCredentials found = credentials.orElseThrow(() -> new ConnectorException(ErrorCode.NO_CREDENTIALS,
-                "No credentials are stored for the Redis service of client '" + service.clientId() + "'."));
-        ExecutionTarget target = new ExecutionTarget(service, found);
-        if (!commandPolicy.needsCatalog() && !session.readOnly()) {
-            VerifiedCommand allowed = commandPolicy.apply(session, service, command, CommandCatalog.EMPTY,
-                    ScriptConfinement.NOT_VERIFIED);
-            return run(target, allowed, CommandCatalog.EMPTY, requestOptions);
-        }
-        CompletableFuture<CommandCatalog> catalog = commandExecutor.catalog(target).toCompletableFuture();
-        if (service.policy().scripting() && Scripts.runsOrLoadsCode(command)) {
-            return catalog.thenCompose(loaded -> scriptVerifier.verdict(target).thenCompose(verdict -> {
-                if (trace != null) {
-                    trace.catalog = loaded;
-                }
-                return run(target, checkPolicy(session, service, command, loaded, verdict), loaded, requestOptions);
-            }));
-        }
-        if (isDone(catalog)) {
-            if (trace != null) {
-                trace.catalog = catalog.join();
-            }
-            VerifiedCommand allowed = checkPolicy(session, service, command, catalog.join(),
-                    ScriptConfinement.NOT_VERIFIED);
-            return run(target, allowed, catalog.join(), requestOptions);
-        }
-        return catalog.thenCompose(loaded -> {
-            if (trace != null) {
-                trace.catalog = loaded;
-            }
-            VerifiedCommand allowed = checkPolicy(session, service, command, loaded, ScriptConfinement.NOT_VERIFIED);
-            return run(target, allowed, loaded, requestOptions);
-        });
-    }
-
-    /** Step 2b: the read-only session rule, then the service's policy; returns the command to send. */
-    private VerifiedCommand checkPolicy(Session session, RedisService service, VerifiedCommand command,
-                                        CommandCatalog catalog, ScriptConfinement scripts) {
         if (session.readOnly()) {
-            PolicyEnforcer.requireReadOnly(session, service, command, catalog);
+            PolicyEnforcer.requireReadOnly(session, resolved.service(), classified);
         }
-        return commandPolicy.apply(session, service, command, catalog, scripts);
+        return commandPolicy.apply(session, resolved.service(), classified, resolved.scripts());
     }
 
     /** Step 5: on the shared connection, or for a blocking command on a dedicated one with its block time capped. */
-    private CompletionStage<Reply> run(ExecutionTarget target, VerifiedCommand command, CommandCatalog catalog,
-                                       ExecuteOptions requestOptions) {
+    private CompletionStage<Reply> run(TargetResolver.Resolved resolved, ClassifiedCommand command, ExecuteOptions requestOptions) {
+        ExecutionTarget target = resolved.target();
         Duration timeout = effectiveTimeout(target.service(), requestOptions);
-        if (ConnectionSafety.isBlocking(command, catalog)) {
-            BlockTime capped = BlockTime.cap(command, options.maxBlockTime());
-            return commandExecutor.executeBlocking(target, capped.command(), capped.blocksFor(), timeout);
+        if (command.blocking()) {
+            BlockTime capped = BlockTime.cap(command.command(), options.maxBlockTime());
+            return commandExecutor.executeBlocking(target, command.with(capped.command()), capped.blocksFor(),
+                    timeout);
         }
         CompletionStage<Reply> reply = requestOptions.splitAcrossSlots() && command.name().equals("MSET")
                 ? commandExecutor.executeSplitAcrossSlots(target, command, timeout)
                 : commandExecutor.execute(target, command, timeout);
-        if (Scripts.runsCode(command)) {
+        if (Scripts.runsCode(command.command())) {
             reply.whenComplete((ignored, failure) -> {
-                if (failure != null && ConnectorException.unwrap(failure) instanceof ConnectorException e
-                        && e.code() == ErrorCode.TIMEOUT) {
+                if (failure != null && ConnectorException.codeOf(failure) == ErrorCode.TIMEOUT) {
                     // a script past its timeout holds the whole Redis server: stop it for every other tenant
                     commandExecutor.stopRunawayScript(target, command.name().startsWith("FCALL"));
                 }
@@ -521,50 +413,11 @@ public final class RedisConnector implements AutoCloseable {
         return reply;
     }
 
-    private static boolean isDone(CompletableFuture<?> future) {
-        return future.isDone() && !future.isCompletedExceptionally();
-    }
-
     private Duration effectiveTimeout(RedisService service, ExecuteOptions requestOptions) {
         Duration serviceTimeout = service.commandTimeout() != null ? service.commandTimeout()
                 : options.commandTimeout();
         Duration requested = requestOptions.timeout();
         return requested != null && requested.compareTo(serviceTimeout) < 0 ? requested : serviceTimeout;
-    }
-
-    /** Runs one registry-backed step; a failure that is not already a connector error means the registry failed. */
-    private static <T> CompletionStage<T> step(Step step, Supplier<CompletionStage<T>> call) {
-        CompletionStage<T> stage;
-        try {
-            stage = Objects.requireNonNull(call.get(), "a pipeline step returned null");
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(registryFailure(e, step));
-        }
-        CompletableFuture<T> future = stage.toCompletableFuture();
-        if (future.isDone() && !future.isCompletedExceptionally()) {
-            return future;
-        }
-        return future.handle((value, failure) -> {
-            if (failure != null) {
-                throw registryFailure(failure, step);
-            }
-            return value;
-        });
-    }
-
-    private static ConnectorException registryFailure(Throwable failure, Step step) {
-        Throwable cause = ConnectorException.unwrap(failure);
-        if (cause instanceof ConnectorException connectorException) {
-            return connectorException.code() == ErrorCode.REGISTRY_UNAVAILABLE
-                    ? connectorException.atStep(step) : connectorException;
-        }
-        LOG.warn("registry failure at step={} type={}", step.wireName(), cause.getClass().getName());
-        return ConnectorException.registryUnavailable(step, cause);
-    }
-
-    static ConnectorException asConnectorException(Throwable failure, Step step) {
-        Throwable cause = ConnectorException.unwrap(failure);
-        return cause instanceof ConnectorException known ? known : ConnectorException.internal(cause, step);
     }
 
     /** The options this connector runs with. */
@@ -627,7 +480,7 @@ public final class RedisConnector implements AutoCloseable {
             return this;
         }
 
-        /** Step 5. Defaults to a {@link LettuceCommandExecutor} with the options. */
+        /** Step 5. Defaults to {@link LettuceExecutors#create(ConnectorOptions)} with the options. */
         public Builder commandExecutor(CommandExecutor value) {
             this.commandExecutor = value;
             return this;

@@ -3,15 +3,20 @@ package dev.redisconnector.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
+import dev.redisconnector.core.execution.ExecutionTarget;
+import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.reply.ReplyJson;
 import dev.redisconnector.core.reply.ReplyValues;
-import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.core.spi.RedisCredentials;
+import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.testing.FreePorts;
 import dev.redisconnector.testing.RedisServerExtension;
+import dev.redisconnector.testing.RedisServerProcess;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -253,11 +258,11 @@ class RedisConnectorIT {
                 "The reply is larger than the limit of 65536 bytes");
         assertThat(run(acme, "STRLEN", "big")).isEqualTo(102400L);
         // a huge single value is dropped as it arrives (never buffered whole), also inside an array
-        long dropped = dev.redisconnector.core.execution.LettuceCommandExecutor.droppedValues();
+        long dropped = connector.commandExecutor().stats().droppedValues();
         run(acme, "SET", "order:12345", "delivered");
         run(acme, "SET", "huge", "y".repeat(8 * 1024 * 1024));
         assertThat(failure(acme, "MGET", "order:12345", "huge").code()).isEqualTo(ErrorCode.RESULT_TOO_LARGE);
-        assertThat(dev.redisconnector.core.execution.LettuceCommandExecutor.droppedValues()).isGreaterThan(dropped);
+        assertThat(connector.commandExecutor().stats().droppedValues()).isGreaterThan(dropped);
         assertThat(run(acme, "GET", "order:12345")).isEqualTo("delivered");
         run(acme, "DEL", "huge");
     }
@@ -266,8 +271,7 @@ class RedisConnectorIT {
     void internalErrorHidesTheCause() {
         CommandExecutor broken = new CommandExecutor() {
             @Override
-            public CompletableFuture<Reply> execute(dev.redisconnector.core.execution.ExecutionTarget target,
-                                                    dev.redisconnector.core.command.VerifiedCommand command,
+            public CompletableFuture<Reply> execute(ExecutionTarget target, ClassifiedCommand command,
                                                     Duration timeout) {
                 throw new IllegalStateException("secret detail top-secret-pw");
             }
@@ -333,14 +337,14 @@ class RedisConnectorIT {
         SPI.register("shared", PLAIN.port(), 0, null);
         SPI.credentials.put("shared", RedisCredentials.none(1));
         String token = SPI.login("u1", "shared");
-        var executor = (dev.redisconnector.core.execution.LettuceCommandExecutor) connector.commandExecutor();
-        List<CompletableFuture<Reply>> calls = new java.util.ArrayList<>();
+        CommandExecutor executor = connector.commandExecutor();
+        List<CompletableFuture<Reply>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             calls.add(connector.executeAsync(ExecuteRequest.of(token, "INCR", "shared:counter"))
                     .toCompletableFuture());
         }
         calls.forEach(CompletableFuture::join);
-        long before = executor.connectionCount();
+        long before = executor.stats().sharedConnections();
         long onServer = connectorConnections(PLAIN);
         assertThat(PLAIN.server().call("GET", "shared:counter")).isEqualTo("200");
         // the service moves to database 3: the old connection is closed and the new one selects db 3
@@ -349,7 +353,7 @@ class RedisConnectorIT {
                 2, moved.host(), moved.port(), 3, moved.tls(), moved.connectTimeout(), moved.commandTimeout()));
         run(token, "SET", "db3:key", "v");
         assertThat(PLAIN.server().call("EXISTS", "db3:key")).isEqualTo(":0");
-        assertThat(executor.connectionCount()).isEqualTo(before);
+        assertThat(executor.stats().sharedConnections()).isEqualTo(before);
         // the old connection is gone (no growth); a connection an earlier test left closing may be gone too
         assertThat(connectorConnections(PLAIN)).isLessThanOrEqualTo(onServer);
     }

@@ -1,5 +1,6 @@
 package dev.redisconnector.registry;
 
+import dev.redisconnector.core.internal.ClientCertificates;
 import dev.redisconnector.core.spi.RedisCredentials;
 
 /**
@@ -50,7 +51,7 @@ public record CredentialsInput(RedisCredentials.Kind kind, String username, Stri
                     + " KEY); convert one with: openssl pkcs8 -topk8 -nocrypt -in key.pem");
         }
         if (clientCertificatePem != null) {
-            dev.redisconnector.core.execution.ClientCertificates.requireMatchingKey(clientCertificatePem,
+            ClientCertificates.requireMatchingKey(clientCertificatePem,
                     clientKeyPem);
         }
     }

@@ -1,12 +1,12 @@
 package dev.redisconnector.server;
 
 import dev.redisconnector.core.CommandListener;
-import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Printable;
 import dev.redisconnector.core.RedisConnector;
 import dev.redisconnector.core.Step;
-import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.execution.CommandExecutor;
+import dev.redisconnector.core.execution.LettuceExecutors;
 import dev.redisconnector.core.policy.PolicyEnforcer;
 import dev.redisconnector.core.spi.SessionValidator;
 import dev.redisconnector.registry.AuditTrail;
@@ -47,8 +47,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -77,7 +75,7 @@ public final class ConnectorServer implements AutoCloseable {
     private final ServerConfig config;
     private final Vertx vertx;
     private final Registry registry;
-    private final LettuceCommandExecutor executor;
+    private final CommandExecutor executor;
     private final ClientResources resources;
     private final RedisConnector connector;
     private final ExecutorService blocking;
@@ -87,7 +85,7 @@ public final class ConnectorServer implements AutoCloseable {
     private final Metrics metrics;
     private final AuthThrottle throttle;
 
-    private ConnectorServer(ServerConfig config, Vertx vertx, Registry registry, LettuceCommandExecutor executor,
+    private ConnectorServer(ServerConfig config, Vertx vertx, Registry registry, CommandExecutor executor,
                             ClientResources resources, RedisConnector connector, ExecutorService blocking,
                             List<HttpServer> servers, Metrics metrics) {
         this.metrics = metrics;
@@ -123,14 +121,14 @@ public final class ConnectorServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setEventLoopPoolSize(config.eventLoops()));
         EventLoopAffinity affinity = new EventLoopAffinity(((VertxInternal) vertx).nettyEventLoopGroup());
-        ClientResources resources = LettuceCommandExecutor.configure(DefaultClientResources.builder()
+        ClientResources resources = LettuceExecutors.configure(DefaultClientResources.builder()
                 .eventLoopGroupProvider(new SharedEventLoops(affinity.pinnedGroup(), affinity.size())),
                 config.connectorOptions(), channel ->
                         // many requests handled in one event-loop turn share one write to Redis
                         channel.pipeline().addFirst(new FlushConsolidationHandler(64, true)))
                 .build();
-        LettuceCommandExecutor executor = new LettuceCommandExecutor(config.connectorOptions(), resources,
-                affinity);
+        CommandExecutor executor = LettuceExecutors.create(config.connectorOptions(), resources, affinity,
+                config.connectionProvider());
         registry.onChange(executor::closeConnections);
         SessionValidator sessions = new TokenRouter(registry.sessions(),
                 config.jwtEnabled() ? JwtSessionValidator.fromConfig(config, blocking) : null);
@@ -181,11 +179,9 @@ public final class ConnectorServer implements AutoCloseable {
                     return http.listen();
                 }
             }, new DeploymentOptions().setInstances(config.eventLoops())).await(30, TimeUnit.SECONDS);
-            LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {}, {} event loops{})",
-                    config.host(), server.port(), Registry.safeUrl(config.registry().jdbcUrl()),
-                    config.adminToken() == null ? "off" : "on", config.eventLoops(),
-                    config.connectorOptions().connectionPerRequest() ? ", BENCHMARK BASELINE: a new Redis connection"
-                            + " per request" : "");
+            LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {}, {} event loops,"
+                    + " connections {})", config.host(), server.port(), Registry.safeUrl(config.registry().jdbcUrl()),
+                    config.adminToken() == null ? "off" : "on", config.eventLoops(), config.get("RC_CONNECTIONS"));
             return server;
         } catch (Exception | Error e) {
             connector.close();

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.redisconnector.core.CommandEvent;
 import dev.redisconnector.core.CommandListener;
 import dev.redisconnector.core.ErrorCode;
-import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.registry.AuditTrail;
 import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.internal.CachedLookup;
@@ -59,16 +59,17 @@ public final class Metrics implements CommandListener {
     }
 
     /** Registers the gauges that read the server's parts when scraped. */
-    void bind(LettuceCommandExecutor executor, EventStreams streams, Registry store, AuditTrail audit) {
+    void bind(CommandExecutor executor, EventStreams streams, Registry store, AuditTrail audit) {
         this.executor = executor;
-        gauge("rc_redis_connections", "Shared Redis connections open or opening", executor::connectionCount);
+        gauge("rc_redis_connections", "Shared Redis connections open or opening",
+                () -> executor.stats().sharedConnections());
         gauge("rc_redis_dedicated_connections_in_use", "Dedicated connections held by blocking commands and"
-                + " transactions", executor::dedicatedInUse);
+                + " transactions", () -> executor.stats().dedicatedInUse());
         gauge("rc_redis_dedicated_connections_open", "Dedicated connections open, in use or idle",
-                executor::dedicatedOpen);
-        gauge("rc_redis_subscriptions", "Pub/sub connections open", executor::openSubscriptions);
+                () -> executor.stats().dedicatedOpen());
+        gauge("rc_redis_subscriptions", "Pub/sub connections open", () -> executor.stats().subscriptions());
         gauge("rc_streams_open", "Server-Sent Events streams open", streams::open);
-        FunctionCounter.builder("rc_reply_values_dropped", executor, ignored -> LettuceCommandExecutor.droppedValues())
+        FunctionCounter.builder("rc_reply_values_dropped", executor, ignored -> executor.stats().droppedValues())
                 .description("Values over RC_MAX_REPLY_BYTES dropped as they arrived").register(registry);
         cache("service", store, r -> r.services().cacheStats());
         cache("credentials", store, r -> r.credentials().cacheStats());
@@ -198,7 +199,7 @@ public final class Metrics implements CommandListener {
         };
     }
 
-    private LettuceCommandExecutor executor;
+    private CommandExecutor executor;
     private MultiGauge clientShared;
     private MultiGauge clientDedicatedInUse;
     private MultiGauge clientDedicatedOpen;

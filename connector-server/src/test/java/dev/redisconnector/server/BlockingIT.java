@@ -2,14 +2,13 @@ package dev.redisconnector.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,9 +127,9 @@ class BlockingIT {
         for (int i = 0; i < 2; i++) {
             holding.add(SERVER.http.commandAsync(blocker, "BLPOP", "b:held", "1.5"));
         }
-        LettuceCommandExecutor executor = (LettuceCommandExecutor) SERVER.server.connector().commandExecutor();
+        CommandExecutor executor = SERVER.server.connector().commandExecutor();
         long deadline = System.currentTimeMillis() + 5000;
-        while (executor.dedicatedInUse() < 2 && System.currentTimeMillis() < deadline) {
+        while (executor.stats().dedicatedInUse() < 2 && System.currentTimeMillis() < deadline) {
             sleep(10);
         }
         long started = System.nanoTime();
@@ -148,10 +147,10 @@ class BlockingIT {
         // plain commands of the same client are not affected
         assertThat(SERVER.http.command(blocker, "GET", "b:value").status()).isEqualTo(200);
         holding.forEach(response -> assertThat(response.join().status()).isEqualTo(200));
-        assertThat(executor.dedicatedInUse()).isZero();
+        assertThat(executor.stats().dedicatedInUse()).isZero();
         // once free, the pool serves again (and reuses its connections)
         assertThat(SERVER.http.command(blocker, "BLPOP", "b:held", "0.1").status()).isEqualTo(200);
-        assertThat(executor.dedicatedOpen()).isLessThanOrEqualTo(2 * 2);
+        assertThat(executor.stats().dedicatedOpen()).isLessThanOrEqualTo(2 * 2);
     }
 
     @Test

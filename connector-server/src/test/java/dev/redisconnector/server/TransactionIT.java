@@ -3,7 +3,7 @@ package dev.redisconnector.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redisconnector.core.command.ConnectionSafety;
-import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.testing.FaultProxy;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
@@ -184,8 +184,8 @@ class TransactionIT {
                 assertThat(log[first + j]).as("transaction " + i + " is contiguous").isEqualTo("t" + i + "-" + j);
             }
         }
-        LettuceCommandExecutor executor = (LettuceCommandExecutor) SERVER.server.connector().commandExecutor();
-        assertThat(executor.dedicatedInUse()).isZero();
-        assertThat(executor.dedicatedOpen()).isBetween(1, 8 * 10);
+        CommandExecutor executor = SERVER.server.connector().commandExecutor();
+        assertThat(executor.stats().dedicatedInUse()).isZero();
+        assertThat(executor.stats().dedicatedOpen()).isBetween(1, 8 * 10);
     }
 }

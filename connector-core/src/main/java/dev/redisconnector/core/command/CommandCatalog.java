@@ -75,33 +75,9 @@ public final class CommandCatalog {
         return Optional.ofNullable(specs.get(command.name()));
     }
 
-    /**
-     * The keys of a command, found through its key specifications (Redis 7+) or its first/last/step positions; empty
-     * when they cannot be determined here (unknown command, or movable keys on a server without key specs).
-     */
-    public Optional<List<byte[]>> keys(VerifiedCommand command) {
-        Optional<CommandSpec> spec = spec(command);
-        if (spec.isEmpty()) {
-            return Optional.empty();
-        }
-        return spec.get().keys(command.args());
-    }
-
-    /**
-     * How many keys the command names, {@code -1} when unknown. Counts without collecting the keys for the usual
-     * shape (one key specification: a fixed position, then a fixed range); any other shape goes through
-     * {@link #keys}.
-     */
-    public int keyCount(VerifiedCommand command) {
-        Optional<CommandSpec> spec = spec(command);
-        if (spec.isEmpty()) {
-            return -1;
-        }
-        int fast = spec.get().simpleKeyCount(command.args().size());
-        if (fast >= 0) {
-            return fast;
-        }
-        return spec.get().keys(command.args()).map(List::size).orElse(-1);
+    /** Classifies {@code command} with this table (see {@link ClassifiedCommand}). */
+    public ClassifiedCommand classify(VerifiedCommand command) {
+        return ClassifiedCommand.of(command, this);
     }
 
     private static void add(Reply entry, Map<String, CommandSpec> specs) {

@@ -74,13 +74,18 @@ public final class ConnectionSafety {
      * one the server's command table flags {@code blocking}.
      */
     public static boolean isBlocking(VerifiedCommand command, CommandCatalog catalog) {
+        return isBlocking(command, catalog.spec(command).orElse(null));
+    }
+
+    /** {@link #isBlocking(VerifiedCommand, CommandCatalog)} with the command's entry already looked up. */
+    static boolean isBlocking(VerifiedCommand command, CommandCatalog.CommandSpec spec) {
         if (BLOCKING.contains(command.name())) {
             return true;
         }
         if (BLOCK_OPTION.contains(command.name())) {
             return hasBlockOption(command);
         }
-        return catalog.spec(command).map(CommandCatalog.CommandSpec::blocking).orElse(false);
+        return spec != null && spec.blocking();
     }
 
     /** Throws {@code COMMAND_NOT_ALLOWED} when the command may not run on a shared connection. */

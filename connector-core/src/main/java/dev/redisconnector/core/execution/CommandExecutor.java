@@ -3,19 +3,20 @@ package dev.redisconnector.core.execution;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.PipelineResult;
+import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.command.CommandCatalog;
-import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.pubsub.MessageListener;
 import dev.redisconnector.core.pubsub.Subscription;
 import dev.redisconnector.core.reply.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Step 5: runs a verified command against a target. Thread-safe.
+ * Step 5 (execution): runs a verified, allowed command against a target. Thread-safe.
  *
  * <p>The returned stage fails only with {@link dev.redisconnector.core.ConnectorException}s of the execution step.
  */
@@ -25,19 +26,19 @@ public interface CommandExecutor extends AutoCloseable {
      * Runs the command.
      *
      * @param target  service and credentials
-     * @param command the verified command
+     * @param command the verified command, with its entry in the server's command table when known
      * @param timeout how long to wait for the reply
      */
-    CompletionStage<Reply> execute(ExecutionTarget target, VerifiedCommand command, Duration timeout);
+    CompletionStage<Reply> execute(ExecutionTarget target, ClassifiedCommand command, Duration timeout);
 
     /**
      * Runs commands in the given order (a pipeline). The outer stage completes once every command is sent; each inner
      * stage holds one command's outcome.
      */
     default CompletionStage<List<CompletionStage<Reply>>> executeAll(ExecutionTarget target,
-            List<VerifiedCommand> commands, Duration timeout) {
+            List<ClassifiedCommand> commands, Duration timeout) {
         List<CompletionStage<Reply>> outcomes = new ArrayList<>(commands.size());
-        for (VerifiedCommand command : commands) {
+        for (ClassifiedCommand command : commands) {
             outcomes.add(execute(target, command, timeout));
         }
         return CompletableFuture.completedFuture(outcomes);
@@ -58,7 +59,7 @@ public interface CommandExecutor extends AutoCloseable {
      * @param blocksFor the longest time the server may hold the reply back (already capped in the command)
      * @param timeout   how long to wait for the reply beyond that
      */
-    default CompletionStage<Reply> executeBlocking(ExecutionTarget target, VerifiedCommand command,
+    default CompletionStage<Reply> executeBlocking(ExecutionTarget target, ClassifiedCommand command,
                                                    Duration blocksFor, Duration timeout) {
         return CompletableFuture.failedFuture(new ConnectorException(
                 ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed: this"
@@ -73,7 +74,7 @@ public interface CommandExecutor extends AutoCloseable {
      *         {@code REDIS_ERROR} when Redis discarded the transaction ({@code EXECABORT})
      */
     default CompletionStage<List<PipelineResult>> executeTransaction(
-            ExecutionTarget target, List<byte[]> watch, List<VerifiedCommand> commands,
+            ExecutionTarget target, List<byte[]> watch, List<ClassifiedCommand> commands,
             Duration timeout) {
         return CompletableFuture.failedFuture(new ConnectorException(
                 ErrorCode.COMMAND_NOT_ALLOWED, "Transactions are not available: this"
@@ -92,7 +93,7 @@ public interface CommandExecutor extends AutoCloseable {
      * Runs an {@code MSET} the caller allowed to be split by slot on a Redis Cluster (each part atomic, the whole
      * not); elsewhere, and by default, exactly like {@link #execute}.
      */
-    default CompletionStage<Reply> executeSplitAcrossSlots(ExecutionTarget target, VerifiedCommand command,
+    default CompletionStage<Reply> executeSplitAcrossSlots(ExecutionTarget target, ClassifiedCommand command,
                                                           Duration timeout) {
         return execute(target, command, timeout);
     }
@@ -103,6 +104,32 @@ public interface CommandExecutor extends AutoCloseable {
      * Best effort; the outcome is logged. The default does nothing.
      */
     default void stopRunawayScript(ExecutionTarget target, boolean function) {
+    }
+
+    /**
+     * Opens a fresh connection to the target (never a shared one) and reports what it finds: reachable, TLS,
+     * authenticated, version, role, latency. Fails with the codes of {@link #execute}. The default cannot test.
+     */
+    default CompletionStage<ConnectionReport> testConnection(ExecutionTarget target) {
+        return CompletableFuture.failedFuture(new ConnectorException(ErrorCode.COMMAND_NOT_ALLOWED,
+                "This executor cannot test connections."));
+    }
+
+    /** Closes every connection of a client at once (its service or credentials changed or were deleted). */
+    default void closeConnections(String clientId) {
+    }
+
+    /** What the executor holds right now, for metrics. */
+    default ExecutorStats stats() {
+        return ExecutorStats.NONE;
+    }
+
+    /**
+     * Per client: provider connections, dedicated connections in use and dedicated connections open, as
+     * {@code {shared, dedicatedInUse, dedicatedOpen}} (for per-client metrics, which the operator turns on).
+     */
+    default Map<String, int[]> connectionsByClient() {
+        return Map.of();
     }
 
     /** Closes every connection. */

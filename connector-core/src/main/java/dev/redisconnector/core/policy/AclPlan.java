@@ -83,7 +83,7 @@ public final class AclPlan {
             return false;
         }
         try {
-            enforcer.apply(session, judged, sample(spec, "0"), catalog, ScriptConfinement.CONFINED);
+            enforcer.apply(session, judged, catalog.classify(sample(spec, "0")), ScriptConfinement.CONFINED);
             return true;
         } catch (ConnectorException refused) {
             return false;

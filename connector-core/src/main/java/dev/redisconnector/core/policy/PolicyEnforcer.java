@@ -3,6 +3,7 @@ package dev.redisconnector.core.policy;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Session;
+import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.spi.CommandPolicy;
@@ -19,8 +20,8 @@ import java.util.Set;
 public final class PolicyEnforcer implements CommandPolicy {
 
     @Override
-    public void check(Session session, RedisService service, VerifiedCommand command, CommandCatalog catalog) {
-        apply(session, service, command, catalog, ScriptConfinement.NOT_VERIFIED);
+    public void check(Session session, RedisService service, ClassifiedCommand command) {
+        apply(session, service, command, ScriptConfinement.NOT_VERIFIED);
     }
 
     /**
@@ -28,9 +29,10 @@ public final class PolicyEnforcer implements CommandPolicy {
      * namespace (a {@code SCAN} without {@code MATCH} gets the namespace as its {@code MATCH}).
      */
     @Override
-    public VerifiedCommand apply(Session session, RedisService service, VerifiedCommand command,
-                                 CommandCatalog catalog, ScriptConfinement scripts) {
-        Optional<CommandCatalog.CommandSpec> found = catalog.spec(command);
+    public ClassifiedCommand apply(Session session, RedisService service, ClassifiedCommand classified,
+                                   ScriptConfinement scripts) {
+        VerifiedCommand command = classified.command();
+        Optional<CommandCatalog.CommandSpec> found = classified.found();
         checkRules(session, service, command, found);
         ServicePolicy policy = service.policy();
         String client = service.clientId();
@@ -57,9 +59,9 @@ public final class PolicyEnforcer implements CommandPolicy {
             VerifiedCommand confined = policy.keyPrefixes().isEmpty() ? command
                     : ScopeRules.confineToNamespace(command, qualified, policy.keyPrefixes());
             if (!policy.keyPrefixes().isEmpty() && !ScopeRules.KEYS_FOUND_HERE.contains(command.name())) {
-                checkNamespace(command, found, catalog, policy.keyPrefixes(), client);
+                checkNamespace(classified, policy.keyPrefixes(), client);
             }
-            return confined;
+            return classified.with(confined);
         } catch (ScopeRules.Refusal refusal) {
             throw refused(command, client, refusal.getMessage());
         }
@@ -102,9 +104,9 @@ public final class PolicyEnforcer implements CommandPolicy {
     }
 
     /** Refuses anything but read-only commands (read-only sessions, whatever the policy). */
-    public static void requireReadOnly(Session session, RedisService service, VerifiedCommand command,
-                                       CommandCatalog catalog) {
-        Optional<CommandCatalog.CommandSpec> found = catalog.spec(command);
+    public static void requireReadOnly(Session session, RedisService service, ClassifiedCommand classified) {
+        VerifiedCommand command = classified.command();
+        Optional<CommandCatalog.CommandSpec> found = classified.found();
         if (!readsOnly(command, found)) {
             throw refused(command, service.clientId(), (found.isEmpty() ? "it is not in the server's command table"
                     : "it is not a read-only command") + " and the session is read-only");
@@ -134,9 +136,9 @@ public final class PolicyEnforcer implements CommandPolicy {
         return null;
     }
 
-    private static void checkNamespace(VerifiedCommand command, Optional<CommandCatalog.CommandSpec> found,
-                                       CommandCatalog catalog, List<String> prefixes, String client) {
-        if (found.isEmpty()) {
+    private static void checkNamespace(ClassifiedCommand classified, List<String> prefixes, String client) {
+        VerifiedCommand command = classified.command();
+        if (classified.spec() == null) {
             throw refused(command, client, "it is not in the server's command table, so its keys cannot be checked"
                     + " against the service's key namespace");
         }
@@ -153,7 +155,7 @@ public final class PolicyEnforcer implements CommandPolicy {
             }
             return;
         }
-        Optional<List<byte[]>> keys = catalog.keys(command);
+        Optional<List<byte[]>> keys = classified.keys();
         if (keys.isEmpty()) {
             throw refused(command, client, "its keys cannot be determined, so they cannot be checked against the"
                     + " service's key namespace");

@@ -3,6 +3,7 @@ package dev.redisconnector.core.policy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
@@ -96,19 +97,19 @@ public final class ScriptVerifier {
 
     /** The user name, or {@code null} when the user may not ask. */
     private CompletionStage<String> whoAmI(ExecutionTarget target) {
-        return executor.execute(target, command("ACL", "WHOAMI"), timeout)
+        return executor.execute(target, ClassifiedCommand.unclassified(command("ACL", "WHOAMI")), timeout)
                 .handle((reply, failure) -> reply instanceof Reply.StringReply name ? name.text() : null);
     }
 
     private CompletionStage<ScriptConfinement> dryRun(ExecutionTarget target, String user, AclPlan plan) {
         List<AclPlan.Probe> probes = plan.probes();
-        List<VerifiedCommand> commands = new ArrayList<>(probes.size());
+        List<ClassifiedCommand> commands = new ArrayList<>(probes.size());
         for (AclPlan.Probe probe : probes) {
             List<byte[]> args = new ArrayList<>(probe.args().size() + 2);
             args.add(bytes("DRYRUN"));
             args.add(bytes(user));
             args.addAll(probe.args());
-            commands.add(new VerifiedCommand("ACL", args));
+            commands.add(ClassifiedCommand.unclassified(new VerifiedCommand("ACL", args)));
         }
         return executor.executeAll(target, commands, timeout).thenCompose(outcomes -> {
             List<CompletableFuture<String>> replies = new ArrayList<>(outcomes.size());

@@ -20,11 +20,11 @@ import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Step;
+import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.core.execution.ConnectionReport;
-import dev.redisconnector.core.execution.ExecutionErrors;
 import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.execution.HostPolicy;
-import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.internal.ExecutionErrors;
 import dev.redisconnector.core.policy.AclPlan;
 import dev.redisconnector.core.policy.ScriptConfinement;
 import dev.redisconnector.core.policy.ScriptVerifier;
@@ -74,11 +74,11 @@ public final class AdminService implements AdminApi {
     private static final Set<String> SESSION_FIELDS = Set.of("userId", "clientId", "ttlSeconds", "readOnly");
 
     private final Registry registry;
-    private final LettuceCommandExecutor executor;
+    private final CommandExecutor executor;
     private final Duration defaultSessionTtl;
     private final ScriptVerifier scriptVerifier;
 
-    public AdminService(Registry registry, LettuceCommandExecutor executor, Duration defaultSessionTtl) {
+    public AdminService(Registry registry, CommandExecutor executor, Duration defaultSessionTtl) {
         this.registry = registry;
         this.executor = executor;
         this.defaultSessionTtl = defaultSessionTtl;

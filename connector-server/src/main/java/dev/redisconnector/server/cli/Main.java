@@ -1,7 +1,8 @@
 package dev.redisconnector.server.cli;
 
 import dev.redisconnector.core.ConnectorException;
-import dev.redisconnector.core.execution.LettuceCommandExecutor;
+import dev.redisconnector.core.execution.CommandExecutor;
+import dev.redisconnector.core.execution.LettuceExecutors;
 import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.RegistryException;
 import dev.redisconnector.server.ConnectorServer;
@@ -11,7 +12,9 @@ import dev.redisconnector.server.admin.HttpAdminClient;
 import dev.redisconnector.server.config.ServerConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -122,7 +125,7 @@ public final class Main implements Callable<Integer> {
         }
         requireRegistry(config);
         Registry registry = ConnectorServer.openRegistry(config);
-        LettuceCommandExecutor executor = new LettuceCommandExecutor(config.connectorOptions());
+        CommandExecutor executor = LettuceExecutors.create(config.connectorOptions());
         AdminService service = new AdminService(registry, executor, config.defaultSessionTtl());
         return new AdminApi() {
             // direct mode: the same operations, closing the registry and Redis resources afterwards

@@ -1,6 +1,7 @@
 package dev.redisconnector.server.config;
 
 import dev.redisconnector.core.ConnectorOptions;
+import dev.redisconnector.core.execution.ConnectionProvider;
 import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.registry.RegistryConfig;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
@@ -77,7 +79,7 @@ public final class ServerConfig {
         d.put("RC_DEDICATED_WAIT_MS", "1000");
         d.put("RC_MAX_BLOCK_MS", "30000");
         d.put("RC_EVENT_LOOPS", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        d.put("RC_BENCH_CONNECTION_PER_REQUEST", "false");
+        d.put("RC_CONNECTIONS", "shared");
         d.put("RC_JWT_HS256_SECRET", "");
         d.put("RC_JWT_JWKS_URL", "");
         d.put("RC_JWT_JWKS_FILE", "");
@@ -180,7 +182,7 @@ public final class ServerConfig {
         if (longValue("RC_RATE_LIMIT_PER_CLIENT") < 0 || longValue("RC_RATE_LIMIT_BURST") < 0) {
             throw new IllegalArgumentException("RC_RATE_LIMIT_PER_CLIENT and RC_RATE_LIMIT_BURST must not be negative");
         }
-        bool("RC_BENCH_CONNECTION_PER_REQUEST");
+        connectionProvider();
         String admin = get("RC_ADMIN_TOKEN");
         if (!admin.isEmpty() && admin.length() < 16) {
             throw new IllegalArgumentException("RC_ADMIN_TOKEN must be at least 16 characters");
@@ -307,13 +309,32 @@ public final class ServerConfig {
                 .maxReplyBytes(longValue("RC_MAX_REPLY_BYTES"))
                 .maxArguments((int) Math.min(Integer.MAX_VALUE, longValue("RC_MAX_ARGUMENTS")))
                 .maxArgumentBytes(longValue("RC_MAX_ARGUMENT_BYTES"))
-                .connectionPerRequest(bool("RC_BENCH_CONNECTION_PER_REQUEST"))
                 .rateLimit(longValue("RC_RATE_LIMIT_PER_CLIENT"), (int) longValue("RC_RATE_LIMIT_BURST"))
                 .dedicatedPoolSize((int) Math.min(10_000, longValue("RC_DEDICATED_POOL_SIZE")))
                 .dedicatedWait(Duration.ofMillis(longValue("RC_DEDICATED_WAIT_MS")))
                 .maxBlockTime(Duration.ofMillis(longValue("RC_MAX_BLOCK_MS")))
                 .hostPolicy(hostPolicy())
                 .build();
+    }
+
+    /**
+     * The connection provider named by {@code RC_CONNECTIONS}: {@code null} for {@code shared} (the executor's own
+     * multiplexed connections), else a {@link ConnectionProvider.Factory} of that name found on the class path.
+     */
+    public ConnectionProvider connectionProvider() {
+        String name = get("RC_CONNECTIONS");
+        if (name.equals("shared")) {
+            return null;
+        }
+        List<String> known = new ArrayList<>(List.of("shared"));
+        for (ConnectionProvider.Factory factory : ServiceLoader.load(ConnectionProvider.Factory.class)) {
+            if (factory.name().equals(name)) {
+                return factory.create(connectorOptions());
+            }
+            known.add(factory.name());
+        }
+        throw new IllegalArgumentException("RC_CONNECTIONS must name a connection provider on the class path ("
+                + String.join(", ", known) + "), not '" + name + "'");
     }
 
     /** Whether JWT validation is configured. */

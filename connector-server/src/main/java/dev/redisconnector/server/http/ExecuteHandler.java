@@ -78,11 +78,20 @@ public final class ExecuteHandler {
         }
     }
 
+    /** Runs the request; whatever our own code throws still gets an answer ({@code INTERNAL}), never a hang. */
     private void run(Exchange exchange, Session session, Buffer body) {
-        if (exchange.kind() != Kind.EXECUTE) {
-            runPipeline(exchange, session, body);
-            return;
+        try {
+            if (exchange.kind() == Kind.EXECUTE) {
+                runExecute(exchange, session, body);
+            } else {
+                runPipeline(exchange, session, body);
+            }
+        } catch (RuntimeException e) {
+            exchange.finish(null, e);
         }
+    }
+
+    private void runExecute(Exchange exchange, Session session, Buffer body) {
         ExecuteBody parsed;
         try {
             parsed = ExecuteBody.parse(body);

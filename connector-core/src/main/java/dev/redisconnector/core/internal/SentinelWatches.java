@@ -1,7 +1,8 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.spi.RedisService;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
  */
 final class SentinelWatches implements AutoCloseable {
 
-    private record Watched(LettuceCommandExecutor.Versions versions, SentinelWatch watch) {
+    private record Watched(Versions versions, SentinelWatch watch) {
     }
 
     private final Map<String, Watched> watches = new ConcurrentHashMap<>();
@@ -39,7 +40,7 @@ final class SentinelWatches implements AutoCloseable {
         if (service.mode() != RedisService.Mode.SENTINEL) {
             return null;
         }
-        LettuceCommandExecutor.Versions versions = new LettuceCommandExecutor.Versions(service.serviceId(),
+        Versions versions = new Versions(service.serviceId(),
                 service.version(), target.credentials().version());
         Watched watched = watches.get(service.clientId());
         if (watched == null || !watched.versions().equals(versions)) {

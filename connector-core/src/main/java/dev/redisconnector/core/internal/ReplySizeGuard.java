@@ -1,4 +1,4 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import io.lettuce.core.protocol.CommandHandler;
 import io.netty.buffer.ByteBuf;

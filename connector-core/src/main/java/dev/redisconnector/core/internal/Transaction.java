@@ -1,8 +1,9 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.PipelineResult;
+import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.reply.Reply;
 import io.lettuce.core.api.StatefulConnection;
@@ -29,12 +30,12 @@ final class Transaction {
 
     private final DedicatedConnections.Lease lease;
     private final List<byte[]> watch;
-    private final List<VerifiedCommand> commands;
+    private final List<ClassifiedCommand> commands;
     private final Duration timeout;
     private final String clientId;
     private final long maxReplyBytes;
 
-    Transaction(DedicatedConnections.Lease lease, List<byte[]> watch, List<VerifiedCommand> commands,
+    Transaction(DedicatedConnections.Lease lease, List<byte[]> watch, List<ClassifiedCommand> commands,
                 Duration timeout, String clientId, long maxReplyBytes) {
         this.lease = lease;
         this.watch = watch;
@@ -60,7 +61,7 @@ final class Transaction {
         }
         byte[] firstKey = watch.isEmpty() ? null : watch.getFirst();
         for (int i = 0; firstKey == null && i < commands.size(); i++) {
-            List<byte[]> keys = handle.commandTable().keys(commands.get(i)).orElse(List.of());
+            List<byte[]> keys = keysOf(commands.get(i), handle);
             firstKey = keys.isEmpty() ? null : keys.getFirst();
         }
         if (firstKey == null) {
@@ -91,8 +92,8 @@ final class Transaction {
 
     private CompletableFuture<List<PipelineResult>> body(StatefulConnection<byte[], byte[]> connection) {
         List<CompletableFuture<Reply>> queued = new ArrayList<>(commands.size());
-        for (VerifiedCommand command : commands) {
-            queued.add(send(connection, command));
+        for (ClassifiedCommand command : commands) {
+            queued.add(send(connection, command.command()));
         }
         CompletableFuture<Reply> exec = send(connection, EXEC);
         List<CompletableFuture<?>> all = new ArrayList<>(queued);
@@ -155,12 +156,19 @@ final class Transaction {
     }
 
     /** Every key the commands name, by the cluster's command table. */
-    private List<byte[]> keysOf(List<VerifiedCommand> all) {
-        List<byte[]> keys = new java.util.ArrayList<>(watch);
-        for (VerifiedCommand command : all) {
-            lease.handle().commandTable().keys(command).ifPresent(keys::addAll);
+    private List<byte[]> keysOf(List<ClassifiedCommand> all) {
+        List<byte[]> keys = new ArrayList<>(watch);
+        for (ClassifiedCommand command : all) {
+            keys.addAll(keysOf(command, lease.handle()));
         }
         return keys;
+    }
+
+    /** A command's keys by the cluster's own command table (the one the policy classified it with, normally). */
+    private static List<byte[]> keysOf(ClassifiedCommand command, RedisHandle handle) {
+        ClassifiedCommand routed = command.table() == handle.commandTable() ? command
+                : handle.commandTable().classify(command.command());
+        return routed.keys().orElse(List.of());
     }
 
     private static boolean isRedisError(CompletableFuture<?> future) {
@@ -181,6 +189,6 @@ final class Transaction {
     }
 
     private CompletableFuture<Reply> send(StatefulConnection<byte[], byte[]> connection, VerifiedCommand command) {
-        return LettuceCommandExecutor.send(connection, command, -1, timeout, clientId, maxReplyBytes);
+        return Dispatch.send(connection, command, -1, timeout, clientId, maxReplyBytes);
     }
 }

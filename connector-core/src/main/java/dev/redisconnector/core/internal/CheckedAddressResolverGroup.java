@@ -1,5 +1,6 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
+import dev.redisconnector.core.execution.HostPolicy;
 import io.netty.resolver.AbstractAddressResolver;
 import io.netty.resolver.AddressResolver;
 import io.netty.resolver.AddressResolverGroup;

@@ -1,4 +1,4 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -29,7 +30,8 @@ final class DedicatedConnections implements AutoCloseable {
     private final int size;
     private final Duration wait;
     private final Duration idleTimeout;
-    private final Cache<LettuceCommandExecutor.ServiceKey, Pool> pools;
+    private final Cache<ServiceKey, Pool> pools;
+    private final Map<String, Versions> currentVersions = new ConcurrentHashMap<>();
 
     DedicatedConnections(int size, Duration wait, Duration idleTimeout) {
         this.size = size;
@@ -39,7 +41,7 @@ final class DedicatedConnections implements AutoCloseable {
                 .expireAfterAccess(idleTimeout)
                 .scheduler(Scheduler.systemScheduler())
                 .executor(Runnable::run)
-                .removalListener((LettuceCommandExecutor.ServiceKey key, Pool pool,
+                .removalListener((ServiceKey key, Pool pool,
                                   RemovalCause cause) -> {
                     if (pool != null) {
                         pool.close();
@@ -53,8 +55,8 @@ final class DedicatedConnections implements AutoCloseable {
      * {@code POOL_EXHAUSTED} when none frees up in time, or with the opener's failure.
      */
     CompletableFuture<Lease> acquire(
-            LettuceCommandExecutor.ServiceKey key,
-            Function<LettuceCommandExecutor.ServiceKey, CompletableFuture<RedisHandle>> opener) {
+            ServiceKey key,
+            Function<ServiceKey, CompletableFuture<RedisHandle>> opener) {
         Pool pool = pools.get(key, k -> new Pool(k.clientId()));
         return pool.permit().thenCompose(ignored -> {
             RedisHandle idle = pool.takeIdle();
@@ -84,8 +86,12 @@ final class DedicatedConnections implements AutoCloseable {
     }
 
     /** Closes the pools of a client other than its current version. */
-    void retainOnly(String clientId, LettuceCommandExecutor.Versions current) {
-        pools.asMap().keySet().removeIf(key -> key.clientId().equals(clientId) && !key.versions().equals(current));
+    void retainOnly(String clientId, Versions current) {
+        Versions previous = currentVersions.put(clientId, current);
+        if (previous != null && !previous.equals(current)) {
+            pools.asMap().keySet().removeIf(key -> key.clientId().equals(clientId)
+                    && !key.versions().equals(current));
+        }
     }
 
     /** Connections leased right now, over every pool (for tests and metrics). */

@@ -1,8 +1,10 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.execution.ConnectionReport;
+import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.RedisService;
 import io.lettuce.core.RedisURI;

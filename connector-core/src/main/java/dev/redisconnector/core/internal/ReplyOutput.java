@@ -1,4 +1,4 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import dev.redisconnector.core.reply.Reply;
 import io.lettuce.core.codec.ByteArrayCodec;

@@ -1,4 +1,4 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
-import dev.redisconnector.core.reply.Reply;
+import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import io.lettuce.core.AbstractRedisClient;
@@ -192,7 +192,7 @@ final class ConnectionOpener {
     private CompletableFuture<CommandCatalog> loadCommandTable(StatefulConnection<byte[], byte[]> connection,
                                                              RedisService service) {
         Duration timeout = service.commandTimeout() != null ? service.commandTimeout() : options.commandTimeout();
-        return LettuceCommandExecutor.send(connection, new VerifiedCommand("COMMAND", List.of()), -1,
+        return Dispatch.send(connection, new VerifiedCommand("COMMAND", List.of()), -1,
                 timeout.multipliedBy(2), service.clientId(), 64L * 1024 * 1024).thenApply(CommandCatalog::parse);
     }
 

@@ -1,4 +1,4 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
@@ -260,5 +260,15 @@ public final class ExecutionErrors {
             current = current.getCause();
         }
         return null;
+    }
+
+    /** The types along a failure's cause chain, for logs (types only: messages may hold addresses). */
+    static String causeChain(Throwable failure) {
+        StringBuilder chain = new StringBuilder();
+        Throwable current = failure.getCause();
+        for (int depth = 0; current != null && depth < 8; depth++, current = current.getCause()) {
+            chain.append(depth == 0 ? "" : " > ").append(current.getClass().getSimpleName());
+        }
+        return chain.isEmpty() ? "none" : chain.toString();
     }
 }

@@ -1,5 +1,6 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
+import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.pubsub.MessageListener;
 import dev.redisconnector.core.pubsub.Subscription;
 import dev.redisconnector.core.spi.RedisService;

@@ -1,4 +1,4 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

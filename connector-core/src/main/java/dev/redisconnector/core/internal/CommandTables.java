@@ -1,4 +1,4 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -6,6 +6,7 @@ import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
+import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.spi.RedisService;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,7 @@ final class CommandTables {
     }
 
     /** One version of one client's service. */
-    record TenantKey(String clientId, LettuceCommandExecutor.Versions versions) {
+    record TenantKey(String clientId, Versions versions) {
     }
 
     private final Function<ExecutionTarget, CompletableFuture<RedisHandle>> connections;
@@ -60,7 +61,7 @@ final class CommandTables {
     /** The table of the target's server. */
     CompletableFuture<CommandCatalog> of(ExecutionTarget target) {
         RedisService service = target.service();
-        TenantKey tenant = new TenantKey(service.clientId(), new LettuceCommandExecutor.Versions(service.serviceId(),
+        TenantKey tenant = new TenantKey(service.clientId(), new Versions(service.serviceId(),
                 service.version(), target.credentials().version()));
         if (denied.getIfPresent(tenant) != null) {
             return CompletableFuture.completedFuture(CommandCatalog.EMPTY);
@@ -95,7 +96,7 @@ final class CommandTables {
         RedisService service = target.service();
         return connections.apply(target)
                 .thenCompose(handle -> handle.isCluster() ? CompletableFuture.completedFuture(handle.commandTable())
-                        : LettuceCommandExecutor.send(handle.connection(), new VerifiedCommand("COMMAND", List.of()),
+                        : Dispatch.send(handle.connection(), new VerifiedCommand("COMMAND", List.of()),
                                 -1, commandTimeout.apply(service).multipliedBy(2), service.clientId(),
                                 MAX_TABLE_BYTES).thenApply(CommandCatalog::parse))
                 .handle((catalog, failure) -> {

@@ -1,6 +1,7 @@
-package dev.redisconnector.core.execution;
+package dev.redisconnector.core.internal;
 
 import dev.redisconnector.core.command.CommandCatalog;
+import dev.redisconnector.core.execution.ConnectionProvider;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * only for it (a service with its own TLS material, or a cluster) and, for a cluster, the server's command table.
  */
 record RedisHandle(StatefulConnection<byte[], byte[]> connection, AbstractRedisClient ownClient,
-                   CommandCatalog commandTable) {
+                   CommandCatalog commandTable) implements ConnectionProvider.Connection {
 
     /** Whether commands must be routed by key. */
     boolean isCluster() {
@@ -18,7 +19,8 @@ record RedisHandle(StatefulConnection<byte[], byte[]> connection, AbstractRedisC
     }
 
     /** Closes the connection and, when it has one, its own client. */
-    void close() {
+    @Override
+    public void close() {
         connection.closeAsync().whenComplete((ignored, failure) -> {
             if (ownClient != null) {
                 ownClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
