@@ -15,6 +15,7 @@ import dev.redisconnector.registry.crypto.Keyring;
 import dev.redisconnector.registry.crypto.MasterKeys;
 import dev.redisconnector.server.admin.AdminService;
 import dev.redisconnector.server.config.ServerConfig;
+import dev.redisconnector.server.config.Settings;
 import dev.redisconnector.server.http.AdminRoutes;
 import dev.redisconnector.server.http.ApiError;
 import dev.redisconnector.server.http.AuthThrottle;
@@ -108,9 +109,9 @@ public final class ConnectorServer implements AutoCloseable {
 
     /** Opens the registry with the configured master keys. */
     public static Registry openRegistry(ServerConfig config) {
-        String keyFile = config.get("RC_MASTER_KEY_FILE");
-        Keyring keyring = MasterKeys.load(config.get("RC_MASTER_KEY"), keyFile.isEmpty() ? null : Path.of(keyFile),
-                config.get("RC_MASTER_KEY_ID"), config.dataDir().toAbsolutePath());
+        String keyFile = config.get(Settings.MASTER_KEY_FILE);
+        Keyring keyring = MasterKeys.load(config.get(Settings.MASTER_KEY), keyFile.isEmpty() ? null : Path.of(keyFile),
+                config.get(Settings.MASTER_KEY_ID), config.dataDir().toAbsolutePath());
         return Registry.open(config.registry(), keyring);
     }
 
@@ -181,7 +182,7 @@ public final class ConnectorServer implements AutoCloseable {
             }, new DeploymentOptions().setInstances(config.eventLoops())).await(30, TimeUnit.SECONDS);
             LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {}, {} event loops,"
                     + " connections {})", config.host(), server.port(), Registry.safeUrl(config.registry().jdbcUrl()),
-                    config.adminToken() == null ? "off" : "on", config.eventLoops(), config.get("RC_CONNECTIONS"));
+                    config.adminToken() == null ? "off" : "on", config.eventLoops(), config.get(Settings.CONNECTIONS));
             return server;
         } catch (Exception | Error e) {
             connector.close();

@@ -1,6 +1,7 @@
 package dev.redisconnector.core.command;
 
 import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.Encoding;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Inputs;
@@ -20,11 +21,6 @@ import java.util.Map;
  */
 public final class CommandVerifier {
 
-    /** Default cap on the number of arguments of one command: {@value}. */
-    public static final int DEFAULT_MAX_ARGUMENTS = 100_000;
-    /** Default cap on the bytes of one command (name and arguments): {@value} (64 MiB). */
-    public static final long DEFAULT_MAX_COMMAND_BYTES = 64L * 1024 * 1024;
-
     private static final int MAX_NAME_LENGTH = 128;
 
     private final int maxArguments;
@@ -33,7 +29,7 @@ public final class CommandVerifier {
 
     /** A verifier with the default limits. */
     public CommandVerifier() {
-        this(DEFAULT_MAX_ARGUMENTS, DEFAULT_MAX_COMMAND_BYTES);
+        this(ConnectorOptions.DEFAULT_MAX_ARGUMENTS, ConnectorOptions.DEFAULT_MAX_COMMAND_BYTES);
     }
 
     public CommandVerifier(int maxArguments, long maxCommandBytes) {

@@ -1,5 +1,6 @@
 package dev.redisconnector.server.cli;
 
+import dev.redisconnector.server.config.Settings;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +56,7 @@ final class ExecCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         // one reader for stdin: with --token-stdin its first line is the token, the prompt reads the rest
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String token = tokenStdin ? stdin.readLine() : System.getenv("RC_TOKEN");
+        String token = tokenStdin ? stdin.readLine() : root.config().get(Settings.TOKEN);
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("no session token: set RC_TOKEN or use --token-stdin");
         }

@@ -10,11 +10,11 @@ import dev.redisconnector.server.admin.AdminApi;
 import dev.redisconnector.server.admin.AdminService;
 import dev.redisconnector.server.admin.HttpAdminClient;
 import dev.redisconnector.server.config.ServerConfig;
+import dev.redisconnector.server.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -102,7 +102,7 @@ public final class Main implements Callable<Integer> {
 
     /** The server URL from {@code --server} or {@code RC_SERVER}, checked; {@code null} when neither is set. */
     String serverUrl() {
-        String url = serverUrl != null ? serverUrl : System.getenv("RC_SERVER");
+        String url = serverUrl != null ? serverUrl : config().get(Settings.SERVER);
         if (url == null || url.isBlank()) {
             return null;
         }
@@ -160,11 +160,10 @@ public final class Main implements Callable<Integer> {
      * told which one would be used and how to reach a server instead.
      */
     private void requireRegistry(ServerConfig config) {
-        java.util.Map<String, String> environment = System.getenv();
-        boolean explicit = configFile != null || environment.containsKey("RC_CONFIG_FILE")
-                || environment.containsKey("RC_DATA_DIR") || environment.containsKey("RC_REGISTRY_URL");
-        java.nio.file.Path registryFile = config.dataDir().resolve("registry.mv.db");
-        if (!explicit && config.get("RC_REGISTRY_URL").isEmpty() && !java.nio.file.Files.exists(registryFile)) {
+        boolean explicit = config.isSet("RC_CONFIG_FILE") || config.isSet(Settings.DATA_DIR.name())
+                || config.isSet(Settings.REGISTRY_URL.name());
+        Path registryFile = config.dataDir().resolve("registry.mv.db");
+        if (!explicit && config.get(Settings.REGISTRY_URL).isEmpty() && !Files.exists(registryFile)) {
             throw new IllegalArgumentException("there is no registry here: without --server the CLI works on the"
                     + " embedded registry in " + config.dataDir().toAbsolutePath() + ", which does not exist (a server"
                     + " creates it when it first starts). Point at a running server with --server"

@@ -17,6 +17,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.redisconnector.core.Session;
 import dev.redisconnector.core.spi.SessionValidator;
 import dev.redisconnector.server.config.ServerConfig;
+import dev.redisconnector.server.config.Settings;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -61,9 +62,9 @@ public final class JwtSessionValidator implements SessionValidator {
      * @param blockingExecutor runs validations that may fetch a remote JWKS
      */
     public static JwtSessionValidator fromConfig(ServerConfig config, Executor blockingExecutor) {
-        String secret = config.get("RC_JWT_HS256_SECRET");
-        String jwksUrl = config.get("RC_JWT_JWKS_URL");
-        String jwksFile = config.get("RC_JWT_JWKS_FILE");
+        String secret = config.get(Settings.JWT_HS256_SECRET);
+        String jwksUrl = config.get(Settings.JWT_JWKS_URL);
+        String jwksFile = config.get(Settings.JWT_JWKS_FILE);
         JWKSource<SecurityContext> keys;
         Set<JWSAlgorithm> algorithms;
         Executor executor = null;
@@ -95,16 +96,16 @@ public final class JwtSessionValidator implements SessionValidator {
         } catch (IOException | ParseException e) {
             throw new IllegalArgumentException("RC_JWT_JWKS_FILE could not be read as a JWK set: " + e.getMessage());
         }
-        String clientIdClaim = config.get("RC_JWT_CLIENT_ID_CLAIM");
-        String userIdClaim = config.get("RC_JWT_USER_ID_CLAIM");
+        String clientIdClaim = config.get(Settings.JWT_CLIENT_ID_CLAIM);
+        String userIdClaim = config.get(Settings.JWT_USER_ID_CLAIM);
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
-        if (!config.get("RC_JWT_ISSUER").isEmpty()) {
-            exact.issuer(config.get("RC_JWT_ISSUER"));
+        if (!config.get(Settings.JWT_ISSUER).isEmpty()) {
+            exact.issuer(config.get(Settings.JWT_ISSUER));
         }
         Set<String> required = new HashSet<>(Set.of("exp", clientIdClaim, userIdClaim));
-        String audience = config.get("RC_JWT_AUDIENCE");
+        String audience = config.get(Settings.JWT_AUDIENCE);
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience.isEmpty() ? null : audience,
                 exact.build(), required));
         return new JwtSessionValidator(processor, clientIdClaim, userIdClaim, executor);
