@@ -1,46 +1,64 @@
 package dev.redisconnector.server.admin;
 
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.redisconnector.server.admin.AdminModel.AclView;
+import dev.redisconnector.server.admin.AdminModel.AuditList;
+import dev.redisconnector.server.admin.AdminModel.ConnectionTest;
+import dev.redisconnector.server.admin.AdminModel.CredentialsRequest;
+import dev.redisconnector.server.admin.AdminModel.CredentialsView;
+import dev.redisconnector.server.admin.AdminModel.Deleted;
+import dev.redisconnector.server.admin.AdminModel.IssuedSessionView;
+import dev.redisconnector.server.admin.AdminModel.Reencrypted;
+import dev.redisconnector.server.admin.AdminModel.Revoked;
+import dev.redisconnector.server.admin.AdminModel.ServiceList;
+import dev.redisconnector.server.admin.AdminModel.ServiceRequest;
+import dev.redisconnector.server.admin.AdminModel.ServiceView;
+import dev.redisconnector.server.admin.AdminModel.SessionList;
+import dev.redisconnector.server.admin.AdminModel.SessionRequest;
 
 /**
  * The operator actions, whether run against the registry directly ({@link AdminService}) or through a running
- * server's admin API ({@link HttpAdminClient}). Failures are
+ * server's admin API ({@link HttpAdminClient}), with {@link AdminModel} records in and out. Failures are
  * {@link dev.redisconnector.core.ConnectorException}s.
  */
 public interface AdminApi extends AutoCloseable {
 
-    JsonObject putService(String clientId, JsonObject body);
+    ServiceView putService(String clientId, ServiceRequest body);
 
-    JsonObject getService(String clientId);
+    ServiceView getService(String clientId);
 
-    /** Changes some fields of a client's service, keeping the others. */
-    JsonObject patchService(String clientId, JsonObject patch);
+    /**
+     * Changes some fields of a client's service, keeping the others: {@code policy} (merged field by field),
+     * {@code tls} (merged), {@code connectTimeoutMs}/{@code commandTimeoutMs} ({@code null}: the default),
+     * {@code database}, {@code host}, {@code port}. A patch is partial by nature, so it is a JSON object.
+     */
+    ServiceView patchService(String clientId, ObjectNode patch);
 
-    JsonObject listServices();
+    ServiceList listServices();
 
-    JsonObject deleteService(String clientId);
+    Deleted deleteService(String clientId);
 
-    JsonObject putCredentials(String clientId, JsonObject body);
+    CredentialsView putCredentials(String clientId, CredentialsRequest body);
 
-    JsonObject deleteCredentials(String clientId);
+    Deleted deleteCredentials(String clientId);
 
-    JsonObject reencryptCredentials();
+    Reencrypted reencryptCredentials();
 
-    JsonObject testConnection(String clientId);
+    ConnectionTest testConnection(String clientId);
 
     /** The ACL SETUSER line matching the client's policy, and whether its Redis user confines scripts now. */
-    JsonObject acl(String clientId);
+    AclView acl(String clientId);
 
-    JsonObject createSession(JsonObject body);
+    IssuedSessionView createSession(SessionRequest body);
 
-    JsonObject listSessions(String clientId, int limit);
+    SessionList listSessions(String clientId, int limit);
 
-    JsonObject revokeSession(String sessionId);
+    Revoked revokeSession(String sessionId);
+
+    /** Audit entries, newest first; every filter may be {@code null}. See {@code AdminService#audit}. */
+    AuditList audit(String clientId, String userId, String since, String until, String outcome, int limit);
 
     @Override
     default void close() {
     }
-
-    /** Audit entries, newest first; every filter may be {@code null}. See {@code AdminService#audit}. */
-    JsonObject audit(String clientId, String userId, String since, String until, String outcome, int limit);
 }

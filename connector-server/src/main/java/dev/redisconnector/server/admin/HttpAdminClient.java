@@ -1,10 +1,24 @@
 package dev.redisconnector.server.admin;
 
-import dev.redisconnector.core.Step;
-import dev.redisconnector.core.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.redisconnector.core.ConnectorException;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
+import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Step;
+import dev.redisconnector.server.admin.AdminModel.AclView;
+import dev.redisconnector.server.admin.AdminModel.AuditList;
+import dev.redisconnector.server.admin.AdminModel.ConnectionTest;
+import dev.redisconnector.server.admin.AdminModel.CredentialsRequest;
+import dev.redisconnector.server.admin.AdminModel.CredentialsView;
+import dev.redisconnector.server.admin.AdminModel.Deleted;
+import dev.redisconnector.server.admin.AdminModel.IssuedSessionView;
+import dev.redisconnector.server.admin.AdminModel.Reencrypted;
+import dev.redisconnector.server.admin.AdminModel.Revoked;
+import dev.redisconnector.server.admin.AdminModel.ServiceList;
+import dev.redisconnector.server.admin.AdminModel.ServiceRequest;
+import dev.redisconnector.server.admin.AdminModel.ServiceView;
+import dev.redisconnector.server.admin.AdminModel.SessionList;
+import dev.redisconnector.server.admin.AdminModel.SessionRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -32,12 +46,12 @@ public final class HttpAdminClient implements AdminApi {
         this.adminToken = adminToken;
     }
 
-    private JsonObject call(String method, String path, JsonObject body) {
+    private <T> T call(String method, String path, Object body, Class<T> answer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("v1/admin/" + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("content-type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.encode()));
+                        : HttpRequest.BodyPublishers.ofByteArray(AdminJson.write(body)));
         if (adminToken != null) {
             request.header("authorization", "Bearer " + adminToken);
         }
@@ -45,100 +59,112 @@ public final class HttpAdminClient implements AdminApi {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw ConnectorException.of(ErrorCode.SERVER_UNAVAILABLE, Step.ADMIN, "Could not reach the server at " + base
-                    + " (" + e.getClass().getSimpleName() + ").");
+            throw ConnectorException.of(ErrorCode.SERVER_UNAVAILABLE, Step.ADMIN, "Could not reach the server at "
+                    + base + " (" + e.getClass().getSimpleName() + ").");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ConnectorException.of(ErrorCode.SERVER_UNAVAILABLE, Step.ADMIN, "Interrupted.");
         }
-        JsonObject json;
+        JsonNode json;
         try {
-            json = new JsonObject(response.body());
-        } catch (DecodeException | ClassCastException e) {
-            throw ConnectorException.of(ErrorCode.BAD_RESPONSE, Step.ADMIN, "The server answered " + response.statusCode()
-                    + " without a JSON body.");
+            json = AdminJson.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            json = null;
+        }
+        if (json == null || !json.isObject()) {
+            throw ConnectorException.of(ErrorCode.BAD_RESPONSE, Step.ADMIN, "The server answered "
+                    + response.statusCode() + " without a JSON body.");
         }
         if (response.statusCode() >= 400) {
-            JsonObject error = json.getJsonObject("error", new JsonObject());
-            throw ConnectorException.of(ErrorCode.fromName(error.getString("code"), ErrorCode.BAD_RESPONSE),
-                    Step.fromWireName(error.getString("step"), Step.ADMIN),
-                    error.getString("message", "The server refused the request."));
+            JsonNode error = json.path("error");
+            throw ConnectorException.of(ErrorCode.fromName(error.path("code").asText(null), ErrorCode.BAD_RESPONSE),
+                    Step.fromWireName(error.path("step").asText(null), Step.ADMIN),
+                    error.path("message").asText("The server refused the request."));
         }
-        return json;
+        try {
+            return AdminJson.answer(json, answer);
+        } catch (IllegalStateException e) {
+            throw ConnectorException.of(ErrorCode.BAD_RESPONSE, Step.ADMIN, "The server's answer to " + method + " "
+                    + path + " is not the shape this CLI knows (a different version?).");
+        }
     }
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    @Override
-    public JsonObject putService(String clientId, JsonObject body) {
-        return call("PUT", "clients/" + encode(clientId) + "/service", body);
+    private static String client(String clientId) {
+        return "clients/" + encode(clientId);
     }
 
     @Override
-    public JsonObject getService(String clientId) {
-        return call("GET", "clients/" + encode(clientId) + "/service", null);
+    public ServiceView putService(String clientId, ServiceRequest body) {
+        return call("PUT", client(clientId) + "/service", body, ServiceView.class);
     }
 
     @Override
-    public JsonObject listServices() {
-        return call("GET", "clients", null);
+    public ServiceView getService(String clientId) {
+        return call("GET", client(clientId) + "/service", null, ServiceView.class);
     }
 
     @Override
-    public JsonObject deleteService(String clientId) {
-        return call("DELETE", "clients/" + encode(clientId) + "/service", null);
+    public ServiceView patchService(String clientId, ObjectNode patch) {
+        return call("PATCH", client(clientId) + "/service", patch, ServiceView.class);
     }
 
     @Override
-    public JsonObject putCredentials(String clientId, JsonObject body) {
-        return call("PUT", "clients/" + encode(clientId) + "/credentials", body);
+    public ServiceList listServices() {
+        return call("GET", "clients", null, ServiceList.class);
     }
 
     @Override
-    public JsonObject deleteCredentials(String clientId) {
-        return call("DELETE", "clients/" + encode(clientId) + "/credentials", null);
+    public Deleted deleteService(String clientId) {
+        return call("DELETE", client(clientId) + "/service", null, Deleted.class);
     }
 
     @Override
-    public JsonObject reencryptCredentials() {
-        return call("POST", "credentials/reencrypt", null);
+    public CredentialsView putCredentials(String clientId, CredentialsRequest body) {
+        return call("PUT", client(clientId) + "/credentials", body, CredentialsView.class);
     }
 
     @Override
-    public JsonObject testConnection(String clientId) {
-        return call("POST", "clients/" + encode(clientId) + "/test", null);
+    public Deleted deleteCredentials(String clientId) {
+        return call("DELETE", client(clientId) + "/credentials", null, Deleted.class);
     }
 
     @Override
-    public JsonObject patchService(String clientId, JsonObject patch) {
-        return call("PATCH", "clients/" + encode(clientId) + "/service", patch);
+    public Reencrypted reencryptCredentials() {
+        return call("POST", "credentials/reencrypt", null, Reencrypted.class);
     }
 
     @Override
-    public JsonObject acl(String clientId) {
-        return call("GET", "clients/" + encode(clientId) + "/acl", null);
+    public ConnectionTest testConnection(String clientId) {
+        return call("POST", client(clientId) + "/test", null, ConnectionTest.class);
     }
 
     @Override
-    public JsonObject createSession(JsonObject body) {
-        return call("POST", "sessions", body);
+    public AclView acl(String clientId) {
+        return call("GET", client(clientId) + "/acl", null, AclView.class);
     }
 
     @Override
-    public JsonObject listSessions(String clientId, int limit) {
+    public IssuedSessionView createSession(SessionRequest body) {
+        return call("POST", "sessions", body, IssuedSessionView.class);
+    }
+
+    @Override
+    public SessionList listSessions(String clientId, int limit) {
         return call("GET", "sessions?limit=" + limit + (clientId == null ? "" : "&clientId=" + encode(clientId)),
-                null);
+                null, SessionList.class);
     }
 
     @Override
-    public JsonObject revokeSession(String sessionId) {
-        return call("DELETE", "sessions/" + encode(sessionId), null);
+    public Revoked revokeSession(String sessionId) {
+        return call("DELETE", "sessions/" + encode(sessionId), null, Revoked.class);
     }
 
     @Override
-    public JsonObject audit(String clientId, String userId, String since, String until, String outcome, int limit) {
+    public AuditList audit(String clientId, String userId, String since, String until, String outcome, int limit) {
         StringBuilder query = new StringBuilder("?limit=").append(limit);
         for (String[] pair : new String[][] {{"clientId", clientId}, {"userId", userId}, {"since", since},
                 {"until", until}, {"outcome", outcome}}) {
@@ -146,6 +172,6 @@ public final class HttpAdminClient implements AdminApi {
                 query.append('&').append(pair[0]).append('=').append(encode(pair[1]));
             }
         }
-        return call("GET", "/audit" + query, null);
+        return call("GET", "audit" + query, null, AuditList.class);
     }
 }

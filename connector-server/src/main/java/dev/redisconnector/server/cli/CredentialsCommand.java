@@ -1,6 +1,6 @@
 package dev.redisconnector.server.cli;
 
-import io.vertx.core.json.JsonObject;
+import dev.redisconnector.server.admin.AdminModel;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,32 +47,25 @@ final class CredentialsCommand extends CommandGroup {
         @Override
         public Integer call() throws IOException {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            JsonObject body = new JsonObject();
+            String password = null;
             if (none) {
                 if (username != null) {
                     throw new IllegalArgumentException("--none takes no --username");
                 }
-                body.put("kind", "none");
             } else {
-                body.put("kind", "password").put("password", readSecret(stdin, "Password for " + clientId));
-                if (username != null) {
-                    body.put("username", username);
-                }
+                password = readSecret(stdin, "Password for " + clientId);
             }
-            if (sentinelAuth || sentinelUsername != null) {
-                JsonObject sentinel = new JsonObject().put("password", readSecret(stdin, "Sentinel password"));
-                if (sentinelUsername != null) {
-                    sentinel.put("username", sentinelUsername);
-                }
-                body.put("sentinel", sentinel);
-            }
+            AdminModel.SentinelAuth sentinel = sentinelAuth || sentinelUsername != null
+                    ? new AdminModel.SentinelAuth(sentinelUsername, readSecret(stdin, "Sentinel password")) : null;
+            AdminModel.TlsClient tlsClient = null;
             if (clientCert != null || clientKey != null) {
                 if (clientCert == null || clientKey == null) {
                     throw new IllegalArgumentException("--tls-client-cert and --tls-client-key go together");
                 }
-                body.put("tlsClient", new JsonObject().put("certificatePem", Files.readString(clientCert))
-                        .put("keyPem", Files.readString(clientKey)));
+                tlsClient = new AdminModel.TlsClient(Files.readString(clientCert), Files.readString(clientKey));
             }
+            AdminModel.CredentialsRequest body = new AdminModel.CredentialsRequest(none ? "none" : "password",
+                    none ? null : username, password, sentinel, tlsClient);
             return run(admin -> admin.putCredentials(clientId, body));
         }
 

@@ -1,7 +1,7 @@
 package dev.redisconnector.server.cli;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +24,9 @@ final class HumanOutput {
     }
 
     /** The text for {@code json}. */
-    static String render(JsonObject json) {
+    static String render(JsonNode json) {
         for (Map.Entry<String, List<String>> list : COLUMNS.entrySet()) {
-            if (json.getValue(list.getKey()) instanceof JsonArray rows && json.size() == 1) {
+            if (json.get(list.getKey()) instanceof ArrayNode rows && json.size() == 1) {
                 return rows.isEmpty() ? "(no " + list.getKey() + ")" : table(rows, list.getValue());
             }
         }
@@ -39,27 +39,33 @@ final class HumanOutput {
         return out.toString().stripTrailing();
     }
 
-    private static void flatten(String prefix, JsonObject json, Map<String, String> out) {
-        for (String field : json.fieldNames()) {
-            Object value = json.getValue(field);
-            String key = prefix.isEmpty() ? field : prefix + "." + field;
-            if (value instanceof JsonObject nested) {
-                flatten(key, nested, out);
-            } else if (value instanceof JsonArray array) {
-                out.put(key, array.isEmpty() ? "-" : String.join(", ", array.stream().map(String::valueOf).toList()));
+    private static void flatten(String prefix, JsonNode json, Map<String, String> out) {
+        for (Map.Entry<String, JsonNode> field : json.properties()) {
+            JsonNode value = field.getValue();
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            if (value.isObject()) {
+                flatten(key, value, out);
+            } else if (value.isArray()) {
+                List<String> items = new ArrayList<>();
+                value.forEach(item -> items.add(text(item)));
+                out.put(key, items.isEmpty() ? "-" : String.join(", ", items));
             } else {
-                out.put(key, value == null ? "-" : String.valueOf(value));
+                out.put(key, text(value));
             }
         }
     }
 
-    private static String table(JsonArray rows, List<String> columns) {
+    private static String text(JsonNode value) {
+        return value == null || value.isNull() ? "-" : value.isValueNode() ? value.asText() : value.toString();
+    }
+
+    private static String table(ArrayNode rows, List<String> columns) {
         List<List<String>> cells = new ArrayList<>();
         cells.add(columns);
-        for (Object row : rows) {
+        for (JsonNode row : rows) {
             Map<String, String> flat = new LinkedHashMap<>();
-            if (row instanceof JsonObject object) {
-                flatten("", object, flat);
+            if (row.isObject()) {
+                flatten("", row, flat);
             }
             cells.add(columns.stream().map(column -> flat.getOrDefault(column, "-")).toList());
         }

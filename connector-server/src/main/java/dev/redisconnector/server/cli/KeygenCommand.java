@@ -2,9 +2,9 @@ package dev.redisconnector.server.cli;
 
 import dev.redisconnector.registry.crypto.Keyring;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** Prints a new master key line. */
 @Command(name = "keygen", mixinStandardHelpOptions = true,

@@ -1,5 +1,6 @@
 package dev.redisconnector.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.core.execution.LettuceExecutors;
@@ -7,11 +8,11 @@ import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.RegistryException;
 import dev.redisconnector.server.ConnectorServer;
 import dev.redisconnector.server.admin.AdminApi;
+import dev.redisconnector.server.admin.AdminJson;
 import dev.redisconnector.server.admin.AdminService;
 import dev.redisconnector.server.admin.HttpAdminClient;
 import dev.redisconnector.server.config.ServerConfig;
 import dev.redisconnector.server.config.Settings;
-import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,32 +127,8 @@ public final class Main implements Callable<Integer> {
         requireRegistry(config);
         Registry registry = ConnectorServer.openRegistry(config);
         CommandExecutor executor = LettuceExecutors.create(config.connectorOptions());
-        AdminService service = new AdminService(registry, executor, config.defaultSessionTtl());
-        return new AdminApi() {
-            // direct mode: the same operations, closing the registry and Redis resources afterwards
-            @Override public JsonObject putService(String c, JsonObject b) { return service.putService(c, b); }
-            @Override public JsonObject getService(String c) { return service.getService(c); }
-            @Override public JsonObject listServices() { return service.listServices(); }
-            @Override public JsonObject deleteService(String c) { return service.deleteService(c); }
-            @Override public JsonObject putCredentials(String c, JsonObject b) { return service.putCredentials(c, b); }
-            @Override public JsonObject deleteCredentials(String c) { return service.deleteCredentials(c); }
-            @Override public JsonObject reencryptCredentials() { return service.reencryptCredentials(); }
-            @Override public JsonObject testConnection(String c) { return service.testConnection(c); }
-            @Override public JsonObject acl(String c) { return service.acl(c); }
-            @Override public JsonObject patchService(String c, JsonObject p) { return service.patchService(c, p); }
-            @Override public JsonObject createSession(JsonObject b) { return service.createSession(b); }
-            @Override public JsonObject listSessions(String c, int l) { return service.listSessions(c, l); }
-            @Override public JsonObject revokeSession(String s) { return service.revokeSession(s); }
-            @Override public JsonObject audit(String c, String u, String s, String t, String o, int l) {
-                return service.audit(c, u, s, t, o, l);
-            }
-
-            @Override
-            public void close() {
-                executor.close();
-                registry.close();
-            }
-        };
+        // direct mode: the same operations on the registry, which (with the executor) closes afterwards
+        return new AdminService(registry, executor, config.defaultSessionTtl(), registry, executor);
     }
 
     /**
@@ -173,10 +150,11 @@ public final class Main implements Callable<Integer> {
     }
 
     /** JSON for scripts ({@code --json}, or output that is not a terminal); tables and lines for people. */
-    static void print(CommandLine.Model.CommandSpec spec, JsonObject result) {
+    static void print(CommandLine.Model.CommandSpec spec, Object result) {
         boolean forPeople = System.console() != null && System.console().isTerminal()
                 && !(spec.root().userObject() instanceof Main main && main.json);
-        spec.commandLine().getOut().println(forPeople ? HumanOutput.render(result) : result.encodePrettily());
+        JsonNode json = AdminJson.tree(result);
+        spec.commandLine().getOut().println(forPeople ? HumanOutput.render(json) : json.toPrettyString());
         spec.commandLine().getOut().flush();
     }
 }

@@ -1,7 +1,8 @@
 package dev.redisconnector.server.cli;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.redisconnector.server.admin.AdminJson;
+import dev.redisconnector.server.admin.AdminModel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,24 +10,61 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code service set|get|list|delete|test}. */
-@Command(name = "service", mixinStandardHelpOptions = true, description = "Register and inspect clients' Redis services.",
-        subcommands = {ServiceCommand.Set.class, ServiceCommand.Update.class, ServiceCommand.Import.class, ServiceCommand.Get.class,
-                ServiceCommand.ListAll.class, ServiceCommand.Delete.class, ServiceCommand.Test.class,
-                ServiceCommand.Acl.class})
+@Command(name = "service", mixinStandardHelpOptions = true,
+        description = "Register and inspect clients' Redis services.",
+        subcommands = {ServiceCommand.Set.class, ServiceCommand.Update.class, ServiceCommand.Import.class,
+                ServiceCommand.Get.class, ServiceCommand.ListAll.class, ServiceCommand.Delete.class,
+                ServiceCommand.Test.class, ServiceCommand.Acl.class})
 final class ServiceCommand extends CommandGroup {
 
     abstract static class Sub extends CommandGroup.Member {
+    }
+
+    /** The options {@code set} and {@code update} share; absent ones stay {@code null}. */
+    static final class Common {
+        @Option(names = "--policy", description = "read-write (default), read-only or custom.")
+        String policy;
+        @Option(names = "--allow", description = "Allow a command or @category (repeat); in custom mode only these"
+                + " run. With update it replaces the rules; '' clears them.")
+        List<String> allow;
+        @Option(names = "--deny", description = "Deny a command or @category (repeat). With update it replaces the"
+                + " rules; '' clears them.")
+        List<String> deny;
+        @Option(names = "--key-prefix", description = "Every key must start with one of these prefixes (repeat)."
+                + " With update it replaces them; '' clears them.")
+        List<String> keyPrefixes;
+        @Option(names = {"--database", "--db"}, description = "Database index (set: default 0).")
+        Long database;
+        @Option(names = "--tls-ca-file", description = "PEM file of the CA certificates to trust for TLS.")
+        Path caFile;
+        @Option(names = "--connect-timeout-ms", description = "Connect timeout.")
+        Long connectTimeoutMs;
+        @Option(names = "--command-timeout-ms", description = "Command timeout.")
+        Long commandTimeoutMs;
+
+        String caPem() throws IOException {
+            return caFile == null ? null : Files.readString(caFile);
+        }
+
+        /** The rules as given, blanks dropped ('' clears), or {@code null} when the option was not given. */
+        static List<String> rules(List<String> values) {
+            return values == null ? null : values.stream().filter(v -> !v.isBlank()).toList();
+        }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Create or replace a client's service.")
     static final class Set extends Sub {
         @Parameters(index = "0", description = "Client id.")
         String clientId;
+        @Mixin
+        Common common;
         @Option(names = "--mode", defaultValue = "standalone",
                 description = "standalone (default), sentinel or cluster.")
         String mode;
@@ -37,55 +75,30 @@ final class ServiceCommand extends CommandGroup {
         List<String> nodes;
         @Option(names = "--master-name", description = "The master's name as the sentinels know it (sentinel mode).")
         String masterName;
-        @Option(names = "--tls-ca-file", description = "PEM file of the CA certificates to trust for TLS.")
-        Path caFile;
-        @Option(names = "--policy", description = "read-write (default), read-only or custom.")
-        String policy;
-        @Option(names = "--allow", description = "Allow a command or @category (repeat); in custom mode only these run.")
-        List<String> allow;
-        @Option(names = "--deny", description = "Deny a command or @category (repeat).")
-        List<String> deny;
-        @Option(names = "--key-prefix", description = "Every key must start with one of these prefixes (repeat).")
-        List<String> keyPrefixes;
         @Option(names = "--allow-scripting", description = "Let scripts and functions run (EVAL, FCALL, FUNCTION"
                 + " LOAD) once the service's Redis user is verified to confine them; see `service acl`.")
         boolean allowScripting;
         @Option(names = "--port", defaultValue = "6379", description = "Port (default ${DEFAULT-VALUE}).")
-        int port;
-        @Option(names = {"--database", "--db"}, defaultValue = "0", description = "Database index.")
-        int database;
+        long port;
         @Option(names = "--tls", description = "Connect with TLS.")
         boolean tls;
         @Option(names = "--no-verify-hostname", description = "With TLS, do not check the certificate's host name.")
         boolean noVerifyHostname;
-        @Option(names = "--connect-timeout-ms", description = "Connect timeout.")
-        Integer connectTimeoutMs;
-        @Option(names = "--command-timeout-ms", description = "Command timeout.")
-        Integer commandTimeoutMs;
 
         @Override
         public Integer call() throws IOException {
-            JsonObject tlsSettings = new JsonObject().put("enabled", tls || caFile != null)
-                    .put("verifyHostname", !noVerifyHostname);
-            if (caFile != null) {
-                tlsSettings.put("caCertificatePem", Files.readString(caFile));
-            }
             boolean standalone = "standalone".equalsIgnoreCase(mode);
-            JsonObject body = new JsonObject(map("mode", mode, "host", host, "port", standalone ? port : null,
-                    "database", database, "tls", tlsSettings, "masterName", masterName,
-                    "nodes", nodes == null ? null : new JsonArray(List.copyOf(nodes)),
-                    "connectTimeoutMs", connectTimeoutMs, "commandTimeoutMs", commandTimeoutMs));
-            if (policy != null || allow != null || deny != null || keyPrefixes != null || allowScripting) {
-                body.put("policy", new JsonObject(map("mode", policy == null ? "read-write" : policy,
-                        "allow", allow == null ? null : new JsonArray(List.copyOf(allow)),
-                        "deny", deny == null ? null : new JsonArray(List.copyOf(deny)),
-                        "keyPrefixes", keyPrefixes == null ? null
-                                : new JsonArray(List.copyOf(keyPrefixes)),
-                        "scripting", allowScripting)));
-            }
             if (standalone && host == null) {
                 throw new IllegalArgumentException("--host is required in standalone mode");
             }
+            AdminModel.Policy policy = common.policy != null || common.allow != null || common.deny != null
+                    || common.keyPrefixes != null || allowScripting
+                    ? new AdminModel.Policy(common.policy == null ? "read-write" : common.policy, common.allow,
+                    common.deny, common.keyPrefixes, allowScripting) : null;
+            AdminModel.ServiceRequest body = new AdminModel.ServiceRequest(mode, host, standalone ? port : null,
+                    common.database == null ? 0 : common.database,
+                    new AdminModel.Tls(tls || common.caFile != null, !noVerifyHostname, common.caPem()),
+                    common.connectTimeoutMs, common.commandTimeoutMs, masterName, nodes, policy, null, null, null);
             return run(admin -> admin.putService(clientId, body));
         }
     }
@@ -107,13 +120,8 @@ final class ServiceCommand extends CommandGroup {
             if (url == null || url.isBlank()) {
                 throw new IllegalArgumentException("no URL on stdin");
             }
-            JsonObject body = new JsonObject().put("url", url.strip());
-            if (noPassword) {
-                body.put("noPassword", true);
-            }
-            if (caFile != null) {
-                body.put("tlsCaCertificatePem", Files.readString(caFile));
-            }
+            AdminModel.ServiceRequest body = AdminModel.ServiceRequest.ofUrl(url.strip(), noPassword,
+                    caFile == null ? null : Files.readString(caFile));
             return run(admin -> admin.putService(clientId, body));
         }
     }
@@ -124,55 +132,38 @@ final class ServiceCommand extends CommandGroup {
     static final class Update extends Sub {
         @Parameters(index = "0", description = "Client id.")
         String clientId;
-        @Option(names = "--policy", description = "read-write, read-only or custom.")
-        String policy;
-        @Option(names = "--allow", description = "Replace the allow rules (repeat); --allow '' clears them.")
-        List<String> allow;
-        @Option(names = "--deny", description = "Replace the deny rules (repeat); --deny '' clears them.")
-        List<String> deny;
-        @Option(names = "--key-prefix", description = "Replace the key prefixes (repeat); '' clears them.")
-        List<String> keyPrefixes;
+        @Mixin
+        Common common;
         @Option(names = "--scripting", negatable = true, description = "Turn scripting on or off (--no-scripting).")
         Boolean scripting;
-        @Option(names = {"--database", "--db"}, description = "Database index.")
-        Integer database;
         @Option(names = "--tls", negatable = true, description = "Connect with TLS, or not (--no-tls).")
         Boolean tls;
-        @Option(names = "--tls-ca-file", description = "PEM file of the CA certificates to trust for TLS.")
-        Path caFile;
-        @Option(names = "--connect-timeout-ms", description = "Connect timeout.")
-        Integer connectTimeoutMs;
-        @Option(names = "--command-timeout-ms", description = "Command timeout.")
-        Integer commandTimeoutMs;
 
         @Override
         public Integer call() throws IOException {
-            JsonObject patch = new JsonObject();
-            JsonObject policyPatch = new JsonObject(map("mode", policy, "allow", rules(allow), "deny", rules(deny),
-                    "keyPrefixes", rules(keyPrefixes), "scripting", scripting));
+            ObjectNode patch = AdminJson.MAPPER.createObjectNode();
+            ObjectNode policyPatch = AdminJson.tree(new AdminModel.Policy(common.policy, Common.rules(common.allow),
+                    Common.rules(common.deny), Common.rules(common.keyPrefixes), scripting));
             if (!policyPatch.isEmpty()) {
-                patch.put("policy", policyPatch);
+                patch.set("policy", policyPatch);
             }
-            if (tls != null || caFile != null) {
-                JsonObject tlsPatch = new JsonObject();
-                if (tls != null) {
-                    tlsPatch.put("enabled", tls);
-                }
-                if (caFile != null) {
-                    tlsPatch.put("enabled", true).put("caCertificatePem", Files.readString(caFile));
-                }
-                patch.put("tls", tlsPatch);
+            if (tls != null || common.caFile != null) {
+                patch.set("tls", AdminJson.tree(new AdminModel.Tls(common.caFile != null ? Boolean.TRUE : tls, null,
+                        common.caPem())));
             }
-            patch.getMap().putAll(map("database", database, "connectTimeoutMs", connectTimeoutMs,
-                    "commandTimeoutMs", commandTimeoutMs));
+            if (common.database != null) {
+                patch.put("database", common.database);
+            }
+            if (common.connectTimeoutMs != null) {
+                patch.put("connectTimeoutMs", common.connectTimeoutMs);
+            }
+            if (common.commandTimeoutMs != null) {
+                patch.put("commandTimeoutMs", common.commandTimeoutMs);
+            }
             if (patch.isEmpty()) {
                 throw new IllegalArgumentException("nothing to change: give at least one option (see --help)");
             }
             return run(admin -> admin.patchService(clientId, patch));
-        }
-
-        private static JsonArray rules(List<String> values) {
-            return values == null ? null : new JsonArray(values.stream().filter(v -> !v.isBlank()).toList());
         }
     }
 
@@ -195,7 +186,8 @@ final class ServiceCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a client's service and credentials.")
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a client's service and credentials.")
     static final class Delete extends Sub {
         @Parameters(index = "0", description = "Client id.")
         String clientId;

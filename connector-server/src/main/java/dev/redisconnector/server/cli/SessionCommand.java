@@ -1,7 +1,7 @@
 package dev.redisconnector.server.cli;
 
 import dev.redisconnector.server.admin.AdminApi;
-import io.vertx.core.json.JsonObject;
+import dev.redisconnector.server.admin.AdminModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,11 +30,10 @@ final class SessionCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            JsonObject body = new JsonObject(map("userId", userId, "clientId", clientId, "ttlSeconds", ttlSeconds,
-                    "readOnly", readOnly));
+            AdminModel.SessionRequest body = new AdminModel.SessionRequest(userId, clientId, ttlSeconds, readOnly);
             if (quiet) {
                 try (AdminApi admin = root().admin()) {
-                    spec.commandLine().getOut().println(admin.createSession(body).getString("token"));
+                    spec.commandLine().getOut().println(admin.createSession(body).token());
                     spec.commandLine().getOut().flush();
                     return ExitCodes.OK;
                 }

@@ -1,11 +1,15 @@
 package dev.redisconnector.server.http;
 
-import dev.redisconnector.core.Step;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.redisconnector.core.ErrorCode;
-import dev.redisconnector.core.ConnectorException;
+import dev.redisconnector.core.Step;
+import dev.redisconnector.server.admin.AdminJson;
+import dev.redisconnector.server.admin.AdminModel.CredentialsRequest;
+import dev.redisconnector.server.admin.AdminModel.ServiceRequest;
+import dev.redisconnector.server.admin.AdminModel.SessionRequest;
 import dev.redisconnector.server.admin.AdminService;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -38,19 +42,17 @@ public final class AdminRoutes {
     public void mount(Router router, int maxBodyBytes) {
         router.route(BASE + "/*").handler(this::authorize);
         router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-        router.get(BASE + "/clients").handler(ctx -> run(ctx, 200, () -> admin.listServices()));
-        router.put(BASE + "/clients/:clientId/service").handler(ctx -> withBody(ctx, body -> {
-            JsonObject out = admin.putService(ctx.pathParam("clientId"), body);
-            return out;
-        }));
-        router.patch(BASE + "/clients/:clientId/service").handler(ctx -> withBody(ctx, body ->
-                admin.patchService(ctx.pathParam("clientId"), body)));
+        router.get(BASE + "/clients").handler(ctx -> run(ctx, 200, admin::listServices));
+        router.put(BASE + "/clients/:clientId/service").handler(ctx -> withBody(ctx, 200, ServiceRequest.class,
+                body -> admin.putService(ctx.pathParam("clientId"), body)));
+        router.patch(BASE + "/clients/:clientId/service").handler(ctx -> withBody(ctx, 200, ObjectNode.class,
+                body -> admin.patchService(ctx.pathParam("clientId"), body)));
         router.get(BASE + "/clients/:clientId/service")
                 .handler(ctx -> run(ctx, 200, () -> admin.getService(ctx.pathParam("clientId"))));
         router.delete(BASE + "/clients/:clientId/service")
                 .handler(ctx -> run(ctx, 200, () -> admin.deleteService(ctx.pathParam("clientId"))));
-        router.put(BASE + "/clients/:clientId/credentials")
-                .handler(ctx -> withBody(ctx, body -> admin.putCredentials(ctx.pathParam("clientId"), body)));
+        router.put(BASE + "/clients/:clientId/credentials").handler(ctx -> withBody(ctx, 200,
+                CredentialsRequest.class, body -> admin.putCredentials(ctx.pathParam("clientId"), body)));
         router.delete(BASE + "/clients/:clientId/credentials")
                 .handler(ctx -> run(ctx, 200, () -> admin.deleteCredentials(ctx.pathParam("clientId"))));
         router.post(BASE + "/clients/:clientId/test")
@@ -58,7 +60,8 @@ public final class AdminRoutes {
         router.get(BASE + "/clients/:clientId/acl")
                 .handler(ctx -> run(ctx, 200, () -> admin.acl(ctx.pathParam("clientId"))));
         router.post(BASE + "/credentials/reencrypt").handler(ctx -> run(ctx, 200, admin::reencryptCredentials));
-        router.post(BASE + "/sessions").handler(ctx -> withBody(ctx, 201, admin::createSession));
+        router.post(BASE + "/sessions").handler(ctx -> withBody(ctx, 201, SessionRequest.class,
+                admin::createSession));
         router.get(BASE + "/sessions").handler(ctx -> run(ctx, 200, () -> admin.listSessions(
                 ctx.queryParams().get("clientId"), limit(ctx))));
         router.get(BASE + "/audit").handler(ctx -> run(ctx, 200, () -> admin.audit(
@@ -109,28 +112,26 @@ public final class AdminRoutes {
         return limit;
     }
 
-    private void withBody(RoutingContext ctx, Function<JsonObject, JsonObject> action) {
-        withBody(ctx, 200, action);
-    }
-
-    private void withBody(RoutingContext ctx, int status, Function<JsonObject, JsonObject> action) {
-        JsonObject body;
+    /** Binds the body to {@code type} ({@code INVALID_REQUEST} naming the field when it does not fit), then runs. */
+    private <T> void withBody(RoutingContext ctx, int status, Class<T> type, Function<T, Object> action) {
+        T body;
         try {
-            body = ExecuteBody.object(ctx.body().buffer());
+            Buffer buffer = ctx.body().buffer();
+            body = AdminJson.read(buffer == null ? null : buffer.getBytes(), type);
         } catch (RuntimeException e) {
-            Errors.send(ctx.response(), AdminErrors.invalid(e.getMessage()));
+            Errors.send(ctx.response(), e);
             return;
         }
         run(ctx, status, () -> action.apply(body));
     }
 
-    private void run(RoutingContext ctx, int status, Callable<JsonObject> action) {
-        vertx.executeBlocking(action, false).onComplete(result -> {
+    private void run(RoutingContext ctx, int status, Callable<Object> action) {
+        vertx.executeBlocking(() -> AdminJson.write(action.call()), false).onComplete(result -> {
             if (result.failed()) {
                 Errors.send(ctx.response(), result.cause());
             } else {
                 ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-                        .end(result.result().encode());
+                        .end(Buffer.buffer(result.result()));
             }
         });
     }

@@ -2,12 +2,23 @@ package dev.redisconnector.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redisconnector.server.admin.AdminJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 
 /** What a person at a terminal sees: lists as aligned tables, objects as dotted key lines. */
 class HumanOutputTest {
+
+    private static String render(JsonObject json) {
+        try {
+            return HumanOutput.render(AdminJson.MAPPER.readTree(json.encode()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Test
     void listsBecomeTables() {
@@ -18,11 +29,11 @@ class HumanOutputTest {
                 .add(new JsonObject().put("clientId", "globex-corporation").put("mode", "cluster")
                         .put("host", "n1").put("port", 7000).put("database", 0)
                         .put("policy", new JsonObject().put("mode", "read-write")).putNull("credentials")));
-        assertThat(HumanOutput.render(services)).isEqualTo(String.join("\n",
+        assertThat(render(services)).isEqualTo(String.join("\n",
                 "clientId            mode        host      port  database  policy.mode  credentials.kind",
                 "acme                standalone  10.0.0.5  6379  2         read-only    password",
                 "globex-corporation  cluster     n1        7000  0         read-write   -"));
-        assertThat(HumanOutput.render(new JsonObject().put("sessions", new JsonArray()))).isEqualTo("(no sessions)");
+        assertThat(render(new JsonObject().put("sessions", new JsonArray()))).isEqualTo("(no sessions)");
     }
 
     @Test
@@ -30,7 +41,7 @@ class HumanOutputTest {
         JsonObject report = new JsonObject().put("ok", false).put("code", "REDIS_UNAVAILABLE")
                 .put("tls", new JsonObject().put("protocol", "TLSv1.3")).put("sentinels", new JsonArray().add("a")
                         .add("b"));
-        assertThat(HumanOutput.render(report)).isEqualTo(String.join("\n",
+        assertThat(render(report)).isEqualTo(String.join("\n",
                 "ok:           false",
                 "code:         REDIS_UNAVAILABLE",
                 "tls.protocol: TLSv1.3",
