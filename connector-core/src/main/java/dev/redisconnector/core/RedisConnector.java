@@ -7,7 +7,6 @@ import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
 import dev.redisconnector.core.execution.ExecutionTarget;
 import dev.redisconnector.core.execution.LettuceExecutors;
-import dev.redisconnector.core.policy.PolicyEnforcer;
 import dev.redisconnector.core.policy.ScriptVerifier;
 import dev.redisconnector.core.policy.Scripts;
 import dev.redisconnector.core.pubsub.MessageListener;
@@ -15,19 +14,15 @@ import dev.redisconnector.core.pubsub.Subscription;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.spi.CommandPolicy;
 import dev.redisconnector.core.spi.CredentialStore;
-import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.ServiceRegistry;
 import dev.redisconnector.core.spi.SessionValidator;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
 
 /**
  * Runs a logged-in user's Redis command against the Redis service registered for the user's client.
@@ -53,30 +48,26 @@ import java.util.function.Supplier;
 public final class RedisConnector implements AutoCloseable {
 
     private final SessionValidator sessionValidator;
-    private final CommandVerifier commandVerifier;
-    private final CommandPolicy commandPolicy;
+    private final CommandGate gate;
     private final TargetResolver resolver;
     private final CommandExecutor commandExecutor;
     private final ConnectorOptions options;
-    private final RateLimiter rateLimiter;
-    private final CommandListener listener;
+    private final Batches batches;
 
     private RedisConnector(Builder builder) {
         this.sessionValidator = Objects.requireNonNull(builder.sessionValidator, "sessionValidator");
         this.options = builder.options;
-        this.commandPolicy = builder.commandPolicy;
-        this.commandVerifier = builder.commandVerifier != null ? builder.commandVerifier
+        CommandVerifier verifier = builder.commandVerifier != null ? builder.commandVerifier
                 : new CommandVerifier(options.maxArguments(), options.maxCommandBytes(), options.maxArgumentBytes());
         this.commandExecutor = builder.commandExecutor != null ? builder.commandExecutor
                 : LettuceExecutors.create(options);
-        this.listener = builder.listener;
+        this.gate = new CommandGate(verifier, builder.commandPolicy, options, builder.listener);
         ScriptVerifier scriptVerifier = new ScriptVerifier(commandExecutor, options.commandTimeout().multipliedBy(2),
                 ScriptVerifier.DEFAULT_RECHECK);
         this.resolver = new TargetResolver(Objects.requireNonNull(builder.serviceRegistry, "serviceRegistry"),
                 Objects.requireNonNull(builder.credentialStore, "credentialStore"), commandExecutor, scriptVerifier,
-                commandPolicy.needsCatalog());
-        this.rateLimiter = options.rateLimitPerSecond() > 0
-                ? new RateLimiter(options.rateLimitPerSecond(), options.rateLimitBurst()) : null;
+                builder.commandPolicy.needsCatalog());
+        this.batches = new Batches(gate, resolver, commandExecutor);
     }
 
     public static Builder builder() {
@@ -137,16 +128,16 @@ public final class RedisConnector implements AutoCloseable {
      */
     public CompletionStage<Reply> executeAsync(Session session, Inputs inputs, ExecuteOptions requestOptions) {
         Objects.requireNonNull(session, "session");
-        CommandTrace trace = CommandTrace.of(listener, session, List.of(inputs));
+        CommandTrace trace = gate.trace(session, List.of(inputs));
         CompletionStage<Reply> result;
         try {
-            VerifiedCommand command = commandVerifier.verify(inputs, requestOptions.encoding());
+            VerifiedCommand command = gate.verify(inputs, requestOptions.encoding());
             if (trace != null) {
                 trace.verified(0, command);
             }
-            admit(session, 1);
+            gate.admit(session, 1);
             result = ErrorHandling.settle(ErrorHandling.then(resolver.resolve(session, Scripts.runsOrLoadsCode(command)),
-                    resolved -> run(resolved, allowed(session, resolved, command, 0, trace), requestOptions)));
+                    resolved -> run(resolved, gate.allowed(session, resolved, command, 0, trace), requestOptions)));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
         }
@@ -168,73 +159,7 @@ public final class RedisConnector implements AutoCloseable {
      */
     public CompletionStage<List<PipelineResult>> executePipelineAsync(Session session, List<Inputs> commands,
                                                                       ExecuteOptions requestOptions) {
-        Objects.requireNonNull(session, "session");
-        CommandTrace trace;
-        PipelineResult[] results;
-        VerifiedCommand[] verified;
-        try {
-            requireCount(commands, MAX_PIPELINE_COMMANDS);
-            admit(session, commands.size());
-            trace = CommandTrace.of(listener, session, commands);
-            results = new PipelineResult[commands.size()];
-            verified = new VerifiedCommand[commands.size()];
-            for (int i = 0; i < commands.size(); i++) {
-                try {
-                    verified[i] = commandVerifier.verify(commands.get(i), requestOptions.encoding());
-                    if (trace != null) {
-                        trace.verified(i, verified[i]);
-                    }
-                } catch (RuntimeException e) {
-                    results[i] = new PipelineResult(null, ErrorHandling.classify(e, Step.COMMAND));
-                }
-            }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
-        }
-        CompletionStage<List<PipelineResult>> outcome = ErrorHandling.then(
-                resolver.resolve(session, runsCode(Arrays.asList(verified))),
-                resolved -> runPipeline(session, resolved, verified, results, requestOptions, trace));
-        if (trace != null) {
-            outcome.whenComplete(trace::finishAll);
-        }
-        return ErrorHandling.settle(outcome);
-    }
-
-    private CompletionStage<List<PipelineResult>> runPipeline(Session session, TargetResolver.Resolved resolved,
-                                                              VerifiedCommand[] verified, PipelineResult[] results,
-                                                              ExecuteOptions requestOptions, CommandTrace trace) {
-        List<ClassifiedCommand> toSend = new ArrayList<>(verified.length);
-        List<Integer> positions = new ArrayList<>(verified.length);
-        for (int i = 0; i < verified.length; i++) {
-            if (verified[i] == null) {
-                continue;
-            }
-            try {
-                ClassifiedCommand command = allowed(session, resolved, verified[i], i, trace);
-                if (command.blocking()) {
-                    throw new ConnectorException(ErrorCode.COMMAND_NOT_ALLOWED, command.name() + " is not allowed"
-                            + " in a pipeline: blocking commands run alone through the execute endpoint, on a"
-                            + " dedicated connection.");
-                }
-                toSend.add(command);
-                positions.add(i);
-            } catch (RuntimeException e) {
-                results[i] = new PipelineResult(null, ErrorHandling.classify(e, Step.COMMAND));
-            }
-        }
-        Duration timeout = effectiveTimeout(resolved.service(), requestOptions);
-        return commandExecutor.executeAll(resolved.target(), toSend, timeout).thenCompose(outcomes -> {
-            CompletableFuture<?>[] all = new CompletableFuture<?>[outcomes.size()];
-            for (int k = 0; k < outcomes.size(); k++) {
-                int position = positions.get(k);
-                all[k] = outcomes.get(k).toCompletableFuture().handle((reply, failure) -> {
-                    results[position] = failure == null ? new PipelineResult(reply, null)
-                            : new PipelineResult(null, ErrorHandling.classify(failure, Step.EXECUTION));
-                    return null;
-                });
-            }
-            return CompletableFuture.allOf(all).thenApply(ignored -> List.of(results));
-        });
+        return batches.pipeline(Objects.requireNonNull(session, "session"), commands, requestOptions);
     }
 
     /** Most commands in one transaction: {@value}. */
@@ -243,9 +168,9 @@ public final class RedisConnector implements AutoCloseable {
     /**
      * Runs commands as one transaction ({@code MULTI}/{@code EXEC}) on a dedicated connection, after
      * {@code WATCH} of the keys in {@code watch} (strings, or numbers; decoded like arguments). Every command is
-     * verified and checked against the policy first (watched keys
-     * count as read keys); when any is refused nothing is sent and the error names it. Other users' commands never
-     * land inside the transaction, and no two transactions interleave.
+     * verified and checked against the policy first (watched keys count as read keys); when any is refused nothing is
+     * sent and the error names it. Other users' commands never land inside the transaction, and no two transactions
+     * interleave.
      *
      * @return a stage with one result per command (a command Redis failed at run time, e.g. {@code WRONGTYPE}, has
      *         its error; the others still ran, as Redis transactions do); it fails with {@code TRANSACTION_ABORTED}
@@ -255,50 +180,7 @@ public final class RedisConnector implements AutoCloseable {
     public CompletionStage<List<PipelineResult>> executeTransactionAsync(Session session, List<Inputs> commands,
                                                                         List<?> watch,
                                                                         ExecuteOptions requestOptions) {
-        Objects.requireNonNull(session, "session");
-        VerifiedCommand watched;
-        List<VerifiedCommand> verified;
-        CommandTrace trace;
-        try {
-            // the keys are arguments like any other (same types, limits and encoding); watching a key reads it, so
-            // the policy checks them as it would for EXISTS
-            watched = watch == null || watch.isEmpty() ? null : prefixed("inputs.watch: ",
-                    () -> commandVerifier.verify(new Inputs("EXISTS", List.copyOf(watch)), requestOptions.encoding()));
-            requireCount(commands, MAX_TRANSACTION_COMMANDS);
-            verified = new ArrayList<>(commands.size());
-            for (int i = 0; i < commands.size(); i++) {
-                Inputs inputs = commands.get(i);
-                verified.add(prefixed("inputs.commands[" + i + "]: ",
-                        () -> commandVerifier.verify(inputs, requestOptions.encoding())));
-            }
-            admit(session, commands.size());
-            trace = CommandTrace.of(listener, session, commands);
-            for (int i = 0; trace != null && i < verified.size(); i++) {
-                trace.verified(i, verified.get(i));
-            }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
-        }
-        CompletionStage<List<PipelineResult>> results = ErrorHandling.then(
-                resolver.resolve(session, runsCode(verified)), resolved -> {
-                    List<ClassifiedCommand> allowed = new ArrayList<>(verified.size());
-                    for (int i = 0; i < verified.size(); i++) {
-                        VerifiedCommand command = verified.get(i);
-                        int index = i;
-                        allowed.add(prefixed("inputs.commands[" + i + "]: ",
-                                () -> allowed(session, resolved, command, index, trace)));
-                    }
-                    if (watched != null) {
-                        prefixed("inputs.watch: ", () -> allowed(session, resolved, watched, -1, null));
-                    }
-                    return commandExecutor.executeTransaction(resolved.target(),
-                            watched == null ? List.of() : watched.args(), allowed,
-                            effectiveTimeout(resolved.service(), requestOptions));
-                });
-        if (trace != null) {
-            results.whenComplete(trace::finishAll);
-        }
-        return ErrorHandling.settle(results);
+        return batches.transaction(Objects.requireNonNull(session, "session"), commands, watch, requestOptions);
     }
 
     /** Most channels or patterns in one subscription: {@value}. */
@@ -326,74 +208,22 @@ public final class RedisConnector implements AutoCloseable {
                 throw ConnectorException.invalidRequest("At most " + MAX_SUBSCRIPTION_CHANNELS
                         + " channels or patterns per subscription.");
             }
-            command = new VerifiedCommand(pattern ? "PSUBSCRIBE" : "SUBSCRIBE", commandVerifier.verify(
+            command = new VerifiedCommand(pattern ? "PSUBSCRIBE" : "SUBSCRIBE", gate.verify(
                     new Inputs("EXISTS", List.copyOf(channels)), Encoding.UTF8).args());
-            admit(session, 1);
+            gate.admit(session, 1);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
         }
         return ErrorHandling.settle(ErrorHandling.then(resolver.resolve(session, false), resolved -> {
-            allowed(session, resolved, command, -1, null);
+            gate.allowed(session, resolved, command, -1, null);
             return commandExecutor.subscribe(resolved.target(), command.args(), pattern, listener);
         }));
-    }
-
-    /** The common prelude's rate limit: {@code RATE_LIMITED} when the client is over its rate. */
-    private void admit(Session session, int commands) {
-        if (rateLimiter != null) {
-            rateLimiter.acquire(session.user().clientId(), commands);
-        }
-    }
-
-    private static void requireCount(List<Inputs> commands, int limit) {
-        if (commands == null || commands.isEmpty()) {
-            throw ConnectorException.invalidRequest("inputs.commands must hold at least one command.");
-        }
-        if (commands.size() > limit) {
-            throw ConnectorException.invalidRequest("inputs.commands has " + commands.size()
-                    + " commands; the limit is " + limit + ".");
-        }
-    }
-
-    private static boolean runsCode(List<VerifiedCommand> commands) {
-        for (VerifiedCommand command : commands) {
-            if (command != null && Scripts.runsOrLoadsCode(command)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Runs {@code step}; a connector error it throws gets {@code prefix} in front of its message. */
-    private static <T> T prefixed(String prefix, Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (ConnectorException e) {
-            throw e.prefixed(prefix);
-        }
-    }
-
-    /**
-     * Step 2b: classifies the command once with the target's command table, then applies the read-only session rule
-     * and the service's policy; returns what to send (the command, or one the policy narrowed to the namespace).
-     * {@code index} is the command's slot in the trace ({@code -1}: not traced).
-     */
-    private ClassifiedCommand allowed(Session session, TargetResolver.Resolved resolved, VerifiedCommand command, int index,
-                                     CommandTrace trace) {
-        ClassifiedCommand classified = resolved.classify(command);
-        if (trace != null && index >= 0) {
-            trace.classified(index, classified);
-        }
-        if (session.readOnly()) {
-            PolicyEnforcer.requireReadOnly(session, resolved.service(), classified);
-        }
-        return commandPolicy.apply(session, resolved.service(), classified, resolved.scripts());
     }
 
     /** Step 5: on the shared connection, or for a blocking command on a dedicated one with its block time capped. */
     private CompletionStage<Reply> run(TargetResolver.Resolved resolved, ClassifiedCommand command, ExecuteOptions requestOptions) {
         ExecutionTarget target = resolved.target();
-        Duration timeout = effectiveTimeout(target.service(), requestOptions);
+        Duration timeout = gate.timeout(target.service(), requestOptions);
         if (command.blocking()) {
             BlockTime capped = BlockTime.cap(command.command(), options.maxBlockTime());
             return commandExecutor.executeBlocking(target, command.with(capped.command()), capped.blocksFor(),
@@ -411,13 +241,6 @@ public final class RedisConnector implements AutoCloseable {
             });
         }
         return reply;
-    }
-
-    private Duration effectiveTimeout(RedisService service, ExecuteOptions requestOptions) {
-        Duration serviceTimeout = service.commandTimeout() != null ? service.commandTimeout()
-                : options.commandTimeout();
-        Duration requested = requestOptions.timeout();
-        return requested != null && requested.compareTo(serviceTimeout) < 0 ? requested : serviceTimeout;
     }
 
     /** The options this connector runs with. */

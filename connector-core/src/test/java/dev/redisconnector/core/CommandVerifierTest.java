@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.redisconnector.core.command.BlockTime;
+import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.CommandVerifier;
 import dev.redisconnector.core.command.ConnectionSafety;
 import dev.redisconnector.core.command.VerifiedCommand;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -135,13 +138,13 @@ class CommandVerifierTest {
             "WAIT", "WAITAOF"})
     void blockingCommandsAreRoutedNotRefused(String name) {
         VerifiedCommand command = verifier.verify(Inputs.of(name, "x", "1"), Encoding.UTF8);
-        assertThat(ConnectionSafety.isBlocking(command, dev.redisconnector.core.command.CommandCatalog.EMPTY))
+        assertThat(ConnectionSafety.isBlocking(command, CommandCatalog.EMPTY))
                 .isTrue();
     }
 
     @Test
     void xreadBlocksOnlyWithBlock() {
-        var empty = dev.redisconnector.core.command.CommandCatalog.EMPTY;
+        var empty = CommandCatalog.EMPTY;
         assertThat(ConnectionSafety.isBlocking(verifier.verify(Inputs.of("XREAD", "COUNT", 1, "STREAMS", "s", "0"),
                 Encoding.UTF8), empty)).isFalse();
         assertThat(ConnectionSafety.isBlocking(verifier.verify(Inputs.of("XREAD", "BLOCK", 0, "STREAMS", "s", "$"),
@@ -178,7 +181,7 @@ class CommandVerifierTest {
 
     @Test
     void everyRefusedCommandIsDocumented() throws Exception {
-        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "SAFETY.md"));
+        String doc = Files.readString(Path.of("..", "docs", "SAFETY.md"));
         assertThat(ConnectionSafety.refusedCommands(true).keySet())
                 .allSatisfy(name -> assertThat(doc).contains("`" + name + "`"));
         assertThat(ConnectionSafety.blockingCommands())

@@ -21,6 +21,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,7 +96,7 @@ class RedisConnectorIT {
         run(acme, "HSET", "h", "f1", "v1", "f2", "v2");
         assertThat(run(acme, "HGETALL", "h")).isEqualTo(Map.of("f1", "v1", "f2", "v2"));
         run(acme, "SADD", "s", "a", "b");
-        assertThat(run(acme, "SMEMBERS", "s")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).containsExactlyInAnyOrder("a", "b");
+        assertThat(run(acme, "SMEMBERS", "s")).asInstanceOf(InstanceOfAssertFactories.LIST).containsExactlyInAnyOrder("a", "b");
         run(acme, "ZADD", "z", "1.5", "m");
         assertThat(run(acme, "ZSCORE", "z", "m")).isEqualTo(1.5);
         assertThat(run(acme, "GET", "missing-key")).isNull();
@@ -244,7 +246,7 @@ class RedisConnectorIT {
         ExecuteOptions fast = new ExecuteOptions(Encoding.UTF8, Duration.ofMillis(100));
         assertThat(run(acme, "PING")).isEqualTo("PONG");
         assertThat(PLAIN.server().call("CLIENT", "PAUSE", "400", "ALL")).isEqualTo("+OK");
-        ConnectorException e = (ConnectorException) org.assertj.core.api.Assertions.catchThrowable(
+        ConnectorException e = (ConnectorException) Assertions.catchThrowable(
                 () -> connector.execute(new ExecuteRequest(acme, Inputs.of("GET", "k"), fast)));
         assertError(e, ErrorCode.TIMEOUT, Step.EXECUTION,
                 "Redis did not reply within 100 ms; the outcome is unknown: the command may or may not have run.");
@@ -292,7 +294,7 @@ class RedisConnectorIT {
 
     @Test
     void twoClientsNeverSeeEachOthersKeys() {
-        try (var other = dev.redisconnector.testing.RedisServerProcess.start(List.of(),
+        try (var other = RedisServerProcess.start(List.of(),
                 PLAIN.server().directory().resolve("other"))) {
             SPI.register("globex", other.port(), 0, null);
             SPI.credentials.put("globex", RedisCredentials.none(1));
@@ -349,7 +351,7 @@ class RedisConnectorIT {
         assertThat(PLAIN.server().call("GET", "shared:counter")).isEqualTo("200");
         // the service moves to database 3: the old connection is closed and the new one selects db 3
         var moved = SPI.services.get("shared");
-        SPI.services.put("shared", new dev.redisconnector.core.spi.RedisService(moved.clientId(), moved.serviceId(),
+        SPI.services.put("shared", new RedisService(moved.clientId(), moved.serviceId(),
                 2, moved.host(), moved.port(), 3, moved.tls(), moved.connectTimeout(), moved.commandTimeout()));
         run(token, "SET", "db3:key", "v");
         assertThat(PLAIN.server().call("EXISTS", "db3:key")).isEqualTo(":0");

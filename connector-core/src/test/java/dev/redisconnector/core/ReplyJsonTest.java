@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.reply.ReplyJson;
+import dev.redisconnector.core.reply.ReplyJsonBytes;
 import dev.redisconnector.core.reply.ReplyValues;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 
 class ReplyJsonTest {
@@ -75,23 +80,23 @@ class ReplyJsonTest {
     @Property(tries = 500)
     void byteWriterMatchesTextWriter(@ForAll("replies") Reply reply) {
         for (Encoding encoding : Encoding.values()) {
-            byte[] bytes = dev.redisconnector.core.reply.ReplyJsonBytes.encode(reply, encoding,
-                    "{\"output1\":".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {'}'});
-            assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))
+            byte[] bytes = ReplyJsonBytes.encode(reply, encoding,
+                    "{\"output1\":".getBytes(StandardCharsets.UTF_8), new byte[] {'}'});
+            assertThat(new String(bytes, StandardCharsets.UTF_8))
                     .isEqualTo("{\"output1\":" + ReplyJson.toJson(reply, encoding) + "}");
         }
     }
 
     @Test
     void byteWriterHandlesEdgeCasesOfUtf8() {
-        byte[][] samples = {"héllo €".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                "\u2028x\u2029".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        byte[][] samples = {"héllo €".getBytes(StandardCharsets.UTF_8),
+                "\u2028x\u2029".getBytes(StandardCharsets.UTF_8),
                 {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
                 {(byte) 0xC0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}, {'a', 0x1F, 0x7F, '\\', '"'}};
         for (byte[] sample : samples) {
             Reply reply = new Reply.StringReply(sample, false);
-            assertThat(new String(dev.redisconnector.core.reply.ReplyJsonBytes.encode(reply, Encoding.UTF8,
-                    new byte[0], new byte[0]), java.nio.charset.StandardCharsets.UTF_8))
+            assertThat(new String(ReplyJsonBytes.encode(reply, Encoding.UTF8,
+                    new byte[0], new byte[0]), StandardCharsets.UTF_8))
                     .isEqualTo(ReplyJson.toJson(reply, Encoding.UTF8));
         }
     }
@@ -107,7 +112,7 @@ class ReplyJsonTest {
             return out;
         }
         if (value instanceof Map<?, ?> map) {
-            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            Map<Object, Object> out = new LinkedHashMap<>();
             map.forEach((k, v) -> out.put(k, normalize(v)));
             return out;
         }
@@ -136,10 +141,10 @@ class ReplyJsonTest {
         }
         Arbitrary<Reply> child = Arbitraries.lazy(() -> reply(depth - 1));
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, leaf),
-                net.jqwik.api.Tuple.of(1, child.list().ofMaxSize(4).map(Reply.ArrayReply::new)),
-                net.jqwik.api.Tuple.of(1, child.list().ofMaxSize(4).map(Reply.SetReply::new)),
-                net.jqwik.api.Tuple.of(1, net.jqwik.api.Combinators.combine(leaf, child)
+                Tuple.of(5, leaf),
+                Tuple.of(1, child.list().ofMaxSize(4).map(Reply.ArrayReply::new)),
+                Tuple.of(1, child.list().ofMaxSize(4).map(Reply.SetReply::new)),
+                Tuple.of(1, Combinators.combine(leaf, child)
                         .as(Reply.MapReply.Entry::new).list().ofMaxSize(4).map(Reply.MapReply::new)));
     }
 }

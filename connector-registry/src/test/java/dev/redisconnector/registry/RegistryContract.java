@@ -3,6 +3,7 @@ package dev.redisconnector.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Session;
@@ -10,13 +11,18 @@ import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.registry.crypto.Keyring;
 import dev.redisconnector.testing.TestDatabases.TestDatabase;
+import dev.redisconnector.testing.TlsFiles;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +48,7 @@ abstract class RegistryContract {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 
@@ -108,7 +114,7 @@ abstract class RegistryContract {
 
     @Test
     void sentinelAndClusterDefinitionsRoundTrip() {
-        registry.services().put("s", ServiceDefinition.sentinel("mymaster", java.util.List.of(
+        registry.services().put("s", ServiceDefinition.sentinel("mymaster", List.of(
                 new RedisService.Address("10.0.0.1", 26379), new RedisService.Address("10.0.0.2", 26380)))
                 .withTls(new RedisService.TlsSettings(true, false, "-----BEGIN CERTIFICATE-----\nMIIB\n"
                         + "-----END CERTIFICATE-----\n")));
@@ -119,15 +125,15 @@ abstract class RegistryContract {
         assertThat(sentinel.tls().caCertificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
         assertThat(sentinel.tls().verifyHostname()).isFalse();
 
-        registry.services().put("c", ServiceDefinition.cluster(java.util.List.of(
+        registry.services().put("c", ServiceDefinition.cluster(List.of(
                 new RedisService.Address("node-1", 7000))));
         RedisService cluster = find("c").orElseThrow();
         assertThat(cluster.mode()).isEqualTo(RedisService.Mode.CLUSTER);
         assertThat(cluster.host()).isEqualTo("node-1");
         assertThat(cluster.port()).isEqualTo(7000);
-        assertThatThrownBy(() -> ServiceDefinition.cluster(java.util.List.of()))
+        assertThatThrownBy(() -> ServiceDefinition.cluster(List.of()))
                 .hasMessageContaining("nodes are required for cluster mode");
-        assertThatThrownBy(() -> ServiceDefinition.sentinel("", java.util.List.of(
+        assertThatThrownBy(() -> ServiceDefinition.sentinel("", List.of(
                 new RedisService.Address("h", 26379)))).hasMessageContaining("masterName is required");
     }
 
@@ -135,8 +141,8 @@ abstract class RegistryContract {
     void sentinelAuthAndClientCertificatesAreEncryptedAndRotated() throws Exception {
         registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
         // a real pair: a key that is not its certificate's is refused when stored
-        dev.redisconnector.testing.TlsFiles pki = dev.redisconnector.testing.TlsFiles.generate(
-                java.nio.file.Files.createTempDirectory("pki"));
+        TlsFiles pki = TlsFiles.generate(
+                Files.createTempDirectory("pki"));
         String keyPem = pki.clientKeyPem();
         String secret = keyPem.lines().filter(line -> !line.startsWith("-----")).findFirst().orElseThrow();
         registry.credentials().set("acme", new CredentialsInput(RedisCredentials.Kind.PASSWORD, "app", "data-pw",
@@ -188,7 +194,7 @@ abstract class RegistryContract {
     }
 
     /** Every column of the (single) stored credentials row, as text. */
-    private String storedCredentialsRow() throws java.sql.SQLException {
+    private String storedCredentialsRow() throws SQLException {
         try (Connection connection = registry.dataSource().getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT * FROM redis_credentials");
              ResultSet rows = statement.executeQuery()) {
@@ -329,7 +335,7 @@ abstract class RegistryContract {
     void cachedLookupsSurviveADatabaseOutage() {
         registry.services().put("acme", ServiceDefinition.of("127.0.0.1", 6379));
         assertThat(find("acme")).isPresent();
-        ((com.zaxxer.hikari.HikariDataSource) registry.dataSource()).close();
+        ((HikariDataSource) registry.dataSource()).close();
         // the pool is closed: every database call fails, the cached service is still answered
         assertThat(find("acme")).isPresent();
         assertThatThrownBy(() -> find("uncached")).cause().isInstanceOf(RegistryException.class);

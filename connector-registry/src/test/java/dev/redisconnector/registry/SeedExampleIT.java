@@ -2,9 +2,11 @@ package dev.redisconnector.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.Encoding;
 import dev.redisconnector.core.ExecuteRequest;
 import dev.redisconnector.core.RedisConnector;
+import dev.redisconnector.core.execution.HostPolicy;
 import dev.redisconnector.core.reply.ReplyValues;
 import dev.redisconnector.registry.crypto.MasterKeys;
 import dev.redisconnector.testing.RedisServerExtension;
@@ -31,8 +33,8 @@ class SeedExampleIT {
                      .sessionValidator(registry.sessions())
                      .serviceRegistry(registry.services())
                      .credentialStore(registry.credentials())
-                     .options(dev.redisconnector.core.ConnectorOptions.builder()
-                             .hostPolicy(dev.redisconnector.core.execution.HostPolicy.ALLOW_LOOPBACK).build())
+                     .options(ConnectorOptions.builder()
+                             .hostPolicy(HostPolicy.ALLOW_LOOPBACK).build())
                      .build()) {
             registry.services().put("acme", ServiceDefinition.of("127.0.0.1", REDIS.port()));
             registry.credentials().setPassword("acme", null, "acme-redis-pw");

@@ -63,7 +63,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP service: {@code POST /v1/redis/execute}, the admin API, {@code /health/live} and {@code /health/ready}.
+ * The HTTP service: {@code POST /v1/redis/execute}, {@code /v1/redis/pipeline} and {@code /v1/redis/transaction}
+ * ({@link ExecuteHandler}, the hot path, outside the router), the Upstash REST protocol under {@code RC_UPSTASH_PATH}
+ * ({@link UpstashHandler}), pub/sub over Server-Sent Events ({@link EventStreams}), the admin API under
+ * {@code /v1/admin} ({@link AdminRoutes}), {@code /health/live}, {@code /health/ready}, {@code /metrics} and
+ * {@code /openapi.json}; the strict HTTP/1.1 framing, the throttle for failed authentications and request ids around
+ * all of them.
  *
  * <p>{@link #start} opens the registry (migrating it), builds the connector and listens; {@link #close} stops
  * accepting, lets in-flight requests finish within {@code RC_SHUTDOWN_GRACE_MS}, then closes Redis connections and

@@ -9,8 +9,10 @@ import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,8 +256,8 @@ class CliIT {
         Path wrongToken = dir.resolve("wrong-token.properties");
         try {
             Files.writeString(wrongToken, "RC_ADMIN_TOKEN=not-the-admin-token-0123456789\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         Result wrongAdmin = cli(null, "--server", "http://127.0.0.1:" + server.port(), "--config",
                 wrongToken.toString(), "service", "list");

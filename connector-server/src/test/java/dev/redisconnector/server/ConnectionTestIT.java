@@ -6,6 +6,12 @@ import dev.redisconnector.testing.FreePorts;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,15 +58,15 @@ class ConnectionTestIT {
     @Test
     void anAddressThatNeverAnswersSaysSoWithTheWaitItGaveUpAfter() throws Exception {
         // a listener that never accepts: once its backlog is full the kernel drops further SYNs, as a firewall would
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            List<java.net.Socket> filling = new java.util.ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> filling = new ArrayList<>();
             try {
                 for (int i = 0; i < 8; i++) {
-                    java.net.Socket socket = new java.net.Socket();
+                    Socket socket = new Socket();
                     try {
-                        socket.connect(new java.net.InetSocketAddress("127.0.0.1", silent.getLocalPort()), 200);
+                        socket.connect(new InetSocketAddress("127.0.0.1", silent.getLocalPort()), 200);
                         filling.add(socket);
-                    } catch (java.io.IOException full) {
+                    } catch (IOException full) {
                         socket.close();
                         break;
                     }
@@ -72,7 +78,7 @@ class ConnectionTestIT {
                 assertThat(report.getString("message")).as(report.encode()).contains("no answer within 800 ms: no route"
                         + " to the address, a firewall dropping packets, or the server is down");
             } finally {
-                for (java.net.Socket socket : filling) {
+                for (Socket socket : filling) {
                     socket.close();
                 }
             }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -29,6 +30,8 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
     static final String ADMIN = "fixture-admin-token-0123456789abc";
 
     private final Map<String, String> settings;
+    private final Map<String, RedisServerExtension> clients;
+    private final Map<String, String> tokens = new HashMap<>();
     private Path dataDir;
     private boolean ownsDataDir;
     /** The server (set once started). */
@@ -36,8 +39,9 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
     /** An HTTP client for the server (set once started). */
     HttpTestClient http;
 
-    private ConnectorServerExtension(Map<String, String> settings) {
+    private ConnectorServerExtension(Map<String, String> settings, Map<String, RedisServerExtension> clients) {
         this.settings = Map.copyOf(settings);
+        this.clients = Map.copyOf(clients);
     }
 
     static Builder builder() {
@@ -46,7 +50,7 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
 
     /** A server started now on {@code dataDir}, with {@code settings} ({@code RC_*} names) over the defaults. */
     static ConnectorServerExtension start(Path dataDir, Map<String, String> settings) {
-        ConnectorServerExtension extension = new ConnectorServerExtension(settings);
+        ConnectorServerExtension extension = new ConnectorServerExtension(settings, Map.of());
         extension.startOn(dataDir);
         return extension;
     }
@@ -77,6 +81,14 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
         http = new HttpTestClient(server.port());
     }
 
+    /**
+     * The session token of a client the builder named ({@link Builder#client}), registered on first use (extensions
+     * start in an order JUnit does not promise, so the Redis may not be up when this server starts).
+     */
+    synchronized String token(String clientId) {
+        return tokens.computeIfAbsent(clientId, id -> register(id, clients.get(id)));
+    }
+
     /** The registry's data directory. */
     Path dataDir() {
         return dataDir;
@@ -103,7 +115,12 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
 
     /** Registers {@code redis} (no password) for the client and returns a session token. */
     String register(String clientId, RedisServerExtension redis) {
-        return register(clientId, new JsonObject().put("host", "127.0.0.1").put("port", redis.port()),
+        return register(clientId, redis.port());
+    }
+
+    /** Registers the Redis on this port of 127.0.0.1 (no password) for the client and returns a session token. */
+    String register(String clientId, int port) {
+        return register(clientId, new JsonObject().put("host", "127.0.0.1").put("port", port),
                 new JsonObject().put("kind", "none"));
     }
 
@@ -148,6 +165,7 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
     /** Builds a {@link ConnectorServerExtension}. */
     static final class Builder {
         private final Map<String, String> settings = new HashMap<>();
+        private final Map<String, RedisServerExtension> clients = new LinkedHashMap<>();
 
         /** One setting ({@code RC_*} name) over the fixture's defaults. */
         Builder setting(String name, String value) {
@@ -161,8 +179,16 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
             return this;
         }
 
+        /**
+         * A client of {@code redis} (no password), registered on the first call of {@link #token}.
+         */
+        Builder client(String clientId, RedisServerExtension redis) {
+            clients.put(clientId, redis);
+            return this;
+        }
+
         ConnectorServerExtension build() {
-            return new ConnectorServerExtension(settings);
+            return new ConnectorServerExtension(settings, clients);
         }
     }
 }

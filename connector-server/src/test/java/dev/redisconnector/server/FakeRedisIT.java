@@ -13,13 +13,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A fake "Redis" that answers garbage, never answers, or sends an endless bulk string: the connector errors out
@@ -39,8 +38,7 @@ class FakeRedisIT {
 
     @BeforeAll
     static void start() {
-        healthy = SERVER.register("healthy", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
-                new JsonObject().put("kind", "none"));
+        healthy = SERVER.register("healthy", REDIS);
     }
 
     /** A server that answers each connection with {@code behaviour}. */

@@ -20,6 +20,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -43,8 +44,7 @@ class HostileInputIT {
         redis = RedisServerProcess.start(List.of(), dir.resolve("redis"));
         SERVER = ConnectorServerExtension.start(dir.resolve("data"), Map.of("RC_AUTH_FAILURES_PER_MINUTE", "0",
                 "RC_MAX_BODY_BYTES", "65536"));
-        token = SERVER.register("hostile", new JsonObject().put("host", "127.0.0.1").put("port", redis.port()),
-                new JsonObject().put("kind", "none"));
+        token = SERVER.register("hostile", redis.port());
     }
 
     @AfterContainer
@@ -84,9 +84,9 @@ class HostileInputIT {
         Arbitrary<String> big = Arbitraries.integers().between(60_000, 70_000).map(size ->
                 "{\"inputs\":{\"command\":\"SET\",\"args\":[\"k\",\"" + "x".repeat(size) + "\"]}}");
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, valid), net.jqwik.api.Tuple.of(6, mutated),
-                net.jqwik.api.Tuple.of(1, nested), net.jqwik.api.Tuple.of(2, numbers),
-                net.jqwik.api.Tuple.of(3, unicode), net.jqwik.api.Tuple.of(3, raw), net.jqwik.api.Tuple.of(1, big));
+                Tuple.of(3, valid), Tuple.of(6, mutated),
+                Tuple.of(1, nested), Tuple.of(2, numbers),
+                Tuple.of(3, unicode), Tuple.of(3, raw), Tuple.of(1, big));
     }
 
     @Provide

@@ -3,13 +3,15 @@ package dev.redisconnector.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redisconnector.testing.RedisServerExtension;
-import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,8 +37,7 @@ class HttpFramingIT {
 
     @BeforeAll
     static void start() {
-        token = SERVER.register("framing", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
-                new JsonObject().put("kind", "none"));
+        token = SERVER.register("framing", REDIS);
     }
 
     /** Writes {@code request} as it is and reads whatever comes back until the server closes or goes quiet. */
@@ -92,7 +93,7 @@ class HttpFramingIT {
     @Test
     void aClientThatSendsAWholeOverLimitBodyBeforeReadingGetsThe413() throws Exception {
         byte[] body = new byte[11 * 1024 * 1024];
-        java.util.Arrays.fill(body, (byte) 'x');
+        Arrays.fill(body, (byte) 'x');
         try (Socket socket = new Socket("127.0.0.1", SERVER.server.port())) {
             socket.setSoTimeout(10_000);
             // written in full before a byte is read, as Python's urllib and requests do
@@ -104,7 +105,7 @@ class HttpFramingIT {
                             + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                     socket.getOutputStream().write(body);
                     socket.getOutputStream().flush();
-                } catch (java.io.IOException closedAfterTheAnswer) {
+                } catch (IOException closedAfterTheAnswer) {
                     // the server may close once it has dropped enough
                 }
             });
@@ -125,7 +126,7 @@ class HttpFramingIT {
                 throttled.http.command("rcs_not-a-real-token-" + i, "PING");
             }
             assertThat(throttled.http.command("rcs_not-a-real-token", "PING").status()).isEqualTo(429);
-            for (String open : java.util.List.of("/health/live", "/health/ready", "/metrics", "/openapi.json")) {
+            for (String open : List.of("/health/live", "/health/ready", "/metrics", "/openapi.json")) {
                 assertThat(throttled.http.send("GET", open, null, (byte[]) null).status()).as(open).isEqualTo(200);
             }
         }

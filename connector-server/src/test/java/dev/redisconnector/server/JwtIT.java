@@ -20,6 +20,7 @@ import dev.redisconnector.testing.RedisServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
@@ -110,8 +111,8 @@ class JwtIT {
 
     @Test
     void unsignedTokenIsRejected() {
-        String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
-        String body = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
+        String body = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 claims().build().toString().getBytes());
         assertRejected(header + "." + body + ".");
     }

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Many requests at once over a fixed pool of keep-alive HTTP/1.1 connections (requests beyond the pool queue in the
@@ -54,7 +55,7 @@ final class LoadClient implements AutoCloseable {
         client.close();
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("the load client did not close in 10 s", e);
         }
     }

@@ -2,14 +2,14 @@ package dev.redisconnector.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 import dev.redisconnector.core.ErrorCode;
+import dev.redisconnector.core.Step;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** /openapi.json matches real responses, /metrics moves with requests, the audit trail records them without values. */
 class ObservabilityIT {
@@ -35,8 +37,7 @@ class ObservabilityIT {
 
     @BeforeAll
     static void start() {
-        token = SERVER.register("obs", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
-                new JsonObject().put("kind", "none"));
+        token = SERVER.register("obs", REDIS);
     }
 
     // ---- OpenAPI ----
@@ -54,13 +55,13 @@ class ObservabilityIT {
         List<String> codes = new ArrayList<>();
         spec.at("/components/schemas/ErrorCode/enum").forEach(code -> codes.add(code.asText()));
         assertThat(codes).as("the document lists exactly the error codes there are")
-                .containsExactlyInAnyOrder(java.util.Arrays.stream(ErrorCode.values()).map(Enum::name)
+                .containsExactlyInAnyOrder(Arrays.stream(ErrorCode.values()).map(Enum::name)
                         .toArray(String[]::new));
         List<String> steps = new ArrayList<>();
         spec.at("/components/schemas/Error/properties/error/properties/step/enum")
                 .forEach(step -> steps.add(step.asText()));
-        assertThat(steps).as("and exactly the steps").containsExactlyInAnyOrder(java.util.Arrays
-                .stream(dev.redisconnector.core.Step.values()).map(dev.redisconnector.core.Step::wireName)
+        assertThat(steps).as("and exactly the steps").containsExactlyInAnyOrder(Arrays
+                .stream(Step.values()).map(Step::wireName)
                 .toArray(String[]::new));
 
         REDIS.server().call("SET", "obs:list", "x");

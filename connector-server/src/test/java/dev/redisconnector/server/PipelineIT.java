@@ -2,9 +2,12 @@ package dev.redisconnector.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redisconnector.core.command.ConnectionSafety;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,22 +19,21 @@ class PipelineIT {
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
     @RegisterExtension
-    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().client("pipe", REDIS).build();
     static String token;
 
     @BeforeAll
     static void start() {
-        token = SERVER.register("pipe", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
-                new JsonObject().put("kind", "none"));
+        token = SERVER.token("pipe");
     }
 
     static JsonObject command(String name, Object... args) {
-        return new JsonObject().put("command", name).put("args", new JsonArray(java.util.List.of(args)));
+        return new JsonObject().put("command", name).put("args", new JsonArray(List.of(args)));
     }
 
     static HttpTestClient.Response pipeline(String session, JsonObject... commands) {
         JsonObject body = new JsonObject().put("inputs", new JsonObject()
-                .put("commands", new JsonArray(java.util.List.of((Object[]) commands))));
+                .put("commands", new JsonArray(List.of((Object[]) commands))));
         return SERVER.http.send("POST", "/v1/redis/pipeline", session, body.encode());
     }
 
@@ -67,7 +69,7 @@ class PipelineIT {
 
     @Test
     void everySafetyRefusalHoldsOnExecuteAndInPipelines() {
-        for (String refused : dev.redisconnector.core.command.ConnectionSafety.refusedCommands(true).keySet()) {
+        for (String refused : ConnectionSafety.refusedCommands(true).keySet()) {
             HttpTestClient.Response alone = SERVER.http.command(token, refused, "x");
             assertThat(alone.status()).as(refused).isEqualTo(403);
             assertThat(alone.errorCode()).isEqualTo("COMMAND_NOT_ALLOWED");
@@ -94,7 +96,7 @@ class PipelineIT {
         assertThat(notArray.status()).isEqualTo(400);
         assertThat(notArray.errorCode()).isEqualTo("INVALID_REQUEST");
         JsonObject[] many = new JsonObject[1001];
-        java.util.Arrays.fill(many, command("PING"));
+        Arrays.fill(many, command("PING"));
         HttpTestClient.Response tooMany = pipeline(token, many);
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.errorMessage()).isEqualTo("inputs.commands has 1001 commands; the limit is 1000.");

@@ -10,6 +10,7 @@ import dev.redisconnector.testing.RedisServerExtension;
 import dev.redisconnector.testing.TlsFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -208,7 +208,7 @@ class SecretsIT {
                             received.write(buffer, 0, read);
                         }
                     }
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                     // timeout or close: done
                 }
             });

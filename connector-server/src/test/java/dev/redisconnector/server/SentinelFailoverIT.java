@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,7 +46,7 @@ class SentinelFailoverIT {
             long first = ((TreeMap<Long, String>) failures).firstKey();
             long last = ((TreeMap<Long, String>) failures).lastKey();
             return failures.size() + " writes failed between " + first + " ms and " + last + " ms (" + (last - first)
-                    + " ms window), codes " + new java.util.TreeSet<>(failures.values());
+                    + " ms window), codes " + new TreeSet<>(failures.values());
         }
     }
 

@@ -2,11 +2,14 @@ package dev.redisconnector.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redisconnector.registry.ServiceDefinition;
 import dev.redisconnector.server.config.ServerConfig;
 import dev.redisconnector.testing.FreePorts;
 import dev.redisconnector.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -211,7 +214,7 @@ class ServerIT {
         assertError(http.send("POST", "/v1/redis/execute", acmeToken, invalidUtf8), 400, "INVALID_REQUEST",
                 "command", null);
         byte[] huge = new byte[10 * 1024 * 1024];
-        java.util.Arrays.fill(huge, (byte) 'a');
+        Arrays.fill(huge, (byte) 'a');
         HttpTestClient.Response tooBig = http.send("POST", "/v1/redis/execute", acmeToken, huge);
         assertThat(tooBig.status()).isEqualTo(413);
         assertThat(tooBig.errorCode()).isEqualTo("INVALID_REQUEST");
@@ -308,10 +311,10 @@ class ServerIT {
         ConnectorServer second = ConnectorServer.start(ServerConfig.load(Map.of("RC_PORT", "0",
                 "RC_ALLOW_LOOPBACK", "true",
                 "RC_DATA_DIR", otherDir.toString(), "RC_SHUTDOWN_GRACE_MS", "5000"), null));
-        second.registry().services().put("acme", dev.redisconnector.registry.ServiceDefinition.of("127.0.0.1",
+        second.registry().services().put("acme", ServiceDefinition.of("127.0.0.1",
                 REDIS.port()));
         second.registry().credentials().setPassword("acme", null, "acme-pw");
-        String token = second.registry().sessions().create("alice", "acme", java.time.Duration.ofMinutes(5), false)
+        String token = second.registry().sessions().create("alice", "acme", Duration.ofMinutes(5), false)
                 .token();
         HttpTestClient client = new HttpTestClient(second.port());
         CompletableFuture<HttpTestClient.Response> slow = CompletableFuture.supplyAsync(() -> client.command(token,

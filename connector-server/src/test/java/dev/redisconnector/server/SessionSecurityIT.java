@@ -31,10 +31,8 @@ class SessionSecurityIT {
 
     @BeforeAll
     static void start() {
-        tokenA = SERVER.register("tenant-a", new JsonObject().put("host", "127.0.0.1").put("port", REDIS_A.port()),
-                new JsonObject().put("kind", "none"));
-        tokenB = SERVER.register("tenant-b", new JsonObject().put("host", "127.0.0.1").put("port", REDIS_B.port()),
-                new JsonObject().put("kind", "none"));
+        tokenA = SERVER.register("tenant-a", REDIS_A);
+        tokenB = SERVER.register("tenant-b", REDIS_B);
     }
 
     static void assertNotLoggedIn(HttpTestClient.Response response) {

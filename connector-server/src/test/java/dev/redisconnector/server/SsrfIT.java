@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redisconnector.testing.FreePorts;
 import dev.redisconnector.testing.RedisServerExtension;
+import dev.redisconnector.testing.RedisServerProcess;
+import dev.redisconnector.testing.RedisTopologies;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -129,20 +133,20 @@ class SsrfIT {
     @Test
     void aMasterReportedBySentinelIsCheckedToo() throws Exception {
         // the master listens on 127.0.0.2 as well; the sentinel (on 127.0.0.1) reports it there
-        try (dev.redisconnector.testing.RedisServerProcess master = dev.redisconnector.testing.RedisServerProcess
+        try (RedisServerProcess master = RedisServerProcess
                 .start(List.of("bind 127.0.0.1 127.0.0.2"), dir.resolve("master"));
-             dev.redisconnector.testing.RedisServerProcess sentinel = dev.redisconnector.testing.RedisServerProcess
+             RedisServerProcess sentinel = RedisServerProcess
                      .start(List.of("sentinel monitor reported 127.0.0.2 " + master.port() + " 1"),
-                             dir.resolve("sentinel"), dev.redisconnector.testing.RedisServerProcess.Kind.SENTINEL);
+                             dir.resolve("sentinel"), RedisServerProcess.Kind.SENTINEL);
              ConnectorServerExtension denying = ConnectorServerExtension.start(dir.resolve("denying"),
                      Map.of("RC_DENIED_NETWORKS",
                      "127.0.0.2/32", "RC_CONNECT_TIMEOUT_MS", "1500"))) {
             master.call("SET", "where", "master");
             JsonObject service = new JsonObject().put("mode", "sentinel").put("masterName", "reported")
-                    .put("nodes", new io.vertx.core.json.JsonArray().add("127.0.0.1:" + sentinel.port()));
+                    .put("nodes", new JsonArray().add("127.0.0.1:" + sentinel.port()));
             String allowedToken = loopbackAllowed.register("sentinel-ok", service, new JsonObject().put("kind",
                     "none"));
-            dev.redisconnector.testing.RedisTopologies.await(() -> "master".equals(loopbackAllowed.http
+            RedisTopologies.await(() -> "master".equals(loopbackAllowed.http
                     .command(allowedToken, "GET", "where").json().getString("output1")),
                     "the master reported by the sentinel to answer");
             // the sentinel itself may be reached; the master it reports may not
@@ -156,17 +160,17 @@ class SsrfIT {
     @Test
     void nodesReportedByAClusterAreCheckedToo() throws Exception {
         // a one-node cluster reached at 127.0.0.1 that announces itself as 127.0.0.2
-        try (dev.redisconnector.testing.RedisServerProcess node = dev.redisconnector.testing.RedisServerProcess
+        try (RedisServerProcess node = RedisServerProcess
                 .start(List.of("bind 127.0.0.1 127.0.0.2", "cluster-enabled yes", "cluster-announce-ip 127.0.0.2",
                         "cluster-config-file nodes.conf"), dir.resolve("cluster"));
              ConnectorServerExtension denying = ConnectorServerExtension.start(
                      dir.resolve("denying-cluster"), Map.of("RC_DENIED_NETWORKS",
                      "127.0.0.2/32", "RC_CONNECT_TIMEOUT_MS", "1500", "RC_COMMAND_TIMEOUT_MS", "1500"))) {
             node.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
-            dev.redisconnector.testing.RedisTopologies.await(() -> node.call("CLUSTER", "INFO")
+            RedisTopologies.await(() -> node.call("CLUSTER", "INFO")
                     .contains("cluster_state:ok"), "the one-node cluster to be ready");
             JsonObject service = new JsonObject().put("mode", "cluster")
-                    .put("nodes", new io.vertx.core.json.JsonArray().add("127.0.0.1:" + node.port()));
+                    .put("nodes", new JsonArray().add("127.0.0.1:" + node.port()));
             String allowedToken = loopbackAllowed.register("cluster-ok", service, new JsonObject().put("kind",
                     "none"));
             HttpTestClient.Response allowed = loopbackAllowed.http.command(allowedToken, "SET", "where", "node");
@@ -195,7 +199,7 @@ class SsrfIT {
                         socket.getInputStream().read(new byte[1024]);
                         out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
                                 .getBytes(StandardCharsets.US_ASCII));
-                    } catch (java.io.IOException ignored) {
+                    } catch (IOException ignored) {
                         // next
                     }
                 }

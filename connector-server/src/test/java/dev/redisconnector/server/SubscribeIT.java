@@ -12,7 +12,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,8 +29,7 @@ class SubscribeIT {
 
     @BeforeAll
     static void start() {
-        token = SERVER.register("sse", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
-                new JsonObject().put("kind", "none"));
+        token = SERVER.register("sse", REDIS);
     }
 
     /** A raw HTTP/1.1 stream, so the test decides exactly when the client goes away. */

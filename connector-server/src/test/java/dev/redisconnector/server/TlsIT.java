@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.redisconnector.testing.RedisServerProcess;
 import dev.redisconnector.testing.TlsFiles;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +86,7 @@ class TlsIT {
         assertThat(plain.getString("message")).as(plain.encode()).contains("it may speak TLS on this port; register"
                 + " the service with --tls");
         // TLS to a plain port: no handshake ever completes
-        try (RedisServerProcess plainRedis = RedisServerProcess.start(java.util.List.of(), dir.resolve("plain"))) {
+        try (RedisServerProcess plainRedis = RedisServerProcess.start(List.of(), dir.resolve("plain"))) {
             JsonObject tlsService = service("localhost", plainRedis.port(), true);
             SERVER.register("tls-to-plain", tlsService.put("connectTimeoutMs", 1500), NONE);
             JsonObject report = SERVER.test("tls-to-plain");
@@ -97,7 +99,7 @@ class TlsIT {
     @Test
     void aClientKeyThatIsNotTheCertificatesIsRefusedWhenStored() throws Exception {
         SERVER.ok("PUT", "/v1/admin/clients/mtls-mismatch/service", service("localhost", mutualTls.port(), true));
-        String otherKey = java.nio.file.Files.readString(dir.resolve("pki").resolve("server.key"));
+        String otherKey = Files.readString(dir.resolve("pki").resolve("server.key"));
         HttpTestClient.Response stored = SERVER.admin("PUT", "/v1/admin/clients/mtls-mismatch/credentials",
                 new JsonObject().put("kind", "none").put("tlsClient", new JsonObject()
                         .put("certificatePem", tls.clientCertificatePem()).put("keyPem", otherKey)));

@@ -23,13 +23,12 @@ class TransactionIT {
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
     @RegisterExtension
-    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().client("tx", REDIS).build();
     static String token;
 
     @BeforeAll
     static void start() {
-        token = SERVER.register("tx", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
-                new JsonObject().put("kind", "none"));
+        token = SERVER.token("tx");
     }
 
     static JsonObject command(String name, Object... args) {

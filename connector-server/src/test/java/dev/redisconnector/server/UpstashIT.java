@@ -28,8 +28,7 @@ class UpstashIT {
 
     @BeforeAll
     static void start() {
-        token = SERVER.register("up", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
-                new JsonObject().put("kind", "none"));
+        token = SERVER.register("up", REDIS);
     }
 
     record Answer(int status, String body, HttpResponse<String> raw) {

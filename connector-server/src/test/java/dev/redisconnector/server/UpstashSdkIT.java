@@ -3,7 +3,6 @@ package dev.redisconnector.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redisconnector.testing.RedisServerExtension;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +23,12 @@ class UpstashSdkIT {
     static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
 
     @RegisterExtension
-    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().build();
+    static final ConnectorServerExtension SERVER = ConnectorServerExtension.builder().client("sdk", REDIS).build();
     static String token;
 
     @BeforeAll
     static void start() {
-        token = SERVER.register("sdk", new JsonObject().put("host", "127.0.0.1").put("port", REDIS.port()),
-                new JsonObject().put("kind", "none"));
+        token = SERVER.token("sdk");
     }
 
     @Test

@@ -132,7 +132,7 @@ final class ClusterSpan {
             return CompletableFuture.failedFuture(new ConnectorException(ErrorCode.REDIS_ERROR,
                     "ERR wrong number of arguments for 'mset' command"));
         }
-        java.util.Map<byte[], byte[]> pairs = new java.util.LinkedHashMap<>();
+        Map<byte[], byte[]> pairs = new LinkedHashMap<>();
         for (int i = 0; i + 1 < command.args().size(); i += 2) {
             pairs.put(command.args().get(i), command.args().get(i + 1));
         }
@@ -209,7 +209,7 @@ final class ClusterSpan {
     }
 
     private static <T> CompletableFuture<List<T>> eachMaster(StatefulRedisClusterConnection<byte[], byte[]> connection,
-            java.util.function.Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletableFuture<T>> call) {
+            Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletableFuture<T>> call) {
         List<CompletableFuture<T>> calls = new ArrayList<>();
         for (RedisClusterNode master : masters(connection)) {
             calls.add(connection.getConnectionAsync(master.getNodeId())
@@ -236,7 +236,7 @@ final class ClusterSpan {
         TreeMap<Integer, List<String>> bySlot = new TreeMap<>();
         for (byte[] key : keys) {
             bySlot.computeIfAbsent(SlotHash.getSlot(key), slot -> new ArrayList<>())
-                    .add(dev.redisconnector.core.Printable.quote(new String(key, StandardCharsets.UTF_8), 40));
+                    .add(Printable.quote(new String(key, StandardCharsets.UTF_8), 40));
         }
         StringBuilder out = new StringBuilder();
         bySlot.forEach((slot, names) -> out.append(out.isEmpty() ? "" : "; ").append("slot ").append(slot)

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -49,14 +50,21 @@ final class ConnectionOpener {
 
     /** Opens a connection; the future fails with whatever Lettuce raised (the caller maps it). */
     CompletableFuture<RedisHandle> open(ExecutionTarget target) {
-        RedisService service = target.service();
-        RedisCredentials credentials = target.credentials();
+        return withSsl(target, ssl -> open(target.service(), target.credentials(), ssl));
+    }
+
+    /** {@code open} with the target's own TLS material ({@code null}: none), or a failed future when it is unusable. */
+    private <T> CompletableFuture<T> withSsl(ExecutionTarget target, Function<SslOptions, CompletableFuture<T>> open) {
         SslOptions ssl;
         try {
             ssl = ownSsl(target);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return open.apply(ssl);
+    }
+
+    private CompletableFuture<RedisHandle> open(RedisService service, RedisCredentials credentials, SslOptions ssl) {
         if (service.mode() == RedisService.Mode.CLUSTER) {
             return openCluster(service, credentials, ssl);
         }
@@ -73,14 +81,11 @@ final class ConnectionOpener {
      * nodes forward every published message). Fails with whatever Lettuce raised.
      */
     CompletableFuture<PubSubHandle> openPubSub(ExecutionTarget target) {
-        RedisService service = target.service();
-        RedisCredentials credentials = target.credentials();
-        SslOptions ssl;
-        try {
-            ssl = ownSsl(target);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return withSsl(target, ssl -> openPubSub(target.service(), target.credentials(), ssl));
+    }
+
+    private CompletableFuture<PubSubHandle> openPubSub(RedisService service, RedisCredentials credentials,
+                                                       SslOptions ssl) {
         if (service.mode() == RedisService.Mode.CLUSTER) {
             RedisClusterClient cluster = clusterClient(service, credentials);
             cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl)).build());

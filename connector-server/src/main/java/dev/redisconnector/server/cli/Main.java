@@ -13,8 +13,11 @@ import dev.redisconnector.server.admin.AdminService;
 import dev.redisconnector.server.admin.HttpAdminClient;
 import dev.redisconnector.server.config.ServerConfig;
 import dev.redisconnector.server.config.Settings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -71,15 +74,15 @@ public final class Main implements Callable<Integer> {
                 err.println("error: " + invalid.getMessage());
                 return ExitCodes.USAGE;
             }
-            if (failure instanceof java.nio.file.NoSuchFileException missing) {
+            if (failure instanceof NoSuchFileException missing) {
                 err.println("error: no such file: " + missing.getFile());
                 return ExitCodes.USAGE;
             }
-            if (failure instanceof java.nio.file.AccessDeniedException denied) {
+            if (failure instanceof AccessDeniedException denied) {
                 err.println("error: cannot read " + denied.getFile() + ": permission denied");
                 return ExitCodes.USAGE;
             }
-            if (failure instanceof java.io.IOException io) {
+            if (failure instanceof IOException io) {
                 err.println("error: " + (io.getMessage() == null ? "input or output failed" : io.getMessage()));
                 return ExitCodes.FAILED;
             }

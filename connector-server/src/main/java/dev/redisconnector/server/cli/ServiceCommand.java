@@ -1,6 +1,7 @@
 package dev.redisconnector.server.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.redisconnector.server.admin.AdminApi;
 import dev.redisconnector.server.admin.AdminJson;
 import dev.redisconnector.server.admin.AdminModel;
 import java.io.BufferedReader;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +27,22 @@ import picocli.CommandLine.Parameters;
 final class ServiceCommand extends CommandGroup {
 
     abstract static class Sub extends CommandGroup.Member {
+    }
+
+    /** A subcommand that runs one admin action on one client. */
+    abstract static class OnClient extends Sub {
+        private final BiFunction<AdminApi, String, Object> action;
+        @Parameters(index = "0", description = "Client id.")
+        String clientId;
+
+        OnClient(BiFunction<AdminApi, String, Object> action) {
+            this.action = action;
+        }
+
+        @Override
+        public Integer call() {
+            return run(admin -> action.apply(admin, clientId));
+        }
     }
 
     /** The options {@code set} and {@code update} share; absent ones stay {@code null}. */
@@ -168,13 +186,9 @@ final class ServiceCommand extends CommandGroup {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a client's service (never a password).")
-    static final class Get extends Sub {
-        @Parameters(index = "0", description = "Client id.")
-        String clientId;
-
-        @Override
-        public Integer call() {
-            return run(admin -> admin.getService(clientId));
+    static final class Get extends OnClient {
+        Get() {
+            super(AdminApi::getService);
         }
     }
 
@@ -188,38 +202,26 @@ final class ServiceCommand extends CommandGroup {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a client's service and credentials.")
-    static final class Delete extends Sub {
-        @Parameters(index = "0", description = "Client id.")
-        String clientId;
-
-        @Override
-        public Integer call() {
-            return run(admin -> admin.deleteService(clientId));
+    static final class Delete extends OnClient {
+        Delete() {
+            super(AdminApi::deleteService);
         }
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
             description = "Connect to a client's service with its credentials: PING, version, role.")
-    static final class Test extends Sub {
-        @Parameters(index = "0", description = "Client id.")
-        String clientId;
-
-        @Override
-        public Integer call() {
-            return run(admin -> admin.testConnection(clientId));
+    static final class Test extends OnClient {
+        Test() {
+            super(AdminApi::testConnection);
         }
     }
 
     @Command(name = "acl", mixinStandardHelpOptions = true,
             description = "Print the ACL SETUSER line that confines the client's Redis user (and its scripts) to the"
                     + " service's policy, and whether the stored user is confined now.")
-    static final class Acl extends Sub {
-        @Parameters(index = "0", description = "Client id.")
-        String clientId;
-
-        @Override
-        public Integer call() {
-            return run(admin -> admin.acl(clientId));
+    static final class Acl extends OnClient {
+        Acl() {
+            super(AdminApi::acl);
         }
     }
 }
