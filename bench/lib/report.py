@@ -97,6 +97,7 @@ def main():
     runs = load_runs(work)
     tenants = json.load(open(os.path.join(work, "tenants.json")))
     cold = json.load(open(os.path.join(work, "coldpath.json")))
+    burst = json.load(open(os.path.join(work, "firstburst.json")))
     jmh = {}
     jmh_path = os.path.join(work, "jmh.json")
     if os.path.exists(jmh_path):
@@ -135,7 +136,7 @@ def main():
                         "value": single, "met": bool(single and single <= 1.15)})
     result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "smoke": smoke,
               "duration_seconds": duration, "machine": machine(), "runs": runs, "tenants": tenants,
-              "cold_path": cold, "jmh": jmh, "ratio_to_redis_direct_get_c64": ratio(us64["rps"], redis64["rps"]),
+              "cold_path": cold, "first_burst": burst, "jmh": jmh, "ratio_to_redis_direct_get_c64": ratio(us64["rps"], redis64["rps"]),
               "targets": targets}
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "results.json"), "w") as f:
@@ -171,7 +172,11 @@ def main():
               f"the tenants' cached sessions, services and credentials, spread over their connections).",
               f"- First request of a fresh client (registry lookup, decrypt, connect): p50 {cold['cold_p50_ms']} ms, "
               f"p99 {cold['cold_p99_ms']} ms; the same client warm: p50 {cold['warm_p50_ms']} ms "
-              f"(each measured on a new HTTP connection, {cold['clients']} clients)."]
+              f"(each measured on a new HTTP connection, {cold['clients']} clients).",
+              f"- First burst on a freshly started server: {burst['requests']} concurrent GETs for a client nobody had "
+              f"used (each on its own, already open HTTP connection): p50 {burst['first']['p50_ms']} ms, "
+              f"p99 {burst['first']['p99_ms']} ms, max {burst['first']['max_ms']} ms, {burst['first']['errors']} errors; "
+              f"the same burst right after: p50 {burst['warm']['p50_ms']} ms, p99 {burst['warm']['p99_ms']} ms."]
     if jmh:
         lines += ["", "## JMH (library path and reply mapper)", "", "| benchmark | score | error (99.9%) | unit |",
                   "|---|---:|---:|---|"]
