@@ -136,8 +136,16 @@ public final class RedisConnector implements AutoCloseable {
                 trace.verified(0, command);
             }
             gate.admit(session, 1);
-            result = ErrorHandling.settle(ErrorHandling.then(resolver.resolve(session, Scripts.runsOrLoadsCode(command)),
-                    resolved -> run(resolved, gate.allowed(session, resolved, command, 0, trace), requestOptions)));
+            CompletableFuture<TargetResolver.Resolved> resolved =
+                    resolver.resolve(session, Scripts.runsOrLoadsCode(command)).toCompletableFuture();
+            if (ErrorHandling.succeeded(resolved)) {
+                // every lookup answered from memory: straight on, on this thread
+                result = ErrorHandling.settle(run(resolved.join(), gate.allowed(session, resolved.join(), command, 0,
+                        trace), requestOptions));
+            } else {
+                result = ErrorHandling.settle(resolved.thenCompose(target -> run(target,
+                        gate.allowed(session, target, command, 0, trace), requestOptions)));
+            }
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(ErrorHandling.classify(e, Step.COMMAND));
         }

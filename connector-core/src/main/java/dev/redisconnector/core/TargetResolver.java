@@ -11,9 +11,11 @@ import dev.redisconnector.core.spi.CredentialStore;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.ServiceRegistry;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Steps 3 and 4, the one path every entry point takes: the session's service, its credentials, and what the policy
@@ -57,34 +59,73 @@ final class TargetResolver {
      */
     CompletionStage<Resolved> resolve(Session session, boolean scripts) {
         String clientId = session.user().clientId();
-        return ErrorHandling.then(ErrorHandling.registryStep(Step.SERVICE, () -> serviceRegistry.findService(clientId)),
-                found -> withService(session, found.orElseThrow(() -> new ConnectorException(
-                        ErrorCode.NO_REDIS_SERVICE, "No Redis service exists for client '" + clientId + "'.")),
-                        scripts));
+        CompletableFuture<Optional<RedisService>> found =
+                ErrorHandling.registryStep(Step.SERVICE, () -> serviceRegistry.findService(clientId));
+        if (ErrorHandling.succeeded(found)) {
+            // answered from memory: stay on this thread, without another stage (and never throw: fail the stage)
+            try {
+                return withService(session, service(found.join(), clientId), scripts);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return found.thenCompose(service -> withService(session, service(service, clientId), scripts));
+    }
+
+    private static RedisService service(Optional<RedisService> found, String clientId) {
+        return found.orElseThrow(() -> new ConnectorException(ErrorCode.NO_REDIS_SERVICE,
+                "No Redis service exists for client '" + clientId + "'."));
     }
 
     private CompletionStage<Resolved> withService(Session session, RedisService service, boolean scripts) {
-        return ErrorHandling.then(ErrorHandling.registryStep(Step.CREDENTIALS,
-                () -> credentialStore.findCredentials(service)), stored -> withTarget(session,
-                new ExecutionTarget(service, found(stored, service)), scripts));
+        CompletableFuture<Optional<RedisCredentials>> stored =
+                ErrorHandling.registryStep(Step.CREDENTIALS, () -> credentialStore.findCredentials(service));
+        if (ErrorHandling.succeeded(stored)) {
+            return withTarget(session, service, credentials(stored.join(), service), scripts);
+        }
+        return stored.thenCompose(found -> withTarget(session, service, credentials(found, service), scripts));
     }
 
-    private static RedisCredentials found(Optional<RedisCredentials> stored, RedisService service) {
+    private static RedisCredentials credentials(Optional<RedisCredentials> stored, RedisService service) {
         return stored.orElseThrow(() -> new ConnectorException(ErrorCode.NO_CREDENTIALS,
                 "No credentials are stored for the Redis service of client '" + service.clientId() + "'."));
     }
 
-    private CompletionStage<Resolved> withTarget(Session session, ExecutionTarget target, boolean scripts) {
+    /**
+     * The command table, and the script verdict when a script is about to run. The answer for a client is kept while
+     * the registry keeps handing out the same service and credentials (the same objects: its cache, refreshed every
+     * {@code RC_CACHE_FRESH_MS}), so a request answered from memory allocates nothing here.
+     */
+    private CompletionStage<Resolved> withTarget(Session session, RedisService service, RedisCredentials credentials,
+                                                 boolean scripts) {
         if (!policyNeedsCatalog && !session.readOnly()) {
-            return CompletableFuture.completedFuture(new Resolved(target, CommandCatalog.EMPTY,
+            return CompletableFuture.completedFuture(new Resolved(new ExecutionTarget(service, credentials),
+                    CommandCatalog.EMPTY, ScriptConfinement.NOT_VERIFIED));
+        }
+        boolean verdict = scripts && service.policy().scripting();
+        if (!verdict) {
+            CompletableFuture<Resolved> known = recent.get(service.clientId());
+            Resolved resolved = known == null ? null : known.getNow(null);
+            if (resolved != null && resolved.target().service() == service
+                    && resolved.target().credentials() == credentials) {
+                return known;
+            }
+        }
+        ExecutionTarget target = new ExecutionTarget(service, credentials);
+        CompletableFuture<CommandCatalog> catalog = commandExecutor.catalog(target).toCompletableFuture();
+        if (verdict) {
+            return catalog.thenCompose(loaded -> scriptVerifier.verdict(target)
+                    .thenApply(confinement -> new Resolved(target, loaded, confinement)));
+        }
+        if (ErrorHandling.succeeded(catalog)) {
+            CompletableFuture<Resolved> done = CompletableFuture.completedFuture(new Resolved(target, catalog.join(),
                     ScriptConfinement.NOT_VERIFIED));
+            recent.put(service.clientId(), done);
+            return done;
         }
-        CompletionStage<CommandCatalog> catalog = commandExecutor.catalog(target);
-        if (!scripts || !target.service().policy().scripting()) {
-            return ErrorHandling.then(catalog, loaded -> CompletableFuture.completedFuture(
-                    new Resolved(target, loaded, ScriptConfinement.NOT_VERIFIED)));
-        }
-        return catalog.thenCompose(loaded -> scriptVerifier.verdict(target)
-                .thenApply(verdict -> new Resolved(target, loaded, verdict)));
+        return catalog.thenApply(loaded -> new Resolved(target, loaded, ScriptConfinement.NOT_VERIFIED));
     }
+
+    /** The last answer per client (see {@link #withTarget}); one entry per client that ran a command. */
+    private final Map<String, CompletableFuture<Resolved>> recent = new ConcurrentHashMap<>();
 }

@@ -133,11 +133,16 @@ public final class Registry implements AutoCloseable {
 
     /**
      * The audit trail in this registry's database, started on first use with {@code retention} (rows older are
-     * deleted hourly); later calls return the same trail.
+     * deleted hourly), recording every command; later calls return the same trail.
      */
-    public synchronized AuditTrail audit(Duration retention) {
+    public AuditTrail audit(Duration retention) {
+        return audit(retention, AuditTrail.Level.ALL);
+    }
+
+    /** {@link #audit(Duration)} at {@code level} ({@link AuditTrail.Level#OFF} is not a trail: use none). */
+    public synchronized AuditTrail audit(Duration retention, AuditTrail.Level level) {
         if (audit == null) {
-            audit = new AuditTrail(dataSource, retention, 100_000);
+            audit = new AuditTrail(dataSource, retention, 100_000, level);
         }
         return audit;
     }
@@ -155,6 +160,18 @@ public final class Registry implements AutoCloseable {
             running.flush(Duration.ofSeconds(1));
         }
         return AuditTrail.query(dataSource, query);
+    }
+
+    /** The counted read-only commands matching {@code query} (per minute and group), newest first. */
+    public List<AuditTrail.Count> queryAuditCounts(AuditTrail.Query query) {
+        AuditTrail running;
+        synchronized (this) {
+            running = audit;
+        }
+        if (running != null) {
+            running.flush(Duration.ofSeconds(1));
+        }
+        return AuditTrail.counts(dataSource, query);
     }
 
     @Override

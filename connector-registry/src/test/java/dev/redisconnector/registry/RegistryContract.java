@@ -2,16 +2,22 @@ package dev.redisconnector.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.redisconnector.core.CommandEvent;
 import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Session;
+import dev.redisconnector.core.command.ClassifiedCommand;
+import dev.redisconnector.core.command.CommandCatalog;
+import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.registry.crypto.Keyring;
 import dev.redisconnector.testing.TestDatabases.TestDatabase;
 import dev.redisconnector.testing.TlsFiles;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +30,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +91,59 @@ abstract class RegistryContract {
     private Optional<RedisCredentials> credentialsOf(String clientId) {
         RedisService service = find(clientId).orElseThrow();
         return registry.credentials().findCredentials(service).toCompletableFuture().join();
+    }
+
+    private static final CommandCatalog.CommandSpec GET = new CommandCatalog.CommandSpec("GET", 2,
+            Set.of("readonly", "fast"), Set.of("@read", "@string"), 1, 1, 1, List.of());
+    private static final CommandCatalog.CommandSpec SET = new CommandCatalog.CommandSpec("SET", -3,
+            Set.of("write", "denyoom"), Set.of("@write", "@string"), 1, 1, 1, List.of());
+
+    private static CommandEvent event(String user, CommandCatalog.CommandSpec spec, String name, ErrorCode outcome,
+                                      long replyBytes) {
+        VerifiedCommand command = new VerifiedCommand(name, List.of("k".getBytes(StandardCharsets.UTF_8)));
+        return new CommandEvent(System.currentTimeMillis(), user, "acme", name, outcome, 1_500_000, replyBytes,
+                new ClassifiedCommand(command, spec, false, CommandCatalog.EMPTY));
+    }
+
+    @Test
+    void auditAtWritesRecordsEveryWriteAndRefusalAndCountsEveryRead() {
+        AuditTrail audit = registry.audit(Duration.ofDays(1), AuditTrail.Level.WRITES);
+        for (int i = 0; i < 1000; i++) {
+            audit.onCommand(event("alice", GET, "GET", null, 10));
+        }
+        audit.onCommand(event("alice", GET, "GET", ErrorCode.TIMEOUT, 0));
+        audit.onCommand(event("alice", SET, "SET", null, 2));
+        audit.onCommand(event("alice", GET, "GET", ErrorCode.COMMAND_NOT_ALLOWED, 0));
+        audit.onCommand(event("bob", null, "MODULE.CMD", null, 3));
+        AuditTrail.Query all = new AuditTrail.Query("acme", null, null, null, null, 100);
+        List<AuditTrail.Entry> entries = registry.queryAudit(all);
+        assertThat(entries).extracting(AuditTrail.Entry::command, AuditTrail.Entry::outcome).containsExactlyInAnyOrder(
+                tuple("SET", "OK"), tuple("GET", "COMMAND_NOT_ALLOWED"), tuple("MODULE.CMD", "OK"));
+        List<AuditTrail.Count> counts = registry.queryAuditCounts(all);
+        assertThat(counts).extracting(AuditTrail.Count::command, AuditTrail.Count::outcome, AuditTrail.Count::commands,
+                AuditTrail.Count::replyBytes).containsExactlyInAnyOrder(tuple("GET", "OK", 1000L, 10_000L),
+                tuple("GET", "TIMEOUT", 1L, 0L));
+        assertThat(counts).allSatisfy(count -> {
+            assertThat(count.userId()).isEqualTo("alice");
+            assertThat(count.durationMicros()).isEqualTo(count.commands() * 1500);
+        });
+        // counted after a query: a second flush of the same minute adds a row; readers see the sum (per minute)
+        audit.onCommand(event("alice", GET, "GET", null, 10));
+        assertThat(registry.queryAuditCounts(new AuditTrail.Query("acme", "alice", null, null, "OK", 10)).stream()
+                .mapToLong(AuditTrail.Count::commands).sum()).isEqualTo(1001L);
+        assertThat(audit.counted()).isEqualTo(1002L);
+    }
+
+    @Test
+    void aFullAuditQueueDropsAndCountsNeverSilently() {
+        try (AuditTrail audit = new AuditTrail(registry.dataSource(), Duration.ofDays(1), 50, AuditTrail.Level.ALL)) {
+            for (int i = 0; i < 5000; i++) {
+                audit.onCommand(event("alice", SET, "SET", null, 2));
+            }
+            audit.close();
+            assertThat(audit.dropped()).isPositive();
+            assertThat(audit.written() + audit.dropped()).isEqualTo(5000);
+        }
     }
 
     @Test

@@ -140,7 +140,7 @@ public final class ConnectorServer implements AutoCloseable {
                 config.jwtEnabled() ? JwtSessionValidator.fromConfig(config, blocking) : null);
         Metrics metrics = config.metricsEnabled() ? new Metrics(config.metricsPerClient()) : null;
         AuditTrail audit = config.auditRetention() == null ? null
-                : registry.audit(config.auditRetention());
+                : registry.audit(config.auditRetention(), config.auditLevel());
         RedisConnector connector = RedisConnector.builder()
                 .listener(CommandListener.both(audit, metrics))
                 .sessionValidator(sessions)

@@ -79,6 +79,9 @@ public final class Metrics implements CommandListener {
                     .description("Audit rows written").register(registry);
             FunctionCounter.builder("rc_audit_dropped", audit, AuditTrail::dropped)
                     .description("Audit events dropped because the database could not keep up").register(registry);
+            FunctionCounter.builder("rc_audit_counted", audit, AuditTrail::counted)
+                    .description("Read-only commands the audit trail accounted in per-minute counts (RC_AUDIT_LEVEL"
+                            + "=writes) rather than an entry each").register(registry);
         }
         if (store.dataSource() instanceof HikariDataSource hikari) {
             try {

@@ -227,7 +227,16 @@ class ObservabilityIT {
         assertThat(find(entries, "DEL").getInteger("keys")).isEqualTo(3);
         assertThat(find(entries, "EVAL").getInteger("keys")).isEqualTo(2);
         assertThat(find(entries, "KEYS").getString("outcome")).isEqualTo("COMMAND_NOT_ALLOWED");
-        assertThat(find(entries, "GET").getLong("replyBytes")).isEqualTo((long) secret.length());
+        // the default level (writes): every write and refusal an entry, reads counted per minute, none lost
+        assertThat(entries).noneSatisfy(entry -> assertThat(((JsonObject) entry).getString("command")).isEqualTo("GET"));
+        JsonObject reads = find(answer.json().getJsonArray("counts"), "GET");
+        assertThat(reads.getLong("commands")).isEqualTo(1L);
+        assertThat(reads.getString("outcome")).isEqualTo("OK");
+        assertThat(reads.getString("userId")).isEqualTo("u-obs");
+        assertThat(reads.getLong("replyBytes")).isEqualTo((long) secret.length());
+        String metrics = SERVER.http.send("GET", "/metrics", null, (byte[]) null).body();
+        assertThat(sample(metrics, "rc_audit_counted_total", "")).isGreaterThanOrEqualTo(1);
+        assertThat(metrics).contains("rc_audit_dropped_total");
         HttpTestClient.Response refused = SERVER.admin("GET", "/v1/admin/audit?clientId=obs&outcome="
                 + "command_not_allowed", null);
         assertThat(refused.json().getJsonArray("entries")).allSatisfy(entry ->

@@ -166,8 +166,16 @@ public final class AdminModel {
                                  String outcome, double durationMs, long replyBytes) {
     }
 
-    /** Audit entries, newest first. */
-    public record AuditList(List<AuditEntryView> entries) {
+    /**
+     * Read-only commands of one minute for one (client, user, command, outcome), counted rather than an entry each
+     * ({@code RC_AUDIT_LEVEL=writes}).
+     */
+    public record AuditCountView(String minute, String userId, String clientId, String command, String outcome,
+                                 long commands, double durationMs, long replyBytes) {
+    }
+
+    /** Audit entries and counts, newest first. */
+    public record AuditList(List<AuditEntryView> entries, List<AuditCountView> counts) {
     }
 
     /** {@code {"deleted": true}}. */

@@ -24,6 +24,7 @@ import dev.redisconnector.registry.IssuedSession;
 import dev.redisconnector.registry.Registry;
 import dev.redisconnector.registry.ServiceRecord;
 import dev.redisconnector.server.admin.AdminModel.AclView;
+import dev.redisconnector.server.admin.AdminModel.AuditCountView;
 import dev.redisconnector.server.admin.AdminModel.AuditEntryView;
 import dev.redisconnector.server.admin.AdminModel.AuditList;
 import dev.redisconnector.server.admin.AdminModel.ConnectionTest;
@@ -304,13 +305,17 @@ public final class AdminService implements AdminApi {
             checkClient(clientId);
         }
         Instant now = Instant.now();
-        List<AuditTrail.Entry> entries = registry.queryAudit(
-                new AuditTrail.Query(clientId, userId, instant(since, now, "since"),
-                        instant(until, now, "until"), outcome == null ? null
-                        : outcome.toUpperCase(Locale.ROOT), Math.min(Math.max(limit, 1), 10_000)));
-        return new AuditList(entries.stream().map(entry -> new AuditEntryView(entry.at().toString(), entry.userId(),
-                entry.clientId(), entry.command(), entry.keyCount() < 0 ? null : entry.keyCount(), entry.outcome(),
-                entry.durationMicros() / 1000.0, entry.replyBytes())).toList());
+        AuditTrail.Query query = new AuditTrail.Query(clientId, userId, instant(since, now, "since"),
+                instant(until, now, "until"), outcome == null ? null : outcome.toUpperCase(Locale.ROOT),
+                Math.min(Math.max(limit, 1), 10_000));
+        List<AuditEntryView> entries = registry.queryAudit(query).stream().map(entry -> new AuditEntryView(
+                entry.at().toString(), entry.userId(), entry.clientId(), entry.command(),
+                entry.keyCount() < 0 ? null : entry.keyCount(), entry.outcome(), entry.durationMicros() / 1000.0,
+                entry.replyBytes())).toList();
+        List<AuditCountView> counts = registry.queryAuditCounts(query).stream().map(count -> new AuditCountView(
+                count.minute().toString(), count.userId(), count.clientId(), count.command(), count.outcome(),
+                count.commands(), count.durationMicros() / 1000.0, count.replyBytes())).toList();
+        return new AuditList(entries, counts);
     }
 
     /** Revokes a session by id. */

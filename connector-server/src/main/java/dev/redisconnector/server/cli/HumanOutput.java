@@ -18,17 +18,27 @@ final class HumanOutput {
     private static final Map<String, List<String>> COLUMNS = Map.of(
             "services", List.of("clientId", "mode", "host", "port", "database", "policy.mode", "credentials.kind"),
             "sessions", List.of("sessionId", "userId", "clientId", "readOnly", "expiresAt"),
-            "entries", List.of("at", "userId", "clientId", "command", "keys", "outcome", "durationMs"));
+            "entries", List.of("at", "userId", "clientId", "command", "keys", "outcome", "durationMs"),
+            "counts", List.of("minute", "userId", "clientId", "command", "outcome", "commands", "durationMs"));
 
     private HumanOutput() {
     }
 
     /** The text for {@code json}. */
     static String render(JsonNode json) {
-        for (Map.Entry<String, List<String>> list : COLUMNS.entrySet()) {
-            if (json.get(list.getKey()) instanceof ArrayNode rows && json.size() == 1) {
-                return rows.isEmpty() ? "(no " + list.getKey() + ")" : table(rows, list.getValue());
+        List<String> tables = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : json.properties()) {
+            List<String> columns = COLUMNS.get(field.getKey());
+            if (columns == null || !(field.getValue() instanceof ArrayNode rows)) {
+                tables = null;
+                break;
             }
+            String table = rows.isEmpty() ? "(no " + field.getKey() + ")" : table(rows, columns);
+            tables.add(json.size() == 1 ? table : field.getKey() + ":\n" + table);
+        }
+        if (tables != null && !tables.isEmpty()) {
+            // an answer of lists only (services; sessions; audit entries and counts): a table each
+            return String.join("\n\n", tables);
         }
         Map<String, String> lines = new LinkedHashMap<>();
         flatten("", json, lines);

@@ -3,6 +3,7 @@ package dev.redisconnector.server.config;
 import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.execution.ConnectionProvider;
 import dev.redisconnector.core.execution.HostPolicy;
+import dev.redisconnector.registry.AuditTrail;
 import dev.redisconnector.registry.RegistryConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -202,7 +203,12 @@ public final class ServerConfig {
 
     /** How long audit rows are kept, or {@code null} when the audit trail is off. */
     public Duration auditRetention() {
-        return get(Settings.AUDIT_ENABLED) ? Duration.ofDays(get(Settings.AUDIT_RETENTION_DAYS)) : null;
+        return auditLevel() == AuditTrail.Level.OFF ? null : Duration.ofDays(get(Settings.AUDIT_RETENTION_DAYS));
+    }
+
+    /** What the audit trail records ({@code RC_AUDIT_LEVEL}). */
+    public AuditTrail.Level auditLevel() {
+        return get(Settings.AUDIT_LEVEL);
     }
 
     /** Whether each HTTP request is logged (method, endpoint, status, duration, request id). */

@@ -1,6 +1,7 @@
 package dev.redisconnector.server.config;
 
 import dev.redisconnector.core.ConnectorOptions;
+import dev.redisconnector.registry.AuditTrail;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -158,8 +159,9 @@ public final class Settings {
     public static final Setting<Boolean> METRICS_PER_CLIENT = new Setting<>("RC_METRICS_PER_CLIENT", Setting.BOOLEAN,
             "false", "add a client label to command counters");
 
-    public static final Setting<Boolean> AUDIT_ENABLED = new Setting<>("RC_AUDIT_ENABLED", Setting.BOOLEAN,
-            "true", "record every command in the registry's audit trail");
+    public static final Setting<AuditTrail.Level> AUDIT_LEVEL = new Setting<>("RC_AUDIT_LEVEL", AuditTrail.Level::parse,
+            "writes", "what the audit trail records: writes (every command that is not read-only, each refusal;"
+            + " read-only commands counted per minute), all (every command) or off");
 
     public static final Setting<Long> AUDIT_RETENTION_DAYS = new Setting<>("RC_AUDIT_RETENTION_DAYS", Setting.POSITIVE,
             "30", "audit rows older than this are deleted");
@@ -186,7 +188,7 @@ public final class Settings {
             EVENT_LOOPS, CONNECTIONS, JWT_HS256_SECRET, JWT_JWKS_URL, JWT_JWKS_FILE, JWT_ISSUER,
             JWT_AUDIENCE, JWT_CLIENT_ID_CLAIM, JWT_USER_ID_CLAIM, AUTH_FAILURES_PER_MINUTE, ALLOW_LOOPBACK,
             ALLOW_PRIVATE_NETWORKS, DENIED_NETWORKS, UPSTASH_PATH, MAX_STREAMS_PER_CLIENT, METRICS_ENABLED,
-            METRICS_PER_CLIENT, AUDIT_ENABLED, AUDIT_RETENTION_DAYS, LOG_FORMAT, ACCESS_LOG, SERVER, TOKEN);
+            METRICS_PER_CLIENT, AUDIT_LEVEL, AUDIT_RETENTION_DAYS, LOG_FORMAT, ACCESS_LOG, SERVER, TOKEN);
 
     private static final Map<String, Setting<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Setting::name, Function.identity()));
