@@ -335,9 +335,41 @@ class RedisConnectorIT {
     }
 
     @Test
+    void clientsOnOneRedisIdentityShareConnectionsAndNoOtherClientDoes() {
+        CommandExecutor executor = connector.commandExecutor();
+        for (String client : List.of("same-a", "same-b", "other-db", "other-user")) {
+            SPI.register(client, PLAIN.port(), client.equals("other-db") ? 6 : 5, null);
+        }
+        SPI.credentials.put("same-a", RedisCredentials.none(1));
+        SPI.credentials.put("same-b", RedisCredentials.none(7));
+        SPI.credentials.put("other-db", RedisCredentials.none(1));
+        SPI.credentials.put("other-user", RedisCredentials.password("default", "ignored-by-a-server-without-auth",
+                1));
+        long before = executor.stats().sharedConnections();
+        run(SPI.login("ua", "same-a"), "SET", "shared:identity", "a");
+        // same address, database and credentials: the same connection (and, naturally, the same data)
+        assertThat(run(SPI.login("ub", "same-b"), "GET", "shared:identity")).isEqualTo("a");
+        assertThat(executor.stats().sharedConnections()).isEqualTo(before + 1);
+        // another database, or other credentials: a connection of its own
+        assertThat(run(SPI.login("uc", "other-db"), "GET", "shared:identity")).isNull();
+        assertThat(executor.stats().sharedConnections()).isEqualTo(before + 2);
+        // (the default user of a server without a password takes any password: the AUTH succeeds)
+        assertThat(run(SPI.login("ud", "other-user"), "PING")).isEqualTo("PONG");
+        assertThat(executor.stats().sharedConnections()).isEqualTo(before + 3);
+        // one client moving away leaves the shared connection to the other; the last one leaving closes it
+        var moved = SPI.services.get("same-a");
+        SPI.services.put("same-a", new RedisService(moved.clientId(), moved.serviceId(), 2, moved.host(),
+                moved.port(), 6, moved.tls(), moved.connectTimeout(), moved.commandTimeout()));
+        assertThat(run(SPI.login("ua2", "same-a"), "GET", "shared:identity")).isNull();
+        assertThat(run(SPI.login("ub2", "same-b"), "GET", "shared:identity")).isEqualTo("a");
+        run(SPI.login("ub3", "same-b"), "DEL", "shared:identity");
+    }
+
+    @Test
     void oneConnectionIsSharedAndANewServiceVersionReplacesIt() {
         SPI.register("shared", PLAIN.port(), 0, null);
-        SPI.credentials.put("shared", RedisCredentials.none(1));
+        // a login of its own (the server takes any password for its default user): a connection no other client shares
+        SPI.credentials.put("shared", RedisCredentials.password("default", "only-this-client", 1));
         String token = SPI.login("u1", "shared");
         CommandExecutor executor = connector.commandExecutor();
         List<CompletableFuture<Reply>> calls = new ArrayList<>();

@@ -163,8 +163,9 @@ class ServerIT {
         assertError(http.command(newSession("closed", 60), "PING"), 502, "REDIS_UNAVAILABLE", "execution",
                 "Could not connect to the Redis service of client 'closed'.");
 
+        // a database of its own: not acme's Redis identity, so connections of its own (named after it)
         admin("PUT", "/v1/admin/clients/paused/service", new JsonObject().put("host", "127.0.0.1")
-                .put("port", REDIS.port()).put("commandTimeoutMs", 300));
+                .put("port", REDIS.port()).put("database", 2).put("commandTimeoutMs", 300));
         admin("PUT", "/v1/admin/clients/paused/credentials", new JsonObject().put("kind", "password")
                 .put("password", "acme-pw"));
         String paused = newSession("paused", 60);
