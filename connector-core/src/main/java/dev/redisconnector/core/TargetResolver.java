@@ -98,32 +98,36 @@ final class TargetResolver {
      */
     private CompletionStage<Resolved> withTarget(Session session, RedisService service, RedisCredentials credentials,
                                                  boolean scripts) {
-        if (!policyNeedsCatalog && !session.readOnly()) {
-            return CompletableFuture.completedFuture(new Resolved(new ExecutionTarget(service, credentials),
-                    CommandCatalog.EMPTY, ScriptConfinement.NOT_VERIFIED));
-        }
-        boolean verdict = scripts && service.policy().scripting();
+        boolean needsCatalog = policyNeedsCatalog || session.readOnly();
+        boolean verdict = needsCatalog && scripts && service.policy().scripting();
         if (!verdict) {
             CompletableFuture<Resolved> known = recent.get(service.clientId());
             Resolved resolved = known == null ? null : known.getNow(null);
             if (resolved != null && resolved.target().service() == service
-                    && resolved.target().credentials() == credentials) {
+                    && resolved.target().credentials() == credentials
+                    && (!needsCatalog || resolved.catalog() != CommandCatalog.EMPTY)) {
                 return known;
             }
         }
         ExecutionTarget target = new ExecutionTarget(service, credentials);
+        if (!needsCatalog) {
+            return remember(new Resolved(target, CommandCatalog.EMPTY, ScriptConfinement.NOT_VERIFIED));
+        }
         CompletableFuture<CommandCatalog> catalog = commandExecutor.catalog(target).toCompletableFuture();
         if (verdict) {
             return catalog.thenCompose(loaded -> scriptVerifier.verdict(target)
                     .thenApply(confinement -> new Resolved(target, loaded, confinement)));
         }
         if (ErrorHandling.succeeded(catalog)) {
-            CompletableFuture<Resolved> done = CompletableFuture.completedFuture(new Resolved(target, catalog.join(),
-                    ScriptConfinement.NOT_VERIFIED));
-            recent.put(service.clientId(), done);
-            return done;
+            return remember(new Resolved(target, catalog.join(), ScriptConfinement.NOT_VERIFIED));
         }
         return catalog.thenApply(loaded -> new Resolved(target, loaded, ScriptConfinement.NOT_VERIFIED));
+    }
+
+    private CompletableFuture<Resolved> remember(Resolved resolved) {
+        CompletableFuture<Resolved> done = CompletableFuture.completedFuture(resolved);
+        recent.put(resolved.service().clientId(), done);
+        return done;
     }
 
     /** The last answer per client (see {@link #withTarget}); one entry per client that ran a command. */
