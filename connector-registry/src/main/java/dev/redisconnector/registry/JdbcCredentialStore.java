@@ -21,9 +21,11 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -61,12 +63,32 @@ public final class JdbcCredentialStore implements CredentialStore {
         CompletableFuture<Optional<Stored>> stored = cache.get(service.clientId());
         if (stored.isDone() && !stored.isCompletedExceptionally()) {
             try {
-                return CompletableFuture.completedFuture(decrypt(service.clientId(), stored.join()));
+                return decrypted(service.clientId(), stored.join());
             } catch (ConnectorException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
         return stored.thenApply(found -> decrypt(service.clientId(), found));
+    }
+
+    /** A cached row's credentials, decrypted once per row read (not per request) and handed out as one object. */
+    private record Decrypted(Stored from, CompletableFuture<Optional<RedisCredentials>> credentials) {
+    }
+
+    private final Map<String, Decrypted> decrypted = new ConcurrentHashMap<>();
+
+    private CompletableFuture<Optional<RedisCredentials>> decrypted(String clientId, Optional<Stored> stored) {
+        if (stored.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        Decrypted known = decrypted.get(clientId);
+        if (known != null && known.from() == stored.get()) {
+            return known.credentials();
+        }
+        CompletableFuture<Optional<RedisCredentials>> fresh =
+                CompletableFuture.completedFuture(decrypt(clientId, stored));
+        decrypted.put(clientId, new Decrypted(stored.get(), fresh));
+        return fresh;
     }
 
     /** Stores a password (with an optional ACL username) for the client's service. */
@@ -178,6 +200,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     /** Forgets cached entries of a client. */
     public void invalidate(String clientId) {
         cache.invalidate(clientId);
+        decrypted.remove(clientId);
     }
 
     private CredentialsInfo write(String clientId, Stored stored) {
@@ -236,6 +259,7 @@ public final class JdbcCredentialStore implements CredentialStore {
 
     private void changed(String clientId) {
         cache.invalidate(clientId);
+        decrypted.remove(clientId);
         onChange.accept(clientId);
     }
 
