@@ -100,9 +100,15 @@ public final class Main implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
+    /** The settings, read (environment and config file) and checked once per command line. */
     ServerConfig config() {
-        return ServerConfig.load(System.getenv(), configFile);
+        if (config == null) {
+            config = ServerConfig.load(System.getenv(), configFile);
+        }
+        return config;
     }
+
+    private ServerConfig config;
 
     /** The server URL from {@code --server} or {@code RC_SERVER}, checked; {@code null} when neither is set. */
     String serverUrl() {
