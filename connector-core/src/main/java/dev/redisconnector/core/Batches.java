@@ -84,7 +84,7 @@ final class Batches {
             }
         }
         Duration timeout = gate.timeout(resolved.service(), requestOptions);
-        return commandExecutor.executeAll(resolved.target(), toSend, timeout).thenCompose(outcomes -> {
+        return commandExecutor.executeAll(resolved.target().on(requestOptions.protocol()), toSend, timeout).thenCompose(outcomes -> {
             CompletableFuture<?>[] all = new CompletableFuture<?>[outcomes.size()];
             for (int k = 0; k < outcomes.size(); k++) {
                 int position = positions.get(k);
@@ -136,7 +136,7 @@ final class Batches {
                     if (watched != null) {
                         CommandGate.prefixed("inputs.watch: ", () -> gate.allowed(session, resolved, watched, -1, null));
                     }
-                    return commandExecutor.executeTransaction(resolved.target(),
+                    return commandExecutor.executeTransaction(resolved.target().on(requestOptions.protocol()),
                             watched == null ? List.of() : watched.args(), allowed,
                             gate.timeout(resolved.service(), requestOptions));
                 });

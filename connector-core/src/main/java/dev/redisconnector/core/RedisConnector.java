@@ -230,7 +230,7 @@ public final class RedisConnector implements AutoCloseable {
 
     /** Step 5: on the shared connection, or for a blocking command on a dedicated one with its block time capped. */
     private CompletionStage<Reply> run(TargetResolver.Resolved resolved, ClassifiedCommand command, ExecuteOptions requestOptions) {
-        ExecutionTarget target = resolved.target();
+        ExecutionTarget target = resolved.target().on(requestOptions.protocol());
         Duration timeout = gate.timeout(target.service(), requestOptions);
         if (command.blocking()) {
             BlockTime capped = BlockTime.cap(command.command(), options.maxBlockTime());

@@ -4,6 +4,7 @@ import dev.redisconnector.core.ConnectorOptions;
 import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.ExecutionTarget;
+import dev.redisconnector.core.execution.RespProtocol;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import io.lettuce.core.AbstractRedisClient;
@@ -20,6 +21,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
@@ -40,17 +42,38 @@ final class ConnectionOpener {
     private final ConnectorOptions options;
     private final ClientResources resources;
     private final RedisClient sharedClient;
+    /** The shared client of connections that speak RESP2 only (made on first use: most servers never need one). */
+    private volatile RedisClient sharedResp2Client;
 
     ConnectionOpener(ConnectorOptions options, ClientResources resources) {
         this.options = options;
         this.resources = resources;
         this.sharedClient = RedisClient.create(resources);
-        this.sharedClient.setOptions(clientOptions(null));
+        this.sharedClient.setOptions(clientOptions(null, RespProtocol.RESP3));
     }
 
     /** Opens a connection; the future fails with whatever Lettuce raised (the caller maps it). */
     CompletableFuture<RedisHandle> open(ExecutionTarget target) {
-        return withSsl(target, ssl -> open(target.service(), target.credentials(), ssl));
+        return withSsl(target, ssl -> open(target.service(), target.credentials(), ssl, target.protocol()));
+    }
+
+    /** The shared client for {@code protocol}. */
+    private RedisClient shared(RespProtocol protocol) {
+        if (protocol == RespProtocol.RESP3) {
+            return sharedClient;
+        }
+        RedisClient client = sharedResp2Client;
+        if (client == null) {
+            synchronized (this) {
+                client = sharedResp2Client;
+                if (client == null) {
+                    client = RedisClient.create(resources);
+                    client.setOptions(clientOptions(null, RespProtocol.RESP2));
+                    sharedResp2Client = client;
+                }
+            }
+        }
+        return client;
     }
 
     /** {@code open} with the target's own TLS material ({@code null}: none), or a failed future when it is unusable. */
@@ -64,12 +87,13 @@ final class ConnectionOpener {
         return open.apply(ssl);
     }
 
-    private CompletableFuture<RedisHandle> open(RedisService service, RedisCredentials credentials, SslOptions ssl) {
+    private CompletableFuture<RedisHandle> open(RedisService service, RedisCredentials credentials, SslOptions ssl,
+                                                RespProtocol protocol) {
         if (service.mode() == RedisService.Mode.CLUSTER) {
-            return openCluster(service, credentials, ssl);
+            return openCluster(service, credentials, ssl, protocol);
         }
-        RedisClient own = ownClient(ssl);
-        RedisClient client = own != null ? own : sharedClient;
+        RedisClient own = ownClient(ssl, protocol);
+        RedisClient client = own != null ? own : shared(protocol);
         CompletableFuture<RedisHandle> opened = client.connectAsync(ByteArrayCodec.INSTANCE, uri(service, credentials))
                 .toCompletableFuture()
                 .thenApply(connection -> new RedisHandle(connection, own, null));
@@ -81,21 +105,22 @@ final class ConnectionOpener {
      * nodes forward every published message). Fails with whatever Lettuce raised.
      */
     CompletableFuture<PubSubHandle> openPubSub(ExecutionTarget target) {
-        return withSsl(target, ssl -> openPubSub(target.service(), target.credentials(), ssl));
+        return withSsl(target, ssl -> openPubSub(target, ssl));
     }
 
-    private CompletableFuture<PubSubHandle> openPubSub(RedisService service, RedisCredentials credentials,
-                                                       SslOptions ssl) {
+    private CompletableFuture<PubSubHandle> openPubSub(ExecutionTarget target, SslOptions ssl) {
+        RedisService service = target.service();
+        RedisCredentials credentials = target.credentials();
         if (service.mode() == RedisService.Mode.CLUSTER) {
             RedisClusterClient cluster = clusterClient(service, credentials);
-            cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl)).build());
+            cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl, target.protocol())).build());
             CompletableFuture<PubSubHandle> opened = cluster.refreshPartitionsAsync().toCompletableFuture()
                     .thenCompose(loaded -> cluster.connectPubSubAsync(ByteArrayCodec.INSTANCE))
                     .thenApply(connection -> new PubSubHandle(connection, cluster));
             return shutdownOnFailure(opened, cluster);
         }
-        RedisClient own = ownClient(ssl);
-        RedisClient client = own != null ? own : sharedClient;
+        RedisClient own = ownClient(ssl, target.protocol());
+        RedisClient client = own != null ? own : shared(target.protocol());
         CompletableFuture<PubSubHandle> opened = client.connectPubSubAsync(ByteArrayCodec.INSTANCE,
                         uri(service, credentials)).toCompletableFuture()
                 .thenApply(connection -> new PubSubHandle(connection, own));
@@ -114,7 +139,7 @@ final class ConnectionOpener {
         } catch (IllegalArgumentException e) {
             return;
         }
-        RedisClient own = ownClient(ssl);
+        RedisClient own = ownClient(ssl, RespProtocol.RESP3);
         RedisClient client = own != null ? own : sharedClient;
         if (own != null) {
             watch.ownClient(own);
@@ -140,12 +165,12 @@ final class ConnectionOpener {
     }
 
     /** A client of its own for {@code ssl}, or {@code null} when the shared client serves. */
-    private RedisClient ownClient(SslOptions ssl) {
+    private RedisClient ownClient(SslOptions ssl, RespProtocol protocol) {
         if (ssl == null) {
             return null;
         }
         RedisClient client = RedisClient.create(resources);
-        client.setOptions(clientOptions(ssl));
+        client.setOptions(clientOptions(ssl, protocol));
         return client;
     }
 
@@ -171,10 +196,10 @@ final class ConnectionOpener {
     }
 
     private CompletableFuture<RedisHandle> openCluster(RedisService service, RedisCredentials credentials,
-                                                       SslOptions ssl) {
+                                                       SslOptions ssl, RespProtocol protocol) {
         RedisClusterClient cluster = clusterClient(service, credentials);
         // cluster node connections open on demand: queue (never resend) instead of rejecting while they connect
-        cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl))
+        cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl, protocol))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.DEFAULT)
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(30))
@@ -272,8 +297,11 @@ final class ConnectionOpener {
         return service.connectTimeout() != null ? service.connectTimeout() : ConnectorOptions.DEFAULT_CONNECT_TIMEOUT;
     }
 
-    /** Client options: at-most-once, fail fast while disconnected, per-command timeouts, optional TLS. */
-    ClientOptions clientOptions(SslOptions ssl) {
+    /**
+     * Client options: at-most-once, fail fast while disconnected, per-command timeouts, optional TLS; RESP3 where the
+     * server speaks it, or RESP2 only.
+     */
+    ClientOptions clientOptions(SslOptions ssl, RespProtocol protocol) {
         ClientOptions.Builder builder = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -291,6 +319,9 @@ final class ConnectionOpener {
         if (ssl != null) {
             builder.sslOptions(ssl);
         }
+        if (protocol == RespProtocol.RESP2) {
+            builder.protocolVersion(ProtocolVersion.RESP2);
+        }
         return builder.build();
     }
 
@@ -306,5 +337,9 @@ final class ConnectionOpener {
 
     void shutdown() {
         sharedClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        RedisClient resp2 = sharedResp2Client;
+        if (resp2 != null) {
+            resp2.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 }

@@ -226,7 +226,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         Versions versions = Versions.of(target);
         String clientId = target.service().clientId();
         dedicated.retainOnly(clientId, versions);
-        return dedicated.acquire(new ServiceKey(clientId, versions), key -> open(target));
+        return dedicated.acquire(new ServiceKey(clientId, versions, target.protocol()), key -> open(target));
     }
 
     /** Whether a failure still means Redis answered (the connection's state is known). */

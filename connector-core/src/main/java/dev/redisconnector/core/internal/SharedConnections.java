@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.redisconnector.core.execution.ConnectionProvider;
 import dev.redisconnector.core.execution.ExecutionTarget;
+import dev.redisconnector.core.execution.RespProtocol;
 import dev.redisconnector.core.spi.RedisCredentials;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.Secret;
@@ -44,6 +45,7 @@ final class SharedConnections implements ConnectionProvider {
 
         @Override
         public boolean equals(Object other) {
+            // a RESP2 connection's lane is negative (see key): protocols never share a connection
             return other instanceof ConnectionKey that && lane == that.lane && (endpoint != null
                     ? endpoint.equals(that.endpoint)
                     : that.endpoint == null && clientId.equals(that.clientId) && versions.equals(that.versions));
@@ -127,27 +129,33 @@ final class SharedConnections implements ConnectionProvider {
             Versions versions = current(target);
             memo = new Memo(service, target.credentials(), versions,
                     service.mode() == RedisService.Mode.STANDALONE ? Endpoint.of(target) : null,
-                    new AtomicReferenceArray<>(LANES));
+                    new AtomicReferenceArray<>(2 * LANES));
             Memo previous = memos.put(service.clientId(), memo);
             if (previous != null && previous.endpoint() != null && !previous.endpoint().equals(memo.endpoint())) {
                 closeIfUnused(previous.endpoint());
             }
         }
+        boolean resp2 = target.protocol() == RespProtocol.RESP2;
+        int keyLane = resp2 ? -1 - lane : lane;
         if (lane < 0 || lane >= LANES) {
             return new ConnectionKey(service.clientId(), memo.endpoint() == null ? memo.versions() : null,
-                    memo.endpoint(), lane);
+                    memo.endpoint(), keyLane);
         }
-        ConnectionKey key = memo.byLane().get(lane);
+        int slot = resp2 ? LANES + lane : lane;
+        ConnectionKey key = memo.byLane().get(slot);
         if (key == null) {
             key = interned.computeIfAbsent(new ConnectionKey(service.clientId(),
-                    memo.endpoint() == null ? memo.versions() : null, memo.endpoint(), lane), made -> made);
-            memo.byLane().compareAndSet(lane, null, key);
-            key = memo.byLane().get(lane);
+                    memo.endpoint() == null ? memo.versions() : null, memo.endpoint(), keyLane), made -> made);
+            memo.byLane().compareAndSet(slot, null, key);
+            key = memo.byLane().get(slot);
         }
         return key;
     }
 
-    /** Lanes whose keys are kept per client (event loops; more lanes still work, with a key made per call). */
+    /**
+     * Lanes whose keys are kept per client and protocol (event loops; more lanes still work, with a key made per call).
+     * A client's memo keeps RESP3 keys in slots 0 to LANES - 1 and RESP2 keys in LANES to 2 * LANES - 1.
+     */
     private static final int LANES = 64;
 
     /** The target's versions; the first use of a newer version closes the client's own connections of older ones. */

@@ -10,6 +10,7 @@ import dev.redisconnector.core.Inputs;
 import dev.redisconnector.core.PipelineResult;
 import dev.redisconnector.core.RedisConnector;
 import dev.redisconnector.core.Session;
+import dev.redisconnector.core.execution.RespProtocol;
 import dev.redisconnector.server.http.ApiError;
 import dev.redisconnector.server.http.Errors;
 import dev.redisconnector.server.http.EventStreams;
@@ -52,6 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class UpstashHandler {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** Every Upstash command runs on a RESP2 connection: Redis itself shapes each reply as RESP2 clients expect. */
+    private static final ExecuteOptions RESP2 = ExecuteOptions.DEFAULT.with(RespProtocol.RESP2);
     private static final String SHAPE = " Send a JSON array like [\"SET\", \"key\", \"value\"].";
 
     private final RedisConnector connector;
@@ -134,9 +137,9 @@ public final class UpstashHandler {
     }
 
     private CompletionStage<byte[]> single(Session session, Inputs inputs, boolean base64) {
-        return connector.executeAsync(session, inputs, ExecuteOptions.DEFAULT).thenApply(reply -> {
+        return connector.executeAsync(session, inputs, RESP2).thenApply(reply -> {
             StringBuilder out = new StringBuilder(64);
-            UpstashJson.result(UpstashJson.resp2(inputs.command(), reply), base64, out);
+            UpstashJson.result(reply, base64, out);
             return out.toString().getBytes(StandardCharsets.UTF_8);
         });
     }
@@ -144,8 +147,8 @@ public final class UpstashHandler {
     private CompletionStage<byte[]> pipeline(Session session, List<Inputs> commands, boolean base64,
                                              boolean atomic) {
         CompletionStage<List<PipelineResult>> results = atomic
-                ? connector.executeTransactionAsync(session, commands, List.of(), ExecuteOptions.DEFAULT)
-                : connector.executePipelineAsync(session, commands, ExecuteOptions.DEFAULT);
+                ? connector.executeTransactionAsync(session, commands, List.of(), RESP2)
+                : connector.executePipelineAsync(session, commands, RESP2);
         return results.thenApply(list -> {
             StringBuilder out = new StringBuilder(32 * list.size() + 2).append('[');
             for (int i = 0; i < list.size(); i++) {
@@ -154,7 +157,7 @@ public final class UpstashHandler {
                 }
                 PipelineResult result = list.get(i);
                 if (result.ok()) {
-                    UpstashJson.result(UpstashJson.resp2(commands.get(i).command(), result.reply()), base64, out);
+                    UpstashJson.result(result.reply(), base64, out);
                 } else {
                     UpstashJson.error(message(result.error()), out);
                 }

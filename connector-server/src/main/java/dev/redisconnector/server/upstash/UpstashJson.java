@@ -4,17 +4,15 @@ import dev.redisconnector.core.reply.Reply;
 import dev.redisconnector.core.reply.ReplyJson;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
- * Writes replies the way the Upstash REST protocol shapes them: as a RESP2 client would see them (maps flattened to
- * {@code [k1, v1, k2, v2]}, sets as arrays, doubles as strings in Redis's own format, booleans as {@code 1}/{@code 0},
- * big numbers as strings), and with {@code Upstash-Encoding: base64} every string base64-encoded except a top-level
- * {@code OK} status. Stateless.
+ * Writes replies the way the Upstash REST protocol shapes them: RESP2 replies (the handler runs every command on a
+ * RESP2 connection, so Redis itself decides each reply's shape), strings as JSON strings, integers as numbers, nil as
+ * {@code null}, errors inside arrays as strings, and with {@code Upstash-Encoding: base64} every string base64-encoded
+ * except a top-level {@code OK} status. A RESP3 type, should one arrive, is written as RESP2 shows it (maps flat,
+ * sets as arrays, doubles and big numbers as strings, booleans as {@code 1}/{@code 0}). Stateless.
  */
 final class UpstashJson {
 
@@ -26,30 +24,6 @@ final class UpstashJson {
         out.append("{\"result\":");
         write(reply, base64, true, out);
         out.append('}');
-    }
-
-    /**
-     * Commands whose RESP3 reply nests {@code [member, score]} (or {@code [field, value]}) pairs where a RESP2 client
-     * gets them flat. (Maps are flattened for every command.)
-     */
-    private static final Set<String> PAIRED = Set.of("ZRANGE", "ZRANGEBYSCORE", "ZRANGEBYLEX",
-            "ZREVRANGE", "ZREVRANGEBYSCORE", "ZREVRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "ZRANDMEMBER", "HRANDFIELD",
-            "ZUNION", "ZINTER", "ZDIFF");
-
-    /** The reply as a RESP2 client of {@code command} would see it. */
-    static Reply resp2(String command, Reply reply) {
-        if (command == null || !(reply instanceof Reply.ArrayReply array) || array.elements().isEmpty()
-                || !PAIRED.contains(command.strip().toUpperCase(Locale.ROOT))) {
-            return reply;
-        }
-        List<Reply> flat = new ArrayList<>(array.elements().size() * 2);
-        for (Reply element : array.elements()) {
-            if (!(element instanceof Reply.ArrayReply pair) || pair.elements().size() != 2) {
-                return reply;
-            }
-            flat.addAll(pair.elements());
-        }
-        return new Reply.ArrayReply(flat);
     }
 
     /** {@code {"error": "..."}}. */
