@@ -61,6 +61,22 @@ ensure_upstash_sdk() {
   fi
 }
 
+# Debian's Chromium and its ChromeDriver, for the browser tests (headless, driven by Selenium).
+ensure_browser() {
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    apt_install chromium chromium-driver
+  fi
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+    || die "chromium and chromedriver are not installed and could not be installed (needed by the browser tests)"
+}
+
+# Node.js 18 or later, for the JavaScript client's own tests (clients/js, run by JsClientIT).
+ensure_node18() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$major" -ge 18 ] 2>/dev/null || die "Node.js 18 or later is needed for the JavaScript client's tests (found: $(node -v 2>/dev/null || echo none))"
+}
+
 ensure_redis_binaries() {
   if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
     apt_install redis-server redis-tools

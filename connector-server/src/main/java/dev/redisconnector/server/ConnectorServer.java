@@ -23,6 +23,7 @@ import dev.redisconnector.server.http.Errors;
 import dev.redisconnector.server.http.EventStreams;
 import dev.redisconnector.server.http.ExecuteHandler;
 import dev.redisconnector.server.http.RequestBody;
+import dev.redisconnector.server.http.StaticAssets;
 import dev.redisconnector.server.http.StrictFraming;
 import dev.redisconnector.server.session.JwtSessionValidator;
 import dev.redisconnector.server.session.TokenRouter;
@@ -317,6 +318,9 @@ public final class ConnectorServer implements AutoCloseable {
                 }
             }));
         }
+        if (config.docsEnabled()) {
+            mountDocs(router);
+        }
         router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"up\"}"));
         router.get("/health/ready").handler(this::ready);
         adminRoutes.mount(router, config.maxBodyBytes());
@@ -324,6 +328,38 @@ public final class ConnectorServer implements AutoCloseable {
                 "No route " + ctx.request().method() + " " + safePath(ctx) + ".")));
         router.route().failureHandler(ConnectorServer::failure);
         return router;
+    }
+
+    /** What the documentation pages may load: this server only (Swagger UI sets inline styles on elements). */
+    private static final String DOCS_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+            + " img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none';"
+            + " base-uri 'none'; form-action 'none'";
+
+    /**
+     * {@code /docs}: Swagger UI from its WebJar over {@code /openapi.json}, with this server's own page and settings
+     * ({@code docs-ui/}); nothing is fetched from elsewhere.
+     */
+    private static void mountDocs(Router router) {
+        String version = StaticAssets.webJarVersion("org.webjars", "swagger-ui").orElse(null);
+        if (version == null) {
+            LOG.warn("docs disabled: the swagger-ui WebJar is not on the class path");
+            return;
+        }
+        StaticAssets library = new StaticAssets("META-INF/resources/webjars/swagger-ui/" + version,
+                "public, max-age=86400", DOCS_POLICY);
+        StaticAssets own = new StaticAssets("docs-ui", "no-cache", DOCS_POLICY);
+        // "/docs" matches "/docs/" too: the page's relative links need the slash
+        router.get("/docs").handler(ctx -> {
+            if (ctx.request().path().endsWith("/")) {
+                own.serve("index.html", ctx.response());
+            } else {
+                ctx.response().setStatusCode(302).putHeader("location", "/docs/").end();
+            }
+        });
+        router.get("/docs/*").handler(ctx -> {
+            String path = ctx.normalizedPath().substring("/docs/".length());
+            (own.exists(path) ? own : library).serve(path, ctx.response());
+        });
     }
 
     private static String safePath(RoutingContext ctx) {

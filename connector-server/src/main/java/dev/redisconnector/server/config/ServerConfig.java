@@ -197,6 +197,11 @@ public final class ServerConfig {
         return get(Settings.METRICS_ENABLED);
     }
 
+    /** Whether {@code /docs} serves the browsable API documentation. */
+    public boolean docsEnabled() {
+        return get(Settings.DOCS_ENABLED);
+    }
+
     public boolean metricsPerClient() {
         return get(Settings.METRICS_PER_CLIENT);
     }
