@@ -6,11 +6,12 @@ import sys
 
 def main():
     runs_file, a_words, b_words = sys.argv[1:4]
+    conns = sys.argv[4] if len(sys.argv) > 4 else "64"
     runs = [json.loads(line) for line in open(runs_file) if line.strip()]
     by = {}
     for run in runs:
         by.setdefault((run["system"], run["op"]), []).append(run)
-    lines = ["# A/B comparison (c=64, medians of alternating runs)", "",
+    lines = [f"# A/B comparison (c={conns}, medians of alternating runs)", "",
              f"- A: `{a_words}`", f"- B: `{b_words}`", "",
              "| system | op | runs | req/s median | spread | p99 ms median | p99.9 ms median | vs webdis |",
              "|---|---|---:|---:|---|---:|---:|---:|"]
@@ -29,7 +30,9 @@ def main():
     for op in ("get", "set"):
         if ("a", op) in medians and ("b", op) in medians:
             lines.append("")
-            lines.append(f"- {op.upper()}: B / A = {medians[('b', op)] / medians[('a', op)]:.2f}")
+            p99 = {k: statistics.median([r["p99_ms"] for r in by[(k, op)]]) for k in ("a", "b")}
+            lines.append(f"- {op.upper()}: B / A = {medians[('b', op)] / medians[('a', op)]:.2f} req/s, "
+                         f"p99 {p99['a']:.2f} -> {p99['b']:.2f} ms")
     print("\n".join(lines))
 
 
