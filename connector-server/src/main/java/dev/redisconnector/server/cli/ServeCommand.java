@@ -75,7 +75,11 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  -H 'Content-Type: application/json' \\");
         out.println("  -d '{\"inputs\": {\"command\": \"SET\", \"args\": [\"order:12345\", \"delivered\"]}}'");
         out.println();
-        out.println("Expected: {\"output1\":\"OK\"}. Stop with Ctrl-C.");
+        out.println("Expected: {\"output1\":\"OK\"}.");
+        if (server.config().docsEnabled()) {
+            out.println("Browse and try the API at " + url + "/docs (Authorize with the session token above).");
+        }
+        out.println("Stop with Ctrl-C.");
         out.flush();
     }
 }
