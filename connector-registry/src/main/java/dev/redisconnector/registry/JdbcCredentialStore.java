@@ -9,6 +9,7 @@ import dev.redisconnector.core.spi.Secret;
 import dev.redisconnector.registry.crypto.SecretCipher;
 import dev.redisconnector.registry.crypto.SecretDecryptionException;
 import dev.redisconnector.registry.internal.CachedLookup;
+import dev.redisconnector.registry.internal.ChangeLog;
 import dev.redisconnector.registry.internal.Jdbc;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -50,9 +51,12 @@ public final class JdbcCredentialStore implements CredentialStore {
     private final Consumer<String> onChange;
     private final SecureRandom random = new SecureRandom();
 
+    private final ChangeLog changes;
+
     JdbcCredentialStore(DataSource dataSource, SecretCipher cipher, Executor executor, RegistryConfig config,
-                        Consumer<String> onChange) {
+                        ChangeLog changes, Consumer<String> onChange) {
         this.dataSource = dataSource;
+        this.changes = changes;
         this.cipher = cipher;
         this.onChange = onChange;
         this.cache = new CachedLookup<>(this::read, executor, config.cacheFresh(), config.cacheMaxStale(), 100_000);
@@ -118,11 +122,13 @@ public final class JdbcCredentialStore implements CredentialStore {
     /** Deletes the client's credentials; {@code false} when there were none. */
     public boolean delete(String clientId) {
         ClientIds.check(clientId);
-        boolean deleted = Jdbc.query(dataSource, connection -> {
+        boolean deleted = Jdbc.inTransaction(dataSource, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "DELETE FROM redis_credentials WHERE client_id = ?")) {
                 statement.setString(1, clientId);
-                return statement.executeUpdate() > 0;
+                boolean gone = statement.executeUpdate() > 0;
+                changes.record(connection, ChangeLog.Kind.CREDENTIALS, clientId);
+                return gone;
             }
         });
         changed(clientId);
@@ -182,12 +188,14 @@ public final class JdbcCredentialStore implements CredentialStore {
                     setOrNull(update, 3, again.clientKeyCiphertext());
                     update.setString(4, again.keyId());
                     update.setString(5, clientId);
-                    return update.executeUpdate() > 0;
+                    boolean done = update.executeUpdate() > 0;
+                    changes.record(connection, ChangeLog.Kind.CREDENTIALS, clientId);
+                    return done;
                 }
             });
             if (rewritten) {
                 count++;
-                cache.invalidate(clientId);
+                invalidate(clientId);
             }
         }
         return count;
@@ -220,6 +228,7 @@ public final class JdbcCredentialStore implements CredentialStore {
                 insert.setString(11, clientId);
                 insert.executeUpdate();
             }
+            changes.record(connection, ChangeLog.Kind.CREDENTIALS, clientId);
             return null;
         });
         changed(clientId);

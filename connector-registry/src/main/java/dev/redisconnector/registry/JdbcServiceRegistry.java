@@ -4,6 +4,7 @@ import dev.redisconnector.core.policy.ServicePolicy;
 import dev.redisconnector.core.spi.RedisService;
 import dev.redisconnector.core.spi.ServiceRegistry;
 import dev.redisconnector.registry.internal.CachedLookup;
+import dev.redisconnector.registry.internal.ChangeLog;
 import dev.redisconnector.registry.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,10 +42,13 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
     private final DataSource dataSource;
     private final CachedLookup<String, ServiceRecord> cache;
     private final Consumer<String> onChange;
+    private final ChangeLog changes;
 
-    JdbcServiceRegistry(DataSource dataSource, Executor executor, RegistryConfig config, Consumer<String> onChange) {
+    JdbcServiceRegistry(DataSource dataSource, Executor executor, RegistryConfig config, ChangeLog changes,
+                        Consumer<String> onChange) {
         this.dataSource = dataSource;
         this.onChange = onChange;
+        this.changes = changes;
         this.cache = new CachedLookup<>(this::read, executor, config.cacheFresh(), config.cacheMaxStale(), 100_000);
     }
 
@@ -86,6 +90,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
             Instant now = Instant.now();
             if (existing.isEmpty()) {
                 insert(connection, clientId, definition, now);
+                changes.record(connection, ChangeLog.Kind.SERVICE, clientId);
                 return new PutResult(select(connection, clientId, false).orElseThrow(), true, false);
             }
             boolean moved = !existing.get().definition().sameAddress(definition);
@@ -97,6 +102,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
                     moved = delete.executeUpdate() > 0;
                 }
             }
+            changes.record(connection, ChangeLog.Kind.SERVICE, clientId);
             return new PutResult(select(connection, clientId, false).orElseThrow(), false, moved);
         });
         changed(clientId);
@@ -114,7 +120,9 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
                 credentials.setString(1, clientId);
                 credentials.executeUpdate();
                 service.setString(1, clientId);
-                return service.executeUpdate() > 0;
+                boolean gone = service.executeUpdate() > 0;
+                changes.record(connection, ChangeLog.Kind.SERVICE, clientId);
+                return gone;
             }
         });
         changed(clientId);

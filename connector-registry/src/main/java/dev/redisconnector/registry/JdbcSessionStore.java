@@ -3,6 +3,7 @@ package dev.redisconnector.registry;
 import dev.redisconnector.core.Session;
 import dev.redisconnector.core.spi.SessionValidator;
 import dev.redisconnector.registry.internal.CachedLookup;
+import dev.redisconnector.registry.internal.ChangeLog;
 import dev.redisconnector.registry.internal.Jdbc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,8 +50,11 @@ public final class JdbcSessionStore implements SessionValidator {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    JdbcSessionStore(DataSource dataSource, Executor executor, RegistryConfig config, Clock clock) {
+    private final ChangeLog changes;
+
+    JdbcSessionStore(DataSource dataSource, Executor executor, RegistryConfig config, ChangeLog changes, Clock clock) {
         this.dataSource = dataSource;
+        this.changes = changes;
         this.clock = clock;
         this.cache = new CachedLookup<>(this::readByHash, executor, config.cacheFresh(), config.cacheMaxStale(),
                 200_000);
@@ -150,6 +154,7 @@ public final class JdbcSessionStore implements SessionValidator {
                 update.setString(2, found);
                 update.executeUpdate();
             }
+            changes.record(connection, ChangeLog.Kind.SESSION, found);
             return found;
         });
         if (tokenHash == null) {
@@ -159,6 +164,11 @@ public final class JdbcSessionStore implements SessionValidator {
         return true;
     }
 
+
+    /** Forgets a cached session by its token hash (it was revoked through another instance). */
+    public void invalidateHash(String tokenHash) {
+        cache.invalidate(tokenHash);
+    }
 
     /** Whether a string has the shape of a token this store issues (cheap pre-check before hashing). */
     public static boolean looksLikeToken(String token) {

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.redisconnector.registry.crypto.Keyring;
 import dev.redisconnector.registry.crypto.SecretCipher;
+import dev.redisconnector.registry.internal.ChangeFeed;
+import dev.redisconnector.registry.internal.ChangeLog;
 import dev.redisconnector.registry.internal.Jdbc;
 import java.sql.PreparedStatement;
 import java.time.Clock;
@@ -38,17 +40,62 @@ public final class Registry implements AutoCloseable {
     private final JdbcCredentialStore credentials;
     private final JdbcSessionStore sessions;
     private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
+    /** On PostgreSQL: the changes other instances make, applied here at once; {@code null} on H2. */
+    private final ChangeFeed feed;
 
     private Registry(HikariDataSource dataSource, Keyring keyring, RegistryConfig config, Clock clock) {
         this.dataSource = dataSource;
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("registry-", 0).factory());
+        boolean postgres = isPostgres(config.jdbcUrl());
+        ChangeLog changes = new ChangeLog(postgres);
         Consumer<String> notify = clientId -> changeListeners.forEach(listener -> listener.accept(clientId));
-        this.credentials = new JdbcCredentialStore(dataSource, new SecretCipher(keyring), executor, config, notify);
-        this.services = new JdbcServiceRegistry(dataSource, executor, config, clientId -> {
+        this.credentials = new JdbcCredentialStore(dataSource, new SecretCipher(keyring), executor, config, changes,
+                notify);
+        this.services = new JdbcServiceRegistry(dataSource, executor, config, changes, clientId -> {
             credentials.invalidate(clientId);
             notify.accept(clientId);
         });
-        this.sessions = new JdbcSessionStore(dataSource, executor, config, clock);
+        this.sessions = new JdbcSessionStore(dataSource, executor, config, changes, clock);
+        this.feed = postgres ? new ChangeFeed(config.jdbcUrl(), config.user(), config.password(),
+                change -> apply(change, notify)) : null;
+    }
+
+    /** A change made anywhere (this instance's own come back too: dropping an entry twice is harmless). */
+    private void apply(ChangeLog.Change change, Consumer<String> notify) {
+        switch (change.kind()) {
+            case SERVICE -> {
+                services.invalidate(change.subject());
+                credentials.invalidate(change.subject());
+                notify.accept(change.subject());
+            }
+            case CREDENTIALS -> {
+                credentials.invalidate(change.subject());
+                notify.accept(change.subject());
+            }
+            case SESSION -> sessions.invalidateHash(change.subject());
+        }
+    }
+
+    private static boolean isPostgres(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * Whether this instance hears of other instances' changes at once: {@code true} while the PostgreSQL listener
+     * is connected, {@code false} while it reconnects, and {@code null} on H2 (one instance; nothing to hear).
+     */
+    public Boolean changeListenerConnected() {
+        return feed == null ? null : feed.connected();
+    }
+
+    /** Registry changes applied from the change feed since start (0 on H2). */
+    public long changesApplied() {
+        return feed == null ? 0 : feed.applied();
+    }
+
+    /** Times the change listener reconnected since start (0 on H2). */
+    public long changeListenerReconnects() {
+        return feed == null ? 0 : feed.reconnects();
     }
 
     /** Opens the registry and brings its schema up to date. */
@@ -79,6 +126,11 @@ public final class Registry implements AutoCloseable {
                     .migrate();
         } catch (RuntimeException e) {
             dataSource.close();
+            if (config.jdbcUrl().startsWith("jdbc:h2:") && lockedByAnotherProcess(e)) {
+                throw new RegistryException("the embedded registry at " + safeUrl(config.jdbcUrl()) + " is in use by"
+                        + " another process (an H2 file serves one instance; stop the other one, give this one its own"
+                        + " RC_DATA_DIR, or run every instance on one PostgreSQL registry with RC_REGISTRY_URL)", e);
+            }
             throw new RegistryException("the registry database at " + safeUrl(config.jdbcUrl())
                     + " could not be opened or migrated: " + e.getClass().getSimpleName(), e);
         }
@@ -122,6 +174,18 @@ public final class Registry implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** Whether opening failed because another process holds the H2 file's lock. */
+    private static boolean lockedByAnotherProcess(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("already in use") || message.contains("Locked by another process")
+                    || cause instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A JDBC URL with any password parameter masked, for messages. */
@@ -176,6 +240,9 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (feed != null) {
+            feed.close();
+        }
         synchronized (this) {
             if (audit != null) {
                 audit.close();

@@ -368,8 +368,11 @@ public final class ConnectorServer implements AutoCloseable {
 
     private void ready(RoutingContext ctx) {
         vertx.executeBlocking(registry::isReachable, false).onComplete(result -> {
+            Boolean listening = registry.changeListenerConnected();
+            String changes = listening == null ? "" : ",\"changes\":\"" + (listening ? "listening" : "reconnecting")
+                    + "\"";
             if (result.succeeded() && result.result()) {
-                json(ctx, 200, "{\"status\":\"ready\",\"registry\":\"up\"}");
+                json(ctx, 200, "{\"status\":\"ready\",\"registry\":\"up\"" + changes + "}");
             } else {
                 json(ctx, 503, "{\"status\":\"not ready\",\"registry\":\"down\"}");
             }

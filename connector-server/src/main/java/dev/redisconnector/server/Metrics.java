@@ -74,6 +74,17 @@ public final class Metrics implements CommandListener {
         cache("service", store, r -> r.services().cacheStats());
         cache("credentials", store, r -> r.credentials().cacheStats());
         cache("session", store, r -> r.sessions().cacheStats());
+        if (store.changeListenerConnected() != null) {
+            gauge("rc_registry_listener_connected", "1 while this instance hears other instances' registry changes"
+                    + " (PostgreSQL LISTEN), 0 while it reconnects", () -> Boolean.TRUE.equals(
+                    store.changeListenerConnected()) ? 1 : 0);
+            FunctionCounter.builder("rc_registry_changes_applied", store, Registry::changesApplied)
+                    .description("Registry changes (any instance's) applied to this instance's caches")
+                    .register(registry);
+            FunctionCounter.builder("rc_registry_listener_reconnects", store, Registry::changeListenerReconnects)
+                    .description("Times the registry change listener lost its connection and caught up again")
+                    .register(registry);
+        }
         if (audit != null) {
             FunctionCounter.builder("rc_audit_written", audit, AuditTrail::written)
                     .description("Audit rows written").register(registry);
