@@ -78,6 +78,27 @@ public final class RedisTopologies {
         return new Cluster(nodes);
     }
 
+    /**
+     * Starts six cluster nodes, three masters each with a replica, with {@code nodeTimeoutMs} as the node timeout
+     * (what a replica waits before it takes over a dead master).
+     */
+    public static Cluster clusterWithReplicas(Path directory, int nodeTimeoutMs) {
+        List<RedisServerProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            nodes.add(RedisServerProcess.start(List.of("cluster-enabled yes", "cluster-config-file nodes-" + i
+                    + ".conf", "cluster-node-timeout " + nodeTimeoutMs), directory.resolve("node-" + i)));
+        }
+        List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        nodes.forEach(node -> command.add("127.0.0.1:" + node.port()));
+        command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+        run(command, directory.resolve("cluster-create.log"));
+        await(() -> nodes.stream().allMatch(n -> n.call("CLUSTER", "INFO").contains("cluster_state:ok")),
+                "cluster state ok");
+        await(() -> nodes.stream().filter(n -> n.call("ROLE").startsWith("slave"))
+                .allMatch(n -> n.call("INFO", "replication").contains("master_link_status:up")), "replicas in sync");
+        return new Cluster(nodes);
+    }
+
     /** Runs a command (e.g. {@code redis-cli --cluster reshard ...}) and fails when it fails. */
     public static void run(List<String> command, Path log) {
         try {

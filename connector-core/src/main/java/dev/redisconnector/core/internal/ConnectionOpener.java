@@ -201,9 +201,14 @@ final class ConnectionOpener {
         // cluster node connections open on demand: queue (never resend) instead of rejecting while they connect
         cluster.setOptions(ClusterClientOptions.builder(clientOptions(ssl, protocol))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.DEFAULT)
+                // the topology is re-read on the failure itself (a node that keeps failing to reconnect, a MOVED or
+                // ASK, an uncovered slot), at most once a second, not only on a timer: a replica that took over a
+                // dead master is used as soon as the cluster says so
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(30))
                         .enableAllAdaptiveRefreshTriggers()
+                        .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                        .refreshTriggersReconnectAttempts(1)
                         .build())
                 .build());
         // the topology is loaded first, without blocking: connectAsync needs it
