@@ -70,6 +70,14 @@ ensure_browser() {
     || die "chromium and chromedriver are not installed and could not be installed (needed by the browser tests)"
 }
 
+# Debian's nginx, the load balancer in front of three instances in the multi-instance test (deploy/nginx).
+ensure_nginx() {
+  if [ ! -x /usr/sbin/nginx ]; then
+    apt_install nginx-light
+  fi
+  [ -x /usr/sbin/nginx ] || die "nginx is not installed and could not be installed (needed by MultiInstanceIT)"
+}
+
 # Node.js 18 or later, for the JavaScript client's own tests (clients/js, run by JsClientIT).
 ensure_node18() {
   local major

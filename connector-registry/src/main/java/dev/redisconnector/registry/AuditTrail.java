@@ -87,7 +87,7 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
 
     /** One row. {@code keyCount} is {@code -1} when the server's command table was not available. */
     public record Entry(Instant at, String userId, String clientId, String command, int keyCount, String outcome,
-                        long durationMicros, long replyBytes) {
+                        long durationMicros, long replyBytes, String instance) {
     }
 
     /** A query: every filter optional; newest first. */
@@ -108,7 +108,15 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
     private final Thread writer;
     private volatile long lastPurge;
 
+    /** The instance that writes this trail's chunks ({@code RC_INSTANCE_ID}); {@code null}: not named. */
+    private final String instanceId;
+
     AuditTrail(DataSource dataSource, Duration retention, int capacity, Level level) {
+        this(dataSource, retention, capacity, level, null);
+    }
+
+    AuditTrail(DataSource dataSource, Duration retention, int capacity, Level level, String instanceId) {
+        this.instanceId = instanceId;
         this.dataSource = dataSource;
         this.retention = retention;
         this.level = level;
@@ -226,7 +234,8 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
     }
 
     static List<Entry> query(DataSource dataSource, Query query) {
-        StringBuilder sql = new StringBuilder("SELECT client_id, first_ms, last_ms, body FROM audit_chunk WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT client_id, first_ms, last_ms, body, instance_id FROM audit_chunk"
+                + " WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (query.clientId() != null) {
             // the client's own chunks, and the shared chunks that hold a little of many clients
@@ -258,8 +267,9 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
                             // every later chunk is older than the newest `limit` entries found
                             break;
                         }
+                        String instance = rows.getString(5);
                         for (String line : rows.getString(4).split("\n")) {
-                            Entry entry = decode(line);
+                            Entry entry = decode(line, instance);
                             if (entry != null && matches(entry, query)) {
                                 entries.add(entry);
                             }
@@ -289,7 +299,7 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
                 .append(event.replyBytes()).append('\n');
     }
 
-    private static Entry decode(String line) {
+    private static Entry decode(String line, String instance) {
         String[] fields = line.split("\t", -1);
         if (fields.length != 8) {
             return null;
@@ -297,7 +307,7 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
         try {
             return new Entry(Instant.ofEpochMilli(Long.parseLong(fields[0])), fields[2].isEmpty() ? null : fields[2],
                     fields[1].isEmpty() ? null : fields[1], fields[3], Integer.parseInt(fields[4]), fields[5],
-                    Long.parseLong(fields[6]), Long.parseLong(fields[7]));
+                    Long.parseLong(fields[6]), Long.parseLong(fields[7]), instance);
         } catch (NumberFormatException e) {
             return null;
         }
@@ -459,7 +469,7 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
 
     private void write(List<CommandEvent> events) {
         Jdbc.inTransaction(dataSource, connection -> {
-            insert(connection, events);
+            insert(connection, events, instanceId);
             return null;
         });
         written.addAndGet(events.size());
@@ -469,28 +479,29 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
      * A chunk row per busy client (and per 5,000 entries); the clients with only a few entries in this batch share
      * chunks, so a thousand quiet tenants cost a few inserts, not a thousand.
      */
-    private static void insert(Connection connection, List<CommandEvent> events) throws SQLException {
+    private static void insert(Connection connection, List<CommandEvent> events, String instanceId)
+            throws SQLException {
         Map<String, List<CommandEvent>> byClient = new LinkedHashMap<>();
         for (CommandEvent event : events) {
             byClient.computeIfAbsent(clean(event.clientId()), ignored -> new ArrayList<>()).add(event);
         }
         List<CommandEvent> shared = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO audit_chunk (client_id,"
-                + " first_ms, last_ms, entries, body) VALUES (?, ?, ?, ?, ?)")) {
+                + " first_ms, last_ms, entries, body, instance_id) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Map.Entry<String, List<CommandEvent>> client : byClient.entrySet()) {
                 if (client.getValue().size() < OWN_CHUNK_MINIMUM) {
                     shared.addAll(client.getValue());
                 } else {
-                    addChunks(statement, client.getKey(), client.getValue());
+                    addChunks(statement, client.getKey(), client.getValue(), instanceId);
                 }
             }
-            addChunks(statement, SHARED, shared);
+            addChunks(statement, SHARED, shared, instanceId);
             statement.executeBatch();
         }
     }
 
-    private static void addChunks(PreparedStatement statement, String clientId, List<CommandEvent> all)
-            throws SQLException {
+    private static void addChunks(PreparedStatement statement, String clientId, List<CommandEvent> all,
+                                  String instanceId) throws SQLException {
         for (int from = 0; from < all.size(); from += CHUNK) {
             List<CommandEvent> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
             StringBuilder body = new StringBuilder(chunk.size() * 72);
@@ -506,6 +517,7 @@ public final class AuditTrail implements CommandListener, AutoCloseable {
             statement.setLong(3, last);
             statement.setInt(4, chunk.size());
             statement.setString(5, body.toString());
+            statement.setString(6, instanceId);
             statement.addBatch();
         }
     }

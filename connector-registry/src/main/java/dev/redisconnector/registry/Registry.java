@@ -204,9 +204,14 @@ public final class Registry implements AutoCloseable {
     }
 
     /** {@link #audit(Duration)} at {@code level} ({@link AuditTrail.Level#OFF} is not a trail: use none). */
-    public synchronized AuditTrail audit(Duration retention, AuditTrail.Level level) {
+    public AuditTrail audit(Duration retention, AuditTrail.Level level) {
+        return audit(retention, level, null);
+    }
+
+    /** {@link #audit(Duration, AuditTrail.Level)} with each chunk marked with the instance that wrote it. */
+    public synchronized AuditTrail audit(Duration retention, AuditTrail.Level level, String instanceId) {
         if (audit == null) {
-            audit = new AuditTrail(dataSource, retention, 100_000, level);
+            audit = new AuditTrail(dataSource, retention, 100_000, level, instanceId);
         }
         return audit;
     }

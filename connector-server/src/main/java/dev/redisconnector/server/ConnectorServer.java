@@ -60,6 +60,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,14 +136,22 @@ public final class ConnectorServer implements AutoCloseable {
                         // many requests handled in one event-loop turn share one write to Redis
                         channel.pipeline().addFirst(new FlushConsolidationHandler(64, true)))
                 .build();
-        CommandExecutor executor = LettuceExecutors.create(config.connectorOptions(), resources, affinity,
+        int perService = config.connectionsPerService();
+        IntSupplier lanes = perService > 0 && perService < affinity.size()
+                ? () -> affinity.getAsInt() % perService : affinity;
+        CommandExecutor executor = LettuceExecutors.create(config.connectorOptions(), resources, lanes,
                 config.connectionProvider());
         registry.onChange(executor::closeConnections);
         SessionValidator sessions = new TokenRouter(registry.sessions(),
                 config.jwtEnabled() ? JwtSessionValidator.fromConfig(config, blocking) : null);
-        Metrics metrics = config.metricsEnabled() ? new Metrics(config.metricsPerClient()) : null;
+        String instanceId = config.instanceId();
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
+            // %property{instance} in the text log format; "instance" in every JSON line's context
+            logging.putProperty("instance", instanceId);
+        }
+        Metrics metrics = config.metricsEnabled() ? new Metrics(config.metricsPerClient(), instanceId) : null;
         AuditTrail audit = config.auditRetention() == null ? null
-                : registry.audit(config.auditRetention(), config.auditLevel());
+                : registry.audit(config.auditRetention(), config.auditLevel(), instanceId);
         RedisConnector connector = RedisConnector.builder()
                 .listener(CommandListener.both(audit, metrics))
                 .sessionValidator(sessions)
@@ -179,7 +189,11 @@ public final class ConnectorServer implements AutoCloseable {
                             // late for StrictFraming to guard it
                             .setHttp2ClearTextEnabled(false);
                     HttpServer http = vertx.createHttpServer(options)
-                            .connectionHandler(connection -> StrictFraming.install(connection, options))
+                            .connectionHandler(connection -> {
+                                StrictFraming.install(connection, options);
+                                server.openConnections.incrementAndGet();
+                                connection.closeHandler(ignored -> server.openConnections.decrementAndGet());
+                            })
                             .invalidRequestHandler(StrictFraming::answerInvalid)
                             .requestHandler(server.requestHandler(adminRoutes));
                     servers.add(http);
@@ -213,6 +227,11 @@ public final class ConnectorServer implements AutoCloseable {
         return request -> {
             String requestId = requestId(request.getHeader(REQUEST_ID));
             request.response().putHeader(REQUEST_ID, requestId);
+            if (draining) {
+                // shutting down: answer, and let the client (a load balancer) open its next connection elsewhere
+                request.response().putHeader("connection", "close");
+                lastRequestNanos = System.nanoTime();
+            }
             // health, readiness, metrics and the API document need no token: a throttled address still reaches them
             String address = throttle.enabled() && !UNAUTHENTICATED.contains(request.path()) ? remoteHost(request)
                     : null;
@@ -367,6 +386,10 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private void ready(RoutingContext ctx) {
+        if (draining) {
+            json(ctx, 503, "{\"status\":\"draining\"}");
+            return;
+        }
         vertx.executeBlocking(registry::isReachable, false).onComplete(result -> {
             Boolean listening = registry.changeListenerConnected();
             String changes = listening == null ? "" : ",\"changes\":\"" + (listening ? "listening" : "reconnecting")
@@ -421,13 +444,53 @@ public final class ConnectorServer implements AutoCloseable {
         return config;
     }
 
-    /** Stops accepting, waits for in-flight requests (up to the grace period), then releases everything. */
+    private volatile boolean draining;
+    /** HTTP connections open now. */
+    private final AtomicInteger openConnections = new AtomicInteger();
+    /** While draining: when the last request came. */
+    private volatile long lastRequestNanos;
+    /** A connection with no request for this long is taken as idle by its client when the server stops. */
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * Stops the server the way a rolling restart needs: {@code /health/ready} answers 503 and every response closes
+     * its connection for {@code RC_DRAIN_MS} while requests are still served (the load balancer takes the instance
+     * out), then open event streams end with a last {@code end} event, the server stops accepting and in-flight
+     * requests finish (up to {@code RC_SHUTDOWN_GRACE_MS}); then everything is released.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        draining = true;
+        long drainMillis = config.drain().toMillis();
+        if (drainMillis > 0) {
+            LOG.info("draining: /health/ready answers 503 for {} ms, then the server stops accepting", drainMillis);
+            try {
+                Thread.sleep(drainMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        streams.endAll();
         long graceMillis = config.shutdownGrace().toMillis();
+        // no new connections (refused: a load balancer retries them elsewhere, as nothing was sent), while the open
+        // ones finish their requests and close (each response says "Connection: close"; idle ones are closed by the
+        // balancer's own keep-alive timeout); the ones still open once no request came for a second are closed
+        if (drainMillis > 0 && Listeners.close(servers)) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+            lastRequestNanos = System.nanoTime();
+            while (openConnections.get() > 0 && System.nanoTime() < deadline
+                    && System.nanoTime() - lastRequestNanos < QUIET_NANOS) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         try {
             List<Future<Void>> shutdowns = servers.stream()
                     .map(http -> http.shutdown(graceMillis, TimeUnit.MILLISECONDS)).toList();

@@ -48,8 +48,11 @@ public final class Metrics implements CommandListener {
     private final Map<String, Counter> commandCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer[]> httpTimers = new ConcurrentHashMap<>();
 
-    Metrics(boolean perClient) {
+    Metrics(boolean perClient, String instanceId) {
         this.perClient = perClient;
+        // every series says which instance it comes from (Prometheus also adds its own "instance" target label:
+        // the scrape keeps this one as exported_instance unless honor_labels is on)
+        registry.config().commonTags("instance", instanceId);
         // the process itself: heap and GC, threads, CPU, classes
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);

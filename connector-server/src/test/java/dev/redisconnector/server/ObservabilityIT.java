@@ -177,7 +177,8 @@ class ObservabilityIT {
         assertThat(after).contains("rc_http_requests_seconds_bucket{endpoint=\"execute\"");
         assertThat(sample(after, "rc_redis_connections", "")).isGreaterThanOrEqualTo(1.0);
         assertThat(sample(after, "rc_registry_cache_hits_total", "lookup=\"session\"")).isGreaterThan(0.0);
-        assertThat(after).contains("rc_registry_load_seconds_total{lookup=\"service\"}")
+        // every series names the instance (RC_INSTANCE_ID, default host name:port)
+        assertThat(after).containsPattern("rc_registry_load_seconds_total\\{instance=\"[^\"]+\",lookup=\"service\"\\}")
                 .contains("hikaricp_connections").doesNotContain("obs:metric").doesNotContain("client=\"obs\"");
     }
 

@@ -161,9 +161,9 @@ public final class AdminModel {
     public record SessionList(List<SessionView> sessions) {
     }
 
-    /** One audit entry (never argument values). */
+    /** One audit entry (never argument values), with the instance that served it ({@code RC_INSTANCE_ID}). */
     public record AuditEntryView(String at, String userId, String clientId, String command, Integer keys,
-                                 String outcome, double durationMs, long replyBytes) {
+                                 String outcome, double durationMs, long replyBytes, String instance) {
     }
 
     /**

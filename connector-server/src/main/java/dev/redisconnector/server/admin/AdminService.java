@@ -311,7 +311,7 @@ public final class AdminService implements AdminApi {
         List<AuditEntryView> entries = registry.queryAudit(query).stream().map(entry -> new AuditEntryView(
                 entry.at().toString(), entry.userId(), entry.clientId(), entry.command(),
                 entry.keyCount() < 0 ? null : entry.keyCount(), entry.outcome(), entry.durationMicros() / 1000.0,
-                entry.replyBytes())).toList();
+                entry.replyBytes(), entry.instance())).toList();
         List<AuditCountView> counts = registry.queryAuditCounts(query).stream().map(count -> new AuditCountView(
                 count.minute().toString(), count.userId(), count.clientId(), count.command(), count.outcome(),
                 count.commands(), count.durationMicros() / 1000.0, count.replyBytes())).toList();

@@ -235,6 +235,30 @@ public final class ServerConfig {
         return (int) Math.min(256, get(Settings.EVENT_LOOPS));
     }
 
+    /** Shared Redis connections per Redis identity ({@code RC_REDIS_CONNECTIONS_PER_SERVICE}); 0: one per loop. */
+    public int connectionsPerService() {
+        return (int) Math.min(1024, get(Settings.CONNECTIONS_PER_SERVICE));
+    }
+
+    /** This instance's name ({@code RC_INSTANCE_ID}); by default the host name and the configured port. */
+    public String instanceId() {
+        String configured = get(Settings.INSTANCE_ID);
+        return configured.isBlank() ? hostName() + ":" + port() : configured.strip();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "localhost";
+        }
+    }
+
+    /** How long a stopping server keeps serving with readiness down ({@code RC_DRAIN_MS}). */
+    public Duration drain() {
+        return Duration.ofMillis(get(Settings.DRAIN_MS));
+    }
+
     public Duration shutdownGrace() {
         return Duration.ofMillis(get(Settings.SHUTDOWN_GRACE_MS));
     }

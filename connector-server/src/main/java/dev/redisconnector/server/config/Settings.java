@@ -82,6 +82,13 @@ public final class Settings {
     public static final Setting<Long> SESSION_TTL_SECONDS = new Setting<>("RC_SESSION_TTL_SECONDS", Setting.POSITIVE,
             "3600", "default lifetime of new sessions");
 
+    public static final Setting<String> INSTANCE_ID = new Setting<>("RC_INSTANCE_ID", Setting.TEXT, "",
+            "this instance's name in audit entries, metrics (an instance label) and logs; default: host name:port");
+
+    public static final Setting<Long> DRAIN_MS = new Setting<>("RC_DRAIN_MS", Setting.NON_NEGATIVE, "0",
+            "on SIGTERM: how long /health/ready answers 503 (and responses close their connections) while requests are"
+            + " still served, before the server stops accepting; set it to your load balancer's health-check period");
+
     public static final Setting<Long> SHUTDOWN_GRACE_MS = new Setting<>("RC_SHUTDOWN_GRACE_MS", Setting.NON_NEGATIVE,
             "10000", "on SIGTERM, wait this long for in-flight requests");
 
@@ -106,6 +113,10 @@ public final class Settings {
     public static final Setting<Long> EVENT_LOOPS = new Setting<>("RC_EVENT_LOOPS", Setting.POSITIVE,
             Integer.toString(Runtime.getRuntime().availableProcessors()),
             "event loops serving HTTP and Redis; default: the number of cores");
+
+    public static final Setting<Long> CONNECTIONS_PER_SERVICE = new Setting<>("RC_REDIS_CONNECTIONS_PER_SERVICE",
+            Setting.NON_NEGATIVE, "0", "shared Redis connections per Redis identity on this instance; 0: one per event"
+            + " loop (fewer: less load on Redis maxclients with many instances, requests hop between threads)");
 
     public static final Setting<String> CONNECTIONS = new Setting<>("RC_CONNECTIONS", Setting.TEXT,
             "shared",
@@ -186,9 +197,9 @@ public final class Settings {
             HOST, PORT, DATA_DIR, REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_POOL_SIZE,
             CACHE_FRESH_MS, CACHE_MAX_STALE_MS, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_ID, ADMIN_TOKEN,
             COMMAND_TIMEOUT_MS, CONNECT_TIMEOUT_MS, CONNECTION_IDLE_MS, MAX_BODY_BYTES, MAX_REPLY_BYTES,
-            MAX_ARGUMENTS, MAX_ARGUMENT_BYTES, SESSION_TTL_SECONDS, SHUTDOWN_GRACE_MS,
+            MAX_ARGUMENTS, MAX_ARGUMENT_BYTES, SESSION_TTL_SECONDS, INSTANCE_ID, DRAIN_MS, SHUTDOWN_GRACE_MS,
             RATE_LIMIT_PER_CLIENT, RATE_LIMIT_BURST, DEDICATED_POOL_SIZE, DEDICATED_WAIT_MS, MAX_BLOCK_MS,
-            EVENT_LOOPS, CONNECTIONS, JWT_HS256_SECRET, JWT_JWKS_URL, JWT_JWKS_FILE, JWT_ISSUER,
+            EVENT_LOOPS, CONNECTIONS_PER_SERVICE, CONNECTIONS, JWT_HS256_SECRET, JWT_JWKS_URL, JWT_JWKS_FILE, JWT_ISSUER,
             JWT_AUDIENCE, JWT_CLIENT_ID_CLAIM, JWT_USER_ID_CLAIM, AUTH_FAILURES_PER_MINUTE, ALLOW_LOOPBACK,
             ALLOW_PRIVATE_NETWORKS, DENIED_NETWORKS, UPSTASH_PATH, MAX_STREAMS_PER_CLIENT, METRICS_ENABLED,
             METRICS_PER_CLIENT, DOCS_ENABLED, AUDIT_LEVEL, AUDIT_RETENTION_DAYS, LOG_FORMAT, ACCESS_LOG, SERVER, TOKEN);

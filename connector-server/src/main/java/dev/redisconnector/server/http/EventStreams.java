@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,8 @@ public final class EventStreams {
     private final int maxPerClient;
     private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    /** Streams open now, so a shutdown can end each with a clean event. */
+    private final Set<Stream> live = ConcurrentHashMap.newKeySet();
 
     public EventStreams(Vertx vertx, RedisConnector connector, int maxPerClient) {
         this.vertx = vertx;
@@ -102,10 +105,14 @@ public final class EventStreams {
             return;
         }
         open.incrementAndGet();
+        Stream[] self = new Stream[1];
         Stream stream = new Stream(response, context, format, () -> {
             count.decrementAndGet();
             open.decrementAndGet();
+            live.remove(self[0]);
         });
+        self[0] = stream;
+        live.add(stream);
         response.closeHandler(ignored -> stream.end());
         response.exceptionHandler(ignored -> stream.end());
         connector.subscribeAsync(session, channels, pattern, stream).whenComplete((subscription, failure) ->
@@ -128,13 +135,32 @@ public final class EventStreams {
     }
 
     /** How events are written. */
+    /**
+     * Ends every open stream with a last event saying why ({@code event: end} with {@code {"reason": "shutdown"}} in the
+     * native format, {@code data: end,shutdown} in Upstash's), so clients reconnect (to another instance) at once
+     * rather than wait for a timeout.
+     */
+    public void endAll() {
+        for (Stream stream : List.copyOf(live)) {
+            on(stream.context, stream::shutdown);
+        }
+    }
+
     private interface Format {
         String subscribed(byte[] name, boolean pattern, long count);
 
         String message(byte[] pattern, byte[] channel, byte[] message);
+
+        /** The last event of a stream the server ends. */
+        String ended(String reason);
     }
 
     private record NativeFormat(boolean base64) implements Format {
+        @Override
+        public String ended(String reason) {
+            return "event: end\ndata: {\"reason\":\"" + reason + "\"}\n\n";
+        }
+
         @Override
         public String subscribed(byte[] name, boolean pattern, long count) {
             StringBuilder out = new StringBuilder("event: subscribe\ndata: {\"").append(pattern ? "pattern" : "channel")
@@ -164,6 +190,11 @@ public final class EventStreams {
     }
 
     private record UpstashFormat() implements Format {
+        @Override
+        public String ended(String reason) {
+            return "data: end," + reason + "\n\n";
+        }
+
         @Override
         public String subscribed(byte[] name, boolean pattern, long count) {
             return "data: " + (pattern ? "psubscribe," : "subscribe,") + line(name) + "," + count + "\n\n";
@@ -250,6 +281,15 @@ public final class EventStreams {
                 return;
             }
             response.write(event);
+        }
+
+        /** Ends the stream for a server shutdown: a last event, then the end of the response. */
+        void shutdown() {
+            if (!ended && !response.closed() && !response.ended()) {
+                write(format.ended("shutdown"));
+                response.end();
+            }
+            end();
         }
 
         /** Ends the stream: unsubscribes and closes its connection. Idempotent. */
