@@ -110,6 +110,10 @@ public final class ConnectorServer implements AutoCloseable {
         this.streams = new EventStreams(vertx, connector, config.maxStreamsPerClient());
     }
 
+    private String upstashBase() {
+        return config.upstashPath();
+    }
+
     /** The pub/sub streams (for tests and metrics). */
     public EventStreams streams() {
         return streams;
@@ -200,6 +204,12 @@ public final class ConnectorServer implements AutoCloseable {
                     return http.listen();
                 }
             }, new DeploymentOptions().setInstances(config.eventLoops())).await(30, TimeUnit.SECONDS);
+            if (config.warmup()) {
+                // ready only once the request path has run: the first requests a load balancer sends are not the
+                // ones that load and compile it
+                server.warmup.run(server.port(), server.upstashBase());
+            }
+            server.warm = true;
             LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {}, {} event loops,"
                     + " connections {})", config.host(), server.port(), Registry.safeUrl(config.registry().jdbcUrl()),
                     config.adminToken() == null ? "off" : "on", config.eventLoops(), config.get(Settings.CONNECTIONS));
@@ -233,8 +243,8 @@ public final class ConnectorServer implements AutoCloseable {
                 lastRequestNanos = System.nanoTime();
             }
             // health, readiness, metrics and the API document need no token: a throttled address still reaches them
-            String address = throttle.enabled() && !UNAUTHENTICATED.contains(request.path()) ? remoteHost(request)
-                    : null;
+            String address = throttle.enabled() && !UNAUTHENTICATED.contains(request.path())
+                    && !warmup.isOwn(request) ? remoteHost(request) : null;
             if (address != null) {
                 long wait = throttle.retryAfterSeconds(address);
                 if (wait > 0) {
@@ -390,6 +400,10 @@ public final class ConnectorServer implements AutoCloseable {
             json(ctx, 503, "{\"status\":\"draining\"}");
             return;
         }
+        if (!warm) {
+            json(ctx, 503, "{\"status\":\"warming up\"}");
+            return;
+        }
         vertx.executeBlocking(registry::isReachable, false).onComplete(result -> {
             Boolean listening = registry.changeListenerConnected();
             String changes = listening == null ? "" : ",\"changes\":\"" + (listening ? "listening" : "reconnecting")
@@ -445,6 +459,9 @@ public final class ConnectorServer implements AutoCloseable {
     }
 
     private volatile boolean draining;
+    /** Whether start-up finished (with the warm-up): until then {@code /health/ready} says 503. */
+    private volatile boolean warm;
+    private final Warmup warmup = new Warmup();
     /** HTTP connections open now. */
     private final AtomicInteger openConnections = new AtomicInteger();
     /** While draining: when the last request came. */

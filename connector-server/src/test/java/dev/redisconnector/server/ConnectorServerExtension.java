@@ -75,7 +75,9 @@ final class ConnectorServerExtension implements BeforeAllCallback, AfterAllCallb
         this.dataDir = directory;
         Map<String, String> all = new HashMap<>(Map.of("RC_PORT", "0", "RC_DATA_DIR", directory.toString(),
                 "RC_ADMIN_TOKEN", ADMIN, "RC_CONNECT_TIMEOUT_MS", "3000", "RC_COMMAND_TIMEOUT_MS", "3000",
-                "RC_ALLOW_LOOPBACK", "true"));
+                "RC_ALLOW_LOOPBACK", "true",
+                // in-process servers start many times a run: the warm-up is WarmupIT's and the packaged servers'
+                "RC_WARMUP", "false"));
         all.putAll(settings);
         server = ConnectorServer.start(ServerConfig.load(all, null));
         http = new HttpTestClient(server.port());

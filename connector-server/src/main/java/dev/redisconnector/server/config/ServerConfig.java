@@ -254,6 +254,11 @@ public final class ServerConfig {
         }
     }
 
+    /** Whether the request path is exercised at start before readiness ({@code RC_WARMUP}). */
+    public boolean warmup() {
+        return get(Settings.WARMUP);
+    }
+
     /** How long a stopping server keeps serving with readiness down ({@code RC_DRAIN_MS}). */
     public Duration drain() {
         return Duration.ofMillis(get(Settings.DRAIN_MS));

@@ -85,6 +85,10 @@ public final class Settings {
     public static final Setting<String> INSTANCE_ID = new Setting<>("RC_INSTANCE_ID", Setting.TEXT, "",
             "this instance's name in audit entries, metrics (an instance label) and logs; default: host name:port");
 
+    public static final Setting<Boolean> WARMUP = new Setting<>("RC_WARMUP", Setting.BOOLEAN, "true",
+            "at start, run the request path internally (a few hundred loopback requests) before /health/ready says"
+            + " ready");
+
     public static final Setting<Long> DRAIN_MS = new Setting<>("RC_DRAIN_MS", Setting.NON_NEGATIVE, "0",
             "on SIGTERM: how long /health/ready answers 503 (and responses close their connections) while requests are"
             + " still served, before the server stops accepting; set it to your load balancer's health-check period");
@@ -197,7 +201,7 @@ public final class Settings {
             HOST, PORT, DATA_DIR, REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_POOL_SIZE,
             CACHE_FRESH_MS, CACHE_MAX_STALE_MS, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_ID, ADMIN_TOKEN,
             COMMAND_TIMEOUT_MS, CONNECT_TIMEOUT_MS, CONNECTION_IDLE_MS, MAX_BODY_BYTES, MAX_REPLY_BYTES,
-            MAX_ARGUMENTS, MAX_ARGUMENT_BYTES, SESSION_TTL_SECONDS, INSTANCE_ID, DRAIN_MS, SHUTDOWN_GRACE_MS,
+            MAX_ARGUMENTS, MAX_ARGUMENT_BYTES, SESSION_TTL_SECONDS, INSTANCE_ID, WARMUP, DRAIN_MS, SHUTDOWN_GRACE_MS,
             RATE_LIMIT_PER_CLIENT, RATE_LIMIT_BURST, DEDICATED_POOL_SIZE, DEDICATED_WAIT_MS, MAX_BLOCK_MS,
             EVENT_LOOPS, CONNECTIONS_PER_SERVICE, CONNECTIONS, JWT_HS256_SECRET, JWT_JWKS_URL, JWT_JWKS_FILE, JWT_ISSUER,
             JWT_AUDIENCE, JWT_CLIENT_ID_CLAIM, JWT_USER_ID_CLAIM, AUTH_FAILURES_PER_MINUTE, ALLOW_LOOPBACK,
