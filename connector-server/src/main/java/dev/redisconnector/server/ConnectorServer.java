@@ -350,6 +350,9 @@ public final class ConnectorServer implements AutoCloseable {
         if (config.docsEnabled()) {
             mountDocs(router);
         }
+        if (config.consoleEnabled()) {
+            mountConsole(router);
+        }
         router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"up\"}"));
         router.get("/health/ready").handler(this::ready);
         adminRoutes.mount(router, config.maxBodyBytes());
@@ -389,6 +392,27 @@ public final class ConnectorServer implements AutoCloseable {
             String path = ctx.normalizedPath().substring("/docs/".length());
             (own.exists(path) ? own : library).serve(path, ctx.response());
         });
+    }
+
+    /**
+     * What the console may load and do: its own files, its own API; no inline script or style, no framing, no
+     * other origin.
+     */
+    private static final String CONSOLE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
+            + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    /** {@code /console}: the web console, static files from the jar ({@code console/}) over the public API. */
+    private static void mountConsole(Router router) {
+        StaticAssets files = new StaticAssets("console", "no-cache", CONSOLE_POLICY);
+        router.get("/console").handler(ctx -> {
+            if (ctx.request().path().endsWith("/")) {
+                files.serve("index.html", ctx.response());
+            } else {
+                ctx.response().setStatusCode(302).putHeader("location", "/console/").end();
+            }
+        });
+        router.get("/console/*").handler(ctx -> files.serve(ctx.normalizedPath().substring("/console/".length()),
+                ctx.response()));
     }
 
     private static String safePath(RoutingContext ctx) {

@@ -76,6 +76,9 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  -d '{\"inputs\": {\"command\": \"SET\", \"args\": [\"order:12345\", \"delivered\"]}}'");
         out.println();
         out.println("Expected: {\"output1\":\"OK\"}.");
+        if (server.config().consoleEnabled()) {
+            out.println("Open the console at " + url + "/console (sign in with the session token above).");
+        }
         if (server.config().docsEnabled()) {
             out.println("Browse and try the API at " + url + "/docs (Authorize with the session token above).");
         }

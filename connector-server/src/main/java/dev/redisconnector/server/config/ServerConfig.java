@@ -197,6 +197,11 @@ public final class ServerConfig {
         return get(Settings.METRICS_ENABLED);
     }
 
+    /** Whether {@code /console} serves the web console. */
+    public boolean consoleEnabled() {
+        return get(Settings.CONSOLE_ENABLED);
+    }
+
     /** Whether {@code /docs} serves the browsable API documentation. */
     public boolean docsEnabled() {
         return get(Settings.DOCS_ENABLED);

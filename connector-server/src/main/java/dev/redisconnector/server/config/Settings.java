@@ -174,6 +174,9 @@ public final class Settings {
     public static final Setting<Boolean> DOCS_ENABLED = new Setting<>("RC_DOCS_ENABLED", Setting.BOOLEAN,
             "true", "serve the API's browsable documentation (Swagger UI over /openapi.json) at /docs");
 
+    public static final Setting<Boolean> CONSOLE_ENABLED = new Setting<>("RC_CONSOLE_ENABLED", Setting.BOOLEAN,
+            "true", "serve the web console at /console");
+
     public static final Setting<Boolean> METRICS_PER_CLIENT = new Setting<>("RC_METRICS_PER_CLIENT", Setting.BOOLEAN,
             "false", "add a client label to command counters");
 
@@ -206,7 +209,7 @@ public final class Settings {
             EVENT_LOOPS, CONNECTIONS_PER_SERVICE, CONNECTIONS, JWT_HS256_SECRET, JWT_JWKS_URL, JWT_JWKS_FILE, JWT_ISSUER,
             JWT_AUDIENCE, JWT_CLIENT_ID_CLAIM, JWT_USER_ID_CLAIM, AUTH_FAILURES_PER_MINUTE, ALLOW_LOOPBACK,
             ALLOW_PRIVATE_NETWORKS, DENIED_NETWORKS, UPSTASH_PATH, MAX_STREAMS_PER_CLIENT, METRICS_ENABLED,
-            METRICS_PER_CLIENT, DOCS_ENABLED, AUDIT_LEVEL, AUDIT_RETENTION_DAYS, LOG_FORMAT, ACCESS_LOG, SERVER, TOKEN);
+            METRICS_PER_CLIENT, DOCS_ENABLED, CONSOLE_ENABLED, AUDIT_LEVEL, AUDIT_RETENTION_DAYS, LOG_FORMAT, ACCESS_LOG, SERVER, TOKEN);
 
     private static final Map<String, Setting<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Setting::name, Function.identity()));

@@ -1,0 +1,219 @@
+// redis-connector console: plain ES modules, no build step. Every value from Redis or the registry is rendered with
+// textContent (never as HTML), so a key named <img src=x onerror=alert(1)> shows as those characters.
+import { ApiError, forgetToken, post, setToken, token } from './api.js';
+import { splitCommandLine } from './redis-cli.js';
+
+const $ = (id) => document.getElementById(id);
+const HISTORY_KEY = 'rc.console.history';
+const DRAFT_KEY = 'rc.console.draft';
+const HISTORY_MAX = 200;
+// the step each code comes from (docs/HTTP-API.md), for pipeline entries, which carry the code only
+const STEP_OF = {
+  NOT_LOGGED_IN: 'session', COMMAND_REQUIRED: 'command', INVALID_REQUEST: 'command', COMMAND_NOT_ALLOWED: 'policy',
+  RATE_LIMITED: 'policy', NO_REDIS_SERVICE: 'service', NO_CREDENTIALS: 'credentials', REGISTRY_UNAVAILABLE: 'service',
+};
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'text') node.textContent = value;
+    else if (name === 'className') node.className = value;
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+// --- sign-in ---------------------------------------------------------------------------------------------------
+
+function showSignedIn(signedIn) {
+  $('sign-in').hidden = signedIn;
+  $('workbench').hidden = !signedIn;
+  $('tabs').hidden = !signedIn;
+  $('sign-out').hidden = !signedIn;
+  if (signedIn) $('command').focus();
+  else $('token').focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const value = $('token').value.trim();
+  $('sign-in-error').hidden = true;
+  setToken(value);
+  try {
+    await post('/v1/redis/execute', { inputs: { command: 'PING' } });
+    $('token').value = '';
+    showSignedIn(true);
+  } catch (e) {
+    forgetToken();
+    $('sign-in-error').textContent = e instanceof ApiError && e.code === 'NOT_LOGGED_IN'
+      ? 'That token is not valid (unknown, expired or revoked).'
+      : `Could not sign in: ${e.code || ''} ${e.message}`;
+    $('sign-in-error').hidden = false;
+  }
+}
+
+function signOut() {
+  forgetToken();
+  $('results').replaceChildren();
+  updateEmpty();
+  showSignedIn(false);
+}
+
+// --- workbench -------------------------------------------------------------------------------------------------
+
+function history() {
+  try {
+    return JSON.parse(localStorage.getItem(HISTORY_KEY)) || [];
+  } catch (e) {
+    return [];
+  }
+}
+
+function remember(text) {
+  const all = history().filter((entry) => entry !== text);
+  all.push(text);
+  localStorage.setItem(HISTORY_KEY, JSON.stringify(all.slice(-HISTORY_MAX)));
+}
+
+let historyIndex = -1;
+
+function walkHistory(step) {
+  const all = history();
+  if (all.length === 0) return;
+  historyIndex = historyIndex < 0 ? all.length : historyIndex;
+  historyIndex = Math.min(all.length, Math.max(0, historyIndex + step));
+  $('command').value = historyIndex === all.length ? '' : all[historyIndex];
+}
+
+async function run(event) {
+  event?.preventDefault();
+  const text = $('command').value;
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  if (lines.length === 0) return;
+  let commands;
+  try {
+    commands = lines.map((line) => {
+      const words = splitCommandLine(line);
+      return { command: words[0], args: words.slice(1), line };
+    });
+  } catch (e) {
+    status(`Not run: ${e.message}.`);
+    return;
+  }
+  remember(text.trim());
+  historyIndex = -1;
+  status(`Running ${commands.length === 1 ? commands[0].command : `${commands.length} commands as a pipeline`}...`);
+  const started = performance.now();
+  try {
+    if (commands.length === 1) {
+      const { command, args } = commands[0];
+      const answer = await post('/v1/redis/execute', { inputs: { command, args } });
+      addResult(commands[0], answer.output1, null, performance.now() - started);
+    } else {
+      const body = { inputs: { commands: commands.map(({ command, args }) => ({ command, args })) } };
+      const answer = await post('/v1/redis/pipeline', body);
+      const took = performance.now() - started;
+      answer.output1.forEach((reply, i) => {
+        const failed = reply && typeof reply === 'object' && !Array.isArray(reply) && typeof reply.code === 'string'
+          && typeof reply.error === 'string';
+        addResult(commands[i], failed ? null : reply, failed ? new ApiError(reply.code, STEP_OF[reply.code] || 'execution', 200, reply.error) : null,
+          took, i === 0 ? `pipeline of ${commands.length}` : null);
+      });
+    }
+    status('');
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'NOT_LOGGED_IN') {
+      signOut();
+      $('sign-in-error').textContent = 'The session ended (expired or revoked): sign in again.';
+      $('sign-in-error').hidden = false;
+      return;
+    }
+    addResult(commands.length === 1 ? commands[0] : { line: `${commands.length} commands` }, null, e,
+      performance.now() - started);
+    status('');
+  }
+}
+
+function status(text) {
+  $('workbench-status').textContent = text;
+}
+
+function updateEmpty() {
+  $('results-empty').hidden = $('results').children.length > 0;
+}
+
+function addResult(command, reply, error, millis, note) {
+  const header = el('div', { className: 'result-head' },
+    el('code', { className: 'line', text: command.line }),
+    el('span', { className: 'time', text: `${millis.toFixed(1)} ms${note ? ` · ${note}` : ''}` }));
+  const item = el('li', { className: error ? 'result failed' : 'result' }, header);
+  if (command.command) {
+    const curl = el('button', { type: 'button', className: 'curl', text: 'Copy as curl' });
+    curl.addEventListener('click', () => showCurl(command));
+    header.append(curl);
+  }
+  if (error) {
+    item.append(el('p', { className: 'error', role: 'alert' },
+      el('strong', { text: error.code }), ` at ${error.step}: `, el('span', { text: error.message })));
+  } else {
+    item.append(render(reply));
+  }
+  $('results').prepend(item);
+  updateEmpty();
+}
+
+/** A reply as a JSON tree; arrays of scalars and objects also as a table. */
+function render(value) {
+  if (value === null) return el('span', { className: 'nil', text: '(nil)' });
+  if (typeof value !== 'object') {
+    return el('span', { className: `scalar ${typeof value}`, text: typeof value === 'string' ? JSON.stringify(value) : String(value) });
+  }
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i + 1), v]) : Object.entries(value);
+  if (entries.length === 0) return el('span', { className: 'empty-aggregate', text: Array.isArray(value) ? '(empty array)' : '(empty map)' });
+  if (entries.every(([, v]) => v === null || typeof v !== 'object')) {
+    const table = el('table', { className: 'reply-table' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: Array.isArray(value) ? '#' : 'key' }),
+        el('th', { scope: 'col', text: 'value' }))));
+    const body = el('tbody');
+    for (const [k, v] of entries) body.append(el('tr', {}, el('td', { text: k }), el('td', {}, render(v))));
+    table.append(body);
+    return table;
+  }
+  const details = el('details', { open: '' },
+    el('summary', { text: Array.isArray(value) ? `array (${entries.length})` : `map (${entries.length})` }));
+  const list = el('ul', { className: 'tree' });
+  for (const [k, v] of entries) list.append(el('li', {}, el('span', { className: 'key', text: `${k}: ` }), render(v)));
+  details.append(list);
+  return details;
+}
+
+function showCurl({ command, args }) {
+  const body = JSON.stringify({ inputs: { command, args } });
+  const quoted = `'${body.replaceAll("'", "'\\''")}'`;
+  $('curl-text').value = `curl -s -X POST ${location.origin}/v1/redis/execute \\\n`
+    + '  -H "Authorization: Bearer $TOKEN" \\\n  -H \'Content-Type: application/json\' \\\n'
+    + `  -d ${quoted}`;
+  $('curl-dialog').showModal();
+  $('curl-text').select();
+}
+
+// --- start -----------------------------------------------------------------------------------------------------
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', signOut);
+  $('command-form').addEventListener('submit', run);
+  $('clear-results').addEventListener('click', () => { $('results').replaceChildren(); updateEmpty(); });
+  $('curl-close').addEventListener('click', () => $('curl-dialog').close());
+  const command = $('command');
+  command.value = sessionStorage.getItem(DRAFT_KEY) || '';
+  command.addEventListener('input', () => sessionStorage.setItem(DRAFT_KEY, command.value));
+  command.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) run(event);
+    else if (event.altKey && event.key === 'ArrowUp') { event.preventDefault(); walkHistory(-1); }
+    else if (event.altKey && event.key === 'ArrowDown') { event.preventDefault(); walkHistory(1); }
+  });
+  updateEmpty();
+  showSignedIn(Boolean(token()));
+});
