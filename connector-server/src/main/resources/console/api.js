@@ -25,13 +25,28 @@ export class ApiError extends Error {
 
 /** POST a JSON body to a path of this server with the session token; resolves with the parsed answer. */
 export async function post(path, body) {
+  return send(path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** GET a path of this server with the session token. */
+export async function get(path) {
+  return send(path, { headers: { authorization: `Bearer ${token()}` } });
+}
+
+/** One command through /v1/redis/execute: resolves with output1. */
+export async function execute(command, args = [], options = undefined) {
+  return (await post('/v1/redis/execute', options ? { inputs: { command, args }, options } : { inputs: { command, args } }))
+    .output1;
+}
+
+async function send(path, init) {
   let response;
   try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    response = await fetch(path, init);
   } catch (e) {
     throw new ApiError('NETWORK_ERROR', 'client', 0, 'The server could not be reached.');
   }

@@ -1,6 +1,8 @@
 // redis-connector console: plain ES modules, no build step. Every value from Redis or the registry is rendered with
 // textContent (never as HTML), so a key named <img src=x onerror=alert(1)> shows as those characters.
-import { ApiError, forgetToken, post, setToken, token } from './api.js';
+import { ApiError, forgetToken, get, post, setToken, token } from './api.js';
+import { setupKeys } from './keys.js';
+import { setupPubSub, stop as stopSubscription } from './pubsub.js';
 import { splitCommandLine } from './redis-cli.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,13 +28,124 @@ function el(tag, attributes = {}, ...children) {
 
 // --- sign-in ---------------------------------------------------------------------------------------------------
 
+const PAGES = ['workbench', 'keys', 'pubsub'];
+
+function showPage(page) {
+  for (const id of PAGES) $(id).hidden = id !== page;
+  document.querySelectorAll('#tabs button').forEach((button) => {
+    if (button.dataset.page === page) button.setAttribute('aria-current', 'page');
+    else button.removeAttribute('aria-current');
+  });
+  sessionStorage.setItem('rc.console.page', page);
+}
+
 function showSignedIn(signedIn) {
   $('sign-in').hidden = signedIn;
-  $('workbench').hidden = !signedIn;
   $('tabs').hidden = !signedIn;
   $('sign-out').hidden = !signedIn;
-  if (signedIn) $('command').focus();
-  else $('token').focus();
+  if (signedIn) {
+    showPage(sessionStorage.getItem('rc.console.page') || 'workbench');
+    loadCommands();
+    if (!$('workbench').hidden) $('command').focus();
+  } else {
+    for (const id of PAGES) $(id).hidden = true;
+    $('token').focus();
+  }
+}
+
+// --- completion from the service's own command table (GET /v1/redis/commands) ------------------------------------
+
+let commands = new Map();
+let commandsLoading = Promise.resolve();
+
+function loadCommands() {
+  commandsLoading = fetchCommands();
+  return commandsLoading;
+}
+
+async function fetchCommands() {
+  try {
+    const answer = await get('/v1/redis/commands');
+    commands = new Map(answer.commands.map((c) => [c.name, c]));
+  } catch (e) {
+    commands = new Map();
+  }
+}
+
+/** Whether the session may run a command, as the server judged it (unknown: let the server decide). */
+export function allowed(name) {
+  const entry = commands.get(name);
+  return entry ? entry.allowed : true;
+}
+
+function argumentHint(name) {
+  const entry = commands.get(name);
+  if (!entry) return '';
+  const docs = entry.docs || {};
+  const args = (docs.arguments || []).map(formatArgument).join(' ');
+  const summary = docs.summary ? ` — ${docs.summary}` : '';
+  const denied = entry.allowed ? '' : ` (not allowed: ${entry.refusal || 'policy'})`;
+  return `${name} ${args}${summary}${denied}`;
+}
+
+function formatArgument(arg) {
+  const flags = arg.flags || [];
+  let text = arg.token ? `${arg.token}${arg.type === 'pure-token' ? '' : ` ${arg.name}`}` : arg.name;
+  if (arg.type === 'oneof' || arg.type === 'block') text = (arg.arguments || []).map(formatArgument).join(arg.type === 'oneof' ? '|' : ' ');
+  if (flags.includes('multiple')) text += ' ...';
+  return flags.includes('optional') ? `[${text}]` : text;
+}
+
+function currentLine() {
+  const area = $('command');
+  const before = area.value.slice(0, area.selectionStart);
+  const start = before.lastIndexOf('\n') + 1;
+  return { start, text: before.slice(start) };
+}
+
+let suggestionIndex = 0;
+
+function suggest() {
+  const list = $('suggestions');
+  const { text } = currentLine();
+  const first = text.trimStart().split(/\s+/)[0].toUpperCase();
+  const typingName = !/\s/.test(text.trimStart());
+  $('hint').textContent = !typingName && first ? argumentHint(first) : '';
+  if (!typingName || first.length === 0 || commands.size === 0) {
+    list.hidden = true;
+    return;
+  }
+  const matches = [...commands.values()].filter((c) => c.name.startsWith(first)).slice(0, 8);
+  list.replaceChildren();
+  suggestionIndex = 0;
+  matches.forEach((c, i) => {
+    const item = document.createElement('li');
+    item.setAttribute('role', 'option');
+    item.setAttribute('aria-selected', String(i === 0));
+    item.dataset.name = c.name;
+    const name = document.createElement('strong');
+    name.textContent = c.name;
+    const summary = document.createElement('span');
+    summary.className = c.allowed ? 'summary' : 'denied';
+    summary.textContent = c.allowed ? (c.docs && c.docs.summary) || '' : 'not allowed';
+    item.append(name, summary);
+    item.addEventListener('mousedown', (event) => { event.preventDefault(); complete(c.name); });
+    list.append(item);
+  });
+  list.hidden = matches.length === 0 || (matches.length === 1 && matches[0].name === first);
+}
+
+function complete(name) {
+  const area = $('command');
+  const { start, text } = currentLine();
+  const indent = text.length - text.trimStart().length;
+  const rest = area.value.slice(area.selectionStart);
+  area.value = `${area.value.slice(0, start + indent)}${name} ${rest}`;
+  const caret = start + indent + name.length + 1;
+  area.setSelectionRange(caret, caret);
+  sessionStorage.setItem(DRAFT_KEY, area.value);
+  $('suggestions').hidden = true;
+  suggest();
 }
 
 async function signIn(event) {
@@ -54,6 +167,7 @@ async function signIn(event) {
 }
 
 function signOut() {
+  stopSubscription();
   forgetToken();
   $('results').replaceChildren();
   updateEmpty();
@@ -206,11 +320,38 @@ document.addEventListener('DOMContentLoaded', () => {
   $('command-form').addEventListener('submit', run);
   $('clear-results').addEventListener('click', () => { $('results').replaceChildren(); updateEmpty(); });
   $('curl-close').addEventListener('click', () => $('curl-dialog').close());
+  document.querySelectorAll('#tabs button').forEach((button) => button.addEventListener('click',
+    () => showPage(button.dataset.page)));
+  const pageError = (e) => {
+    if (e instanceof ApiError && e.code === 'NOT_LOGGED_IN') {
+      signOut();
+      $('sign-in-error').textContent = 'The session ended (expired or revoked): sign in again.';
+      $('sign-in-error').hidden = false;
+    } else {
+      const target = $('keys').hidden ? 'pubsub-status' : 'keys-status';
+      $(target).textContent = `${e.code || 'ERROR'}${e.step ? ` at ${e.step}` : ''}: ${e.message}`;
+    }
+  };
+  setupKeys(async () => { await commandsLoading; return allowed('SET') && allowed('DEL') && allowed('EXPIRE'); },
+    pageError);
+  setupPubSub(pageError);
   const command = $('command');
   command.value = sessionStorage.getItem(DRAFT_KEY) || '';
-  command.addEventListener('input', () => sessionStorage.setItem(DRAFT_KEY, command.value));
+  command.addEventListener('input', () => { sessionStorage.setItem(DRAFT_KEY, command.value); suggest(); });
+  command.addEventListener('blur', () => { $('suggestions').hidden = true; });
   command.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) run(event);
+    const list = $('suggestions');
+    if (event.key === 'Tab' && !list.hidden && list.children.length > 0) {
+      event.preventDefault();
+      complete(list.children[suggestionIndex].dataset.name);
+    } else if (!list.hidden && (event.key === 'ArrowDown' || event.key === 'ArrowUp') && !event.altKey) {
+      event.preventDefault();
+      const items = [...list.children];
+      suggestionIndex = (suggestionIndex + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+      items.forEach((item, i) => item.setAttribute('aria-selected', String(i === suggestionIndex)));
+    } else if (event.key === 'Escape') {
+      list.hidden = true;
+    } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) run(event);
     else if (event.altKey && event.key === 'ArrowUp') { event.preventDefault(); walkHistory(-1); }
     else if (event.altKey && event.key === 'ArrowDown') { event.preventDefault(); walkHistory(1); }
   });

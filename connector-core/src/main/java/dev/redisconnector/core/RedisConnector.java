@@ -2,6 +2,7 @@ package dev.redisconnector.core;
 
 import dev.redisconnector.core.command.BlockTime;
 import dev.redisconnector.core.command.ClassifiedCommand;
+import dev.redisconnector.core.command.CommandCatalog;
 import dev.redisconnector.core.command.CommandVerifier;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
@@ -189,6 +190,68 @@ public final class RedisConnector implements AutoCloseable {
                                                                         List<?> watch,
                                                                         ExecuteOptions requestOptions) {
         return batches.transaction(Objects.requireNonNull(session, "session"), commands, watch, requestOptions);
+    }
+
+    /**
+     * One command of a session's service: its entry in the server's command table, its {@code COMMAND DOCS} entry
+     * ({@code null} when the server has none), and whether this session may run it (the connection-safety refusals,
+     * the session's read-only flag and the service's policy, judged on the command alone: a key namespace still
+     * applies to the keys of each call), with the refusal's message when not.
+     */
+    public record CommandInfo(CommandCatalog.CommandSpec spec, Reply docs, boolean allowed, String refusal) {
+    }
+
+    /**
+     * Steps 3 and 4, then the service's command table and {@code COMMAND DOCS}, each command judged for this session:
+     * what a console needs for completion and to show what is allowed. Sorted by name.
+     */
+    public CompletionStage<List<CommandInfo>> commandsAsync(Session session) {
+        Objects.requireNonNull(session, "session");
+        return ErrorHandling.settle(ErrorHandling.then(resolver.resolve(session, false), resolved -> {
+            ExecutionTarget target = resolved.target();
+            return commandExecutor.catalog(target).thenCompose(table -> {
+                TargetResolver.Resolved judged = new TargetResolver.Resolved(target, table, resolved.scripts());
+                ClassifiedCommand docs = table.classify(new VerifiedCommand("COMMAND",
+                        List.of("DOCS".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+                Duration timeout = gate.timeout(target.service(), ExecuteOptions.DEFAULT).multipliedBy(2);
+                return commandExecutor.execute(target, docs, timeout).exceptionally(failure -> Reply.NullReply.INSTANCE)
+                        .thenApply(reply -> judge(session, judged, table, reply));
+            });
+        }));
+    }
+
+    private List<CommandInfo> judge(Session session, TargetResolver.Resolved judged, CommandCatalog table,
+                                    Reply docs) {
+        java.util.Map<String, Reply> docsByName = new java.util.HashMap<>();
+        if (docs instanceof Reply.MapReply map) {
+            for (Reply.MapReply.Entry entry : map.entries()) {
+                if (entry.key() instanceof Reply.StringReply name) {
+                    docsByName.put(name.text().toLowerCase(java.util.Locale.ROOT), entry.value());
+                }
+            }
+        }
+        List<CommandInfo> out = new java.util.ArrayList<>();
+        for (CommandCatalog.CommandSpec spec : table.specs()) {
+            String name = spec.name().toUpperCase(java.util.Locale.ROOT);
+            if (name.contains("|")) {
+                continue;
+            }
+            VerifiedCommand bare = new VerifiedCommand(name, List.of());
+            boolean allowed;
+            String refusal = null;
+            try {
+                dev.redisconnector.core.command.ConnectionSafety.check(bare);
+                gate.allowed(session, judged, bare, -1, null);
+                allowed = true;
+            } catch (ConnectorException e) {
+                allowed = false;
+                refusal = e.getMessage();
+            }
+            out.add(new CommandInfo(spec, docsByName.get(spec.name().toLowerCase(java.util.Locale.ROOT)), allowed,
+                    refusal));
+        }
+        out.sort(java.util.Comparator.comparing(info -> info.spec().name()));
+        return out;
     }
 
     /** Most channels or patterns in one subscription: {@value}. */

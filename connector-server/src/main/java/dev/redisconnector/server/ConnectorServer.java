@@ -19,6 +19,7 @@ import dev.redisconnector.server.config.Settings;
 import dev.redisconnector.server.http.AdminRoutes;
 import dev.redisconnector.server.http.ApiError;
 import dev.redisconnector.server.http.AuthThrottle;
+import dev.redisconnector.server.http.CommandsRoute;
 import dev.redisconnector.server.http.Errors;
 import dev.redisconnector.server.http.EventStreams;
 import dev.redisconnector.server.http.ExecuteHandler;
@@ -232,6 +233,7 @@ public final class ConnectorServer implements AutoCloseable {
                 : new UpstashHandler(connector, config.upstashPath(),
                         config.maxBodyBytes(), streams);
         Router router = router(adminRoutes);
+        CommandsRoute commands = new CommandsRoute(connector);
         boolean accessLog = config.accessLog();
         String upstashBase = config.upstashPath();
         return request -> {
@@ -277,6 +279,8 @@ public final class ConnectorServer implements AutoCloseable {
             } else if (request.method() == HttpMethod.GET
                     && EventStreams.PATH.equals(request.path())) {
                 streams.nativeStream(request);
+            } else if (request.method() == HttpMethod.GET && CommandsRoute.PATH.equals(request.path())) {
+                commands.handle(request);
             } else {
                 router.handle(request);
             }

@@ -44,16 +44,19 @@ class DocsBrowserIT {
             sessionScheme.findElement(By.cssSelector("button.authorize")).click();
             browser.driver.findElement(By.cssSelector(".dialog-ux .close-modal")).click();
 
-            WebElement execute = browser.driver.findElement(By.xpath(
-                    "//div[contains(@class,'opblock-post')][.//span[@data-path='/v1/redis/execute']]"));
+            String operation = "//div[contains(@class,'opblock-post')][.//span[@data-path='/v1/redis/execute']]";
+            WebElement execute = browser.waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(
+                    By.xpath(operation)));
             execute.findElement(By.cssSelector(".opblock-summary")).click();
+            // the operation opens asynchronously: wait for each control by locator, not by a found element
             browser.waitUpTo(10).until(ExpectedConditions.elementToBeClickable(
-                    execute.findElement(By.cssSelector(".try-out__btn")))).click();
-            WebElement body = browser.waitUpTo(10).until(ExpectedConditions.visibilityOf(
-                    execute.findElement(By.cssSelector("textarea.body-param__text"))));
+                    By.xpath(operation + "//button[contains(@class,'try-out__btn')]"))).click();
+            WebElement body = browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(
+                    By.xpath(operation + "//textarea[contains(@class,'body-param__text')]")));
             body.clear();
             body.sendKeys("{\"inputs\": {\"command\": \"PING\"}}");
-            execute.findElement(By.cssSelector("button.execute")).click();
+            browser.waitUpTo(10).until(ExpectedConditions.elementToBeClickable(
+                    By.xpath(operation + "//button[contains(@class,'execute')]"))).click();
             browser.waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(By.xpath(
                     "//div[contains(@class,'opblock-post')][.//span[@data-path='/v1/redis/execute']]"
                             + "//table[contains(@class,'live-responses-table')]/tbody//td[contains(@class,'response-col_status')]"),
