@@ -1,6 +1,7 @@
 // redis-connector console: plain ES modules, no build step. Every value from Redis or the registry is rendered with
 // textContent (never as HTML), so a key named <img src=x onerror=alert(1)> shows as those characters.
 import { ApiError, forgetToken, get, post, setToken, token } from './api.js';
+import { adminToken, admin, enterPage, forgetAdminToken, setAdminToken, setupAdmin } from './admin.js';
 import { setupKeys } from './keys.js';
 import { setupPubSub, stop as stopSubscription } from './pubsub.js';
 import { splitCommandLine } from './redis-cli.js';
@@ -28,28 +29,58 @@ function el(tag, attributes = {}, ...children) {
 
 // --- sign-in ---------------------------------------------------------------------------------------------------
 
-const PAGES = ['workbench', 'keys', 'pubsub'];
+const USER_PAGES = ['workbench', 'keys', 'pubsub'];
+const ADMIN_PAGES = ['services', 'sessions', 'audit', 'overview'];
+const PAGES = [...USER_PAGES, ...ADMIN_PAGES];
 
-function showPage(page) {
-  for (const id of PAGES) $(id).hidden = id !== page;
-  document.querySelectorAll('#tabs button').forEach((button) => {
-    if (button.dataset.page === page) button.setAttribute('aria-current', 'page');
-    else button.removeAttribute('aria-current');
-  });
-  sessionStorage.setItem('rc.console.page', page);
+function available() {
+  return [...(token() ? USER_PAGES : []), ...(adminToken() ? ADMIN_PAGES : [])];
 }
 
-function showSignedIn(signedIn) {
+function showPage(page) {
+  const pages = available();
+  const shown = pages.includes(page) ? page : pages[0];
+  for (const id of PAGES) $(id).hidden = id !== shown;
+  document.querySelectorAll('#tabs button').forEach((button) => {
+    button.hidden = !pages.includes(button.dataset.page);
+    if (button.dataset.page === shown) button.setAttribute('aria-current', 'page');
+    else button.removeAttribute('aria-current');
+  });
+  sessionStorage.setItem('rc.console.page', shown);
+  if (ADMIN_PAGES.includes(shown)) enterPage(shown);
+  else enterPage(null);
+}
+
+function showSignedIn() {
+  const signedIn = available().length > 0;
   $('sign-in').hidden = signedIn;
   $('tabs').hidden = !signedIn;
   $('sign-out').hidden = !signedIn;
   if (signedIn) {
-    showPage(sessionStorage.getItem('rc.console.page') || 'workbench');
-    loadCommands();
+    showPage(sessionStorage.getItem('rc.console.page') || available()[0]);
+    if (token()) loadCommands();
     if (!$('workbench').hidden) $('command').focus();
   } else {
     for (const id of PAGES) $(id).hidden = true;
+    enterPage(null);
     $('token').focus();
+  }
+}
+
+async function adminSignIn(event) {
+  event.preventDefault();
+  $('admin-sign-in-error').hidden = true;
+  setAdminToken($('admin-token').value.trim());
+  try {
+    await admin('GET', '/v1/admin/clients');
+    $('admin-token').value = '';
+    sessionStorage.setItem('rc.console.page', 'services');
+    showSignedIn();
+  } catch (e) {
+    forgetAdminToken();
+    $('admin-sign-in-error').textContent = e.code === 'UNAUTHORIZED' ? 'That admin token is not valid.'
+      : `Could not sign in: ${e.code} ${e.message}`;
+    $('admin-sign-in-error').hidden = false;
   }
 }
 
@@ -156,7 +187,8 @@ async function signIn(event) {
   try {
     await post('/v1/redis/execute', { inputs: { command: 'PING' } });
     $('token').value = '';
-    showSignedIn(true);
+    sessionStorage.setItem('rc.console.page', 'workbench');
+    showSignedIn();
   } catch (e) {
     forgetToken();
     $('sign-in-error').textContent = e instanceof ApiError && e.code === 'NOT_LOGGED_IN'
@@ -169,9 +201,12 @@ async function signIn(event) {
 function signOut() {
   stopSubscription();
   forgetToken();
+  forgetAdminToken();
   $('results').replaceChildren();
+  $('issued-token').value = '';
+  $('issued').hidden = true;
   updateEmpty();
-  showSignedIn(false);
+  showSignedIn();
 }
 
 // --- workbench -------------------------------------------------------------------------------------------------
@@ -316,6 +351,12 @@ function showCurl({ command, args }) {
 
 document.addEventListener('DOMContentLoaded', () => {
   $('sign-in-form').addEventListener('submit', signIn);
+  $('admin-sign-in-form').addEventListener('submit', adminSignIn);
+  setupAdmin((e) => {
+    signOut();
+    $('admin-sign-in-error').textContent = `The admin token was refused (${e.code}): sign in again.`;
+    $('admin-sign-in-error').hidden = false;
+  });
   $('sign-out').addEventListener('click', signOut);
   $('command-form').addEventListener('submit', run);
   $('clear-results').addEventListener('click', () => { $('results').replaceChildren(); updateEmpty(); });
@@ -356,5 +397,5 @@ document.addEventListener('DOMContentLoaded', () => {
     else if (event.altKey && event.key === 'ArrowDown') { event.preventDefault(); walkHistory(1); }
   });
   updateEmpty();
-  showSignedIn(Boolean(token()));
+  showSignedIn();
 });

@@ -37,6 +37,7 @@ class ConsoleBrowserIT {
             WebElement tokenInput = browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(
                     By.id("token")));
             browser.screenshot("console-sign-in");
+            assertThat(browser.driver.findElement(By.id("tabs")).isDisplayed()).as("no pages before sign-in").isFalse();
             tokenInput.sendKeys("rcs_not-a-real-token-not-a-real-token-not-a-real");
             browser.driver.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
             browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-error")));
