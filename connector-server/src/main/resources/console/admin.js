@@ -159,6 +159,9 @@ async function setCredentials(kind) {
   const client = $('cred-client').value.trim();
   const body = kind === 'none' ? { kind: 'none' }
     : { kind: 'password', password: $('cred-password').value, ...($('cred-user').value.trim() ? { username: $('cred-user').value.trim() } : {}) };
+  const certificate = await readFile($('cred-cert'));
+  const key = await readFile($('cred-key'));
+  if (certificate || key) body.tlsClient = { certificatePem: certificate, keyPem: key };
   await admin('PUT', `/v1/admin/clients/${encodeURIComponent(client)}/credentials`, body);
   $('cred-password').value = '';
   $('services-status').textContent = `Credentials of ${client} set (${kind === 'none' ? 'no password' : 'a password'}).`;
@@ -231,7 +234,7 @@ async function testConnection(client) {
   const steps = el('ol', { className: 'steps', 'aria-label': `Connection test of ${client}` });
   const step = (ok, text) => steps.append(el('li', { className: ok ? 'ok' : 'failed', text }));
   if (answer.reachable !== undefined) step(answer.reachable, answer.reachable ? `reachable at ${answer.host}:${answer.port}` : 'not reachable');
-  if (answer.tlsProtocol) step(true, `TLS ${answer.tlsProtocol}${answer.tlsPeerSubject ? ` (${answer.tlsPeerSubject})` : ''}`);
+  if (answer.tls && answer.tls.protocol) step(true, `TLS ${answer.tls.protocol}${answer.tls.peerSubject ? ` (${answer.tls.peerSubject})` : ''}`);
   if (answer.authenticated !== undefined) step(answer.authenticated, answer.authenticated ? 'authenticated' : 'not authenticated');
   if (answer.serverVersion) step(true, `Redis ${answer.serverVersion}, ${answer.role}, ${answer.mode}, ${answer.protocol}`);
   if (answer.currentMaster) step(true, `current master ${answer.currentMaster}`);
@@ -330,6 +333,7 @@ async function sample() {
     commands: sum(text, 'rc_commands_total'),
     errors: sum(text, 'rc_commands_total', (line) => !line.includes('outcome="OK"')),
     seconds: sum(text, 'rc_http_requests_seconds_sum', (line) => line.includes('endpoint="execute"')),
+    buckets: buckets(text),
     requests: sum(text, 'rc_http_requests_seconds_count', (line) => line.includes('endpoint="execute"')),
     connections: sum(text, 'rc_redis_connections'),
   };
@@ -338,10 +342,40 @@ async function sample() {
     const requests = now.requests - previous.requests;
     push('rate', (now.commands - previous.commands) / seconds, 'commands/s');
     push('errors', (now.errors - previous.errors) / seconds, 'errors/s');
-    push('latency', requests > 0 ? ((now.seconds - previous.seconds) / requests) * 1000 : 0, 'ms');
+    const p50 = percentile(previous.buckets, now.buckets, 0.5);
+    const p99 = percentile(previous.buckets, now.buckets, 0.99);
+    push('latency', p99, 'ms p99');
+    $('now-latency').textContent = requests > 0 ? `now: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms` : 'no requests';
   }
   push('connections', now.connections, 'connections');
   previous = now;
+}
+
+/** Cumulative bucket counts of the execute endpoint's latency histogram, by upper bound (seconds). */
+function buckets(text) {
+  const out = new Map();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('rc_http_requests_seconds_bucket{') && line.includes('endpoint="execute"')) {
+      const le = /le="([^"]+)"/.exec(line);
+      if (!le) continue;
+      const bound = le[1] === '+Inf' ? Infinity : Number(le[1]);
+      out.set(bound, (out.get(bound) || 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    }
+  }
+  return out;
+}
+
+/** The q-quantile (ms) of the requests between two scrapes, from the histogram's buckets (upper bound). */
+function percentile(before, after, q) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const delta = bounds.map((b) => (after.get(b) || 0) - (before.get(b) || 0));
+  const total = delta[delta.length - 1] || 0;
+  if (total <= 0) return 0;
+  const wanted = q * total;
+  for (let i = 0; i < bounds.length; i++) {
+    if (delta[i] >= wanted) return Number.isFinite(bounds[i]) ? bounds[i] * 1000 : bounds[i - 1] * 1000;
+  }
+  return 0;
 }
 
 function push(name, value, unit) {

@@ -8,7 +8,7 @@ import { splitCommandLine } from './redis-cli.js';
 
 const $ = (id) => document.getElementById(id);
 const HISTORY_KEY = 'rc.console.history';
-const DRAFT_KEY = 'rc.console.draft';
+const DRAFTS_KEY = 'rc.console.drafts';
 const HISTORY_MAX = 200;
 // the step each code comes from (docs/HTTP-API.md), for pipeline entries, which carry the code only
 const STEP_OF = {
@@ -174,7 +174,7 @@ function complete(name) {
   area.value = `${area.value.slice(0, start + indent)}${name} ${rest}`;
   const caret = start + indent + name.length + 1;
   area.setSelectionRange(caret, caret);
-  sessionStorage.setItem(DRAFT_KEY, area.value);
+  saveDraft();
   $('suggestions').hidden = true;
   suggest();
 }
@@ -347,6 +347,52 @@ function showCurl({ command, args }) {
   $('curl-text').select();
 }
 
+// --- several queries, kept across reloads of this tab ------------------------------------------------------------
+
+let drafts = loadDrafts();
+
+function loadDrafts() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(DRAFTS_KEY));
+    if (stored && Array.isArray(stored.texts) && stored.texts.length > 0) return stored;
+  } catch (e) { /* none yet */ }
+  return { texts: [''], active: 0 };
+}
+
+function saveDraft() {
+  drafts.texts[drafts.active] = $('command').value;
+  sessionStorage.setItem(DRAFTS_KEY, JSON.stringify(drafts));
+}
+
+function renderQueryTabs() {
+  const strip = $('query-tabs');
+  strip.replaceChildren();
+  drafts.texts.forEach((text, i) => {
+    const tab = el('button', { type: 'button', role: 'tab', 'aria-selected': String(i === drafts.active),
+      'data-query': String(i), text: `Query ${i + 1}` });
+    tab.addEventListener('click', () => {
+      saveDraft();
+      drafts.active = i;
+      $('command').value = drafts.texts[i];
+      sessionStorage.setItem(DRAFTS_KEY, JSON.stringify(drafts));
+      renderQueryTabs();
+      $('command').focus();
+    });
+    strip.append(tab);
+  });
+  const add = el('button', { type: 'button', id: 'query-add', 'aria-label': 'New query', text: '+' });
+  add.addEventListener('click', () => {
+    saveDraft();
+    drafts.texts.push('');
+    drafts.active = drafts.texts.length - 1;
+    $('command').value = '';
+    sessionStorage.setItem(DRAFTS_KEY, JSON.stringify(drafts));
+    renderQueryTabs();
+    $('command').focus();
+  });
+  strip.append(add);
+}
+
 // --- start -----------------------------------------------------------------------------------------------------
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -377,8 +423,9 @@ document.addEventListener('DOMContentLoaded', () => {
     pageError);
   setupPubSub(pageError);
   const command = $('command');
-  command.value = sessionStorage.getItem(DRAFT_KEY) || '';
-  command.addEventListener('input', () => { sessionStorage.setItem(DRAFT_KEY, command.value); suggest(); });
+  renderQueryTabs();
+  command.value = drafts.texts[drafts.active] || '';
+  command.addEventListener('input', () => { saveDraft(); suggest(); });
   command.addEventListener('blur', () => { $('suggestions').hidden = true; });
   command.addEventListener('keydown', (event) => {
     const list = $('suggestions');

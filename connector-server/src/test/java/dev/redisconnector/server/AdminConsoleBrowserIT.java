@@ -86,9 +86,24 @@ class AdminConsoleBrowserIT {
                     By.id("issued-token")));
             String token = issued.getAttribute("value");
             assertThat(token).startsWith("rcs_");
-            assertThat(SERVER.http.command(token, "SET", "shop:order", "paid").status()).isEqualTo(200);
             assertThat(SERVER.http.command(token, "FLUSHALL").status()).isEqualTo(403);
             browser.screenshot("console-sessions");
+
+            // what the workbench runs with that session shows in the audit trail
+            browser.driver.findElement(By.id("sign-out")).click();
+            browser.waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token);
+            browser.driver.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+            WebElement command = browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(
+                    By.id("command")));
+            command.clear();
+            command.sendKeys("SET shop:order paid");
+            browser.driver.findElement(By.id("run")).click();
+            browser.waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("results"), "OK"));
+            browser.driver.findElement(By.id("sign-out")).click();
+            browser.waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")))
+                    .sendKeys(ConnectorServerExtension.ADMIN);
+            browser.driver.findElement(By.cssSelector("#admin-sign-in-form button[type=submit]")).click();
+            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("services")));
 
             browser.driver.findElement(By.cssSelector("#tabs button[data-page=audit]")).click();
             type(browser, "aud-client", "shop");
@@ -100,6 +115,7 @@ class AdminConsoleBrowserIT {
             browser.screenshot("console-audit");
 
             browser.driver.findElement(By.cssSelector("#tabs button[data-page=sessions]")).click();
+            type(browser, "ses-client", "shop");
             browser.waitUpTo(10).until(ExpectedConditions.elementToBeClickable(
                     By.cssSelector("#sessions-table button.revoke:not([disabled])"))).click();
             browser.waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("sessions-table"),
@@ -113,12 +129,60 @@ class AdminConsoleBrowserIT {
             browser.waitUpTo(15).until(driver -> driver.findElements(By.cssSelector("#chart-rate polyline")).size() == 1
                     && !driver.findElement(By.id("now-rate")).getText().isEmpty());
             assertThat(browser.driver.findElement(By.id("now-connections")).getText()).contains("connections");
+            browser.waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("now-latency"), "p99"));
             browser.screenshot("console-overview");
 
             browser.driver.findElement(By.id("sign-out")).click();
             browser.waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")));
             assertThat(browser.driver.executeScript("return sessionStorage.getItem('rc.console.admin')")).isNull();
             assertThat(browser.consoleErrors()).as("browser console errors").isEmpty();
+        }
+    }
+
+    @Test
+    void aMutualTlsServiceFromUploadedCaAndClientCertificateFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        dev.redisconnector.testing.TlsFiles tls = dev.redisconnector.testing.TlsFiles.generate(dir.resolve("pki"));
+        dev.redisconnector.testing.RedisServerProcess redis = dev.redisconnector.testing.RedisServerProcess.start(
+                tls.serverConfig(true), dir.resolve("mtls"), dev.redisconnector.testing.RedisServerProcess.Kind.TLS);
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), tls.caPem());
+        java.nio.file.Path certificate = java.nio.file.Files.writeString(dir.resolve("client.crt"),
+                tls.clientCertificatePem());
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("client.key"), tls.clientKeyPem());
+        String origin = "http://127.0.0.1:" + SERVER.server.port();
+        try (Browser browser = new Browser(1280, 1000)) {
+            browser.driver.get(origin + "/console");
+            browser.driver.executeScript("sessionStorage.clear()");
+            browser.driver.navigate().refresh();
+            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")))
+                    .sendKeys(ConnectorServerExtension.ADMIN);
+            browser.driver.findElement(By.cssSelector("#admin-sign-in-form button[type=submit]")).click();
+            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("services")));
+            type(browser, "svc-client", "mtls");
+            new Select(browser.driver.findElement(By.id("svc-mode"))).selectByVisibleText("standalone");
+            type(browser, "svc-host", "localhost");
+            type(browser, "svc-port", Integer.toString(redis.port()));
+            browser.driver.findElement(By.id("svc-tls")).click();
+            browser.driver.findElement(By.id("svc-ca")).sendKeys(ca.toString());
+            browser.driver.findElement(By.id("svc-save")).click();
+            browser.waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("services-status"),
+                    "Saved mtls"));
+            type(browser, "cred-client", "mtls");
+            browser.driver.findElement(By.id("cred-cert")).sendKeys(certificate.toString());
+            browser.driver.findElement(By.id("cred-key")).sendKeys(key.toString());
+            browser.driver.findElement(By.id("cred-none")).click();
+            browser.waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("services-status"),
+                    "Credentials of mtls set"));
+            browser.waitUpTo(10).until(ExpectedConditions.elementToBeClickable(
+                    By.cssSelector("#services-table button.test[data-client=mtls]"))).click();
+            browser.waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("test-report"),
+                    "authenticated"));
+            assertThat(browser.driver.findElement(By.id("test-report")).getText()).contains("TLS");
+            assertThat(browser.driver.getPageSource()).doesNotContain("PRIVATE KEY");
+            browser.screenshot("console-services-mtls");
+            assertThat(browser.consoleErrors()).as("browser console errors").isEmpty();
+        } finally {
+            redis.stop();
         }
     }
 

@@ -85,6 +85,22 @@ class ConsoleBrowserIT {
             command.sendKeys(Keys.chord(Keys.ALT, Keys.ARROW_UP));
             assertThat(command.getAttribute("value")).isEqualTo("GET '" + XSS_KEY + "'");
 
+            // several queries, each kept across a reload of the tab
+            command.clear();
+            command.sendKeys("GET \"order:a b\"");
+            browser.driver.findElement(By.id("query-add")).click();
+            WebElement second = browser.driver.findElement(By.id("command"));
+            second.sendKeys("LRANGE order:list 0 -1");
+            browser.driver.navigate().refresh();
+            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("command")));
+            assertThat(browser.driver.findElement(By.id("command")).getAttribute("value"))
+                    .isEqualTo("LRANGE order:list 0 -1");
+            browser.driver.findElement(By.cssSelector("#query-tabs button[data-query='0']")).click();
+            assertThat(browser.driver.findElement(By.id("command")).getAttribute("value"))
+                    .isEqualTo("GET \"order:a b\"");
+            command = browser.driver.findElement(By.id("command"));
+            run(browser, command, "GET '" + XSS_KEY + "'");
+
             browser.driver.findElement(By.cssSelector("#results > li .curl")).click();
             WebElement curl = browser.waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(
                     By.id("curl-text")));
