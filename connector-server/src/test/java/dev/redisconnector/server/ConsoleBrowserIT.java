@@ -231,6 +231,20 @@ class ConsoleBrowserIT {
             run(browser, command, "DEL ro:key");
             assertThat(latest(browser)).contains("COMMAND_NOT_ALLOWED");
             assertThat(REDIS.server().call("GET", "ro:key")).isEqualTo("v");
+
+            // the session revoked (or expired) while the page is open: back to sign-in, saying why
+            SERVER.ok("GET", "/v1/admin/sessions?clientId=console", null).getJsonArray("sessions").stream()
+                    .map(io.vertx.core.json.JsonObject.class::cast)
+                    .filter(session -> session.getString("userId").equals("reader") && session.getBoolean("live"))
+                    .forEach(session -> SERVER.ok("DELETE", "/v1/admin/sessions/" + session.getString("sessionId"),
+                            null));
+            command = browser.driver.findElement(By.id("command"));
+            command.clear();
+            command.sendKeys("GET ro:key");
+            browser.driver.findElement(By.id("run")).click();
+            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-error")));
+            assertThat(browser.driver.findElement(By.id("sign-in-error")).getText()).contains("session ended");
+            assertThat(browser.driver.executeScript("return sessionStorage.getItem('rc.console.session')")).isNull();
         }
     }
 
