@@ -32,7 +32,7 @@ final class Warmup {
     private static final int PARALLEL = 8;
 
     /** A secret per process: only this process's own warm-up requests carry it. */
-    private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    private final String secret = randomHex();
 
     /** Whether the request is one of this process's warm-up requests. */
     boolean isOwn(HttpServerRequest request) {
@@ -47,7 +47,7 @@ final class Warmup {
         long started = System.nanoTime();
         String base = "http://127.0.0.1:" + port;
         // a token of the right shape (so the registry is asked) that was never issued
-        String token = "rcs_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16)) + "warmup_warm";
+        String token = "rcs_" + randomHex() + "warmup_warm";
         List<HttpRequest> requests = new ArrayList<>();
         requests.add(post(base + "/v1/redis/execute", token,
                 "{\"inputs\":{\"command\":\"SET\",\"args\":[\"warmup:key\",\"value\",\"EX\",60]}}"));
@@ -88,6 +88,13 @@ final class Warmup {
         }
         LOG.info("warm-up: {} requests in {} ms{}", ROUNDS / PARALLEL * PARALLEL * requests.size(),
                 (System.nanoTime() - started) / 1_000_000, failures > 0 ? " (" + failures + " not answered)" : "");
+    }
+
+    /** 16 random bytes as 32 hex digits (nextBytes: never waits for entropy, unlike generateSeed). */
+    private static String randomHex() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private HttpRequest post(String url, String token, String body) {
