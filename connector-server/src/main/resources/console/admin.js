@@ -1,8 +1,8 @@
 // Operator pages over the admin API (admin token in sessionStorage, this tab only): services and credentials,
 // connection tests rendered step by step, sessions, the audit trail and a live overview from /metrics.
-import { ApiError } from './api.js';
+import { $, el } from './dom.js';
+import { ApiError, request } from './api.js';
 
-const $ = (id) => document.getElementById(id);
 const ADMIN_KEY = 'rc.console.admin';
 
 export function adminToken() {
@@ -17,39 +17,9 @@ export function forgetAdminToken() {
   sessionStorage.removeItem(ADMIN_KEY);
 }
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === 'text') node.textContent = value;
-    else if (name === 'className') node.className = value;
-    else if (value === false || value === undefined || value === null) continue;
-    else node.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
-/** A call to the admin API: resolves with the JSON answer, rejects with an ApiError. */
+/** A call to the admin API with the admin token: resolves with the JSON answer, rejects with an ApiError. */
 export async function admin(method, path, body) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: { authorization: `Bearer ${adminToken()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-  } catch (e) {
-    throw new ApiError('NETWORK_ERROR', 'client', 0, 'The server could not be reached.');
-  }
-  const text = await response.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
-  if (!response.ok) {
-    const error = (json && json.error) || {};
-    throw new ApiError(error.code || 'BAD_RESPONSE', error.step || 'admin', response.status,
-      error.message || `The server answered ${response.status}.`);
-  }
-  return json;
+  return request(method, path, body, adminToken(), 'admin');
 }
 
 let onError = () => {};

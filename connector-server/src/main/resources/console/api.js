@@ -25,16 +25,12 @@ export class ApiError extends Error {
 
 /** POST a JSON body to a path of this server with the session token; resolves with the parsed answer. */
 export async function post(path, body) {
-  return send(path, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  return request('POST', path, body, token());
 }
 
 /** GET a path of this server with the session token. */
 export async function get(path) {
-  return send(path, { headers: { authorization: `Bearer ${token()}` } });
+  return request('GET', path, undefined, token());
 }
 
 /** One command through /v1/redis/execute: resolves with output1. */
@@ -43,22 +39,32 @@ export async function execute(command, args = [], options = undefined) {
     .output1;
 }
 
-async function send(path, init) {
+/**
+ * A request to this server with a bearer token (the session's or the operator's): resolves with the parsed JSON
+ * answer (`null` for an empty one), rejects with an ApiError carrying the server's code and step ({@code step} when
+ * the answer names none).
+ */
+export async function request(method, path, body, bearer, step = 'http') {
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
   } catch (e) {
     throw new ApiError('NETWORK_ERROR', 'client', 0, 'The server could not be reached.');
   }
+  const text = await response.text();
   let json = null;
   try {
-    json = await response.json();
+    json = text ? JSON.parse(text) : null;
   } catch (e) {
-    throw new ApiError('BAD_RESPONSE', 'client', response.status, `The server answered ${response.status}.`);
+    if (response.ok) throw new ApiError('BAD_RESPONSE', 'client', response.status, `The server answered ${response.status}.`);
   }
   if (!response.ok) {
     const error = (json && json.error) || {};
-    throw new ApiError(error.code || 'BAD_RESPONSE', error.step || 'http', response.status,
+    throw new ApiError(error.code || 'BAD_RESPONSE', error.step || step, response.status,
       error.message || `The server answered ${response.status}.`);
   }
   return json;

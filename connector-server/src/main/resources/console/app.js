@@ -1,12 +1,12 @@
 // redis-connector console: plain ES modules, no build step. Every value from Redis or the registry is rendered with
 // textContent (never as HTML), so a key named <img src=x onerror=alert(1)> shows as those characters.
+import { $, el } from './dom.js';
 import { ApiError, forgetToken, get, post, setToken, token } from './api.js';
 import { adminToken, admin, enterPage, forgetAdminToken, setAdminToken, setupAdmin } from './admin.js';
 import { setupKeys } from './keys.js';
 import { setupPubSub, stop as stopSubscription } from './pubsub.js';
 import { splitCommandLine } from './redis-cli.js';
 
-const $ = (id) => document.getElementById(id);
 const HISTORY_KEY = 'rc.console.history';
 const DRAFTS_KEY = 'rc.console.drafts';
 const HISTORY_MAX = 200;
@@ -15,17 +15,6 @@ const STEP_OF = {
   NOT_LOGGED_IN: 'session', COMMAND_REQUIRED: 'command', INVALID_REQUEST: 'command', COMMAND_NOT_ALLOWED: 'policy',
   RATE_LIMITED: 'policy', NO_REDIS_SERVICE: 'service', NO_CREDENTIALS: 'credentials', REGISTRY_UNAVAILABLE: 'service',
 };
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === 'text') node.textContent = value;
-    else if (name === 'className') node.className = value;
-    else node.setAttribute(name, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
 
 // --- sign-in ---------------------------------------------------------------------------------------------------
 

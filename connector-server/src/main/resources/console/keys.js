@@ -1,24 +1,12 @@
 // Key browser: SCAN (never KEYS) with a pattern and a type, paged; a tree by ':'; type-aware, paged views; TTL and
 // string values edited, keys deleted only when the session may (and the server still decides).
+import { $, el } from './dom.js';
 import { execute } from './api.js';
 
-const $ = (id) => document.getElementById(id);
 const PAGE = 100;
 let cursor = '0';
 let keys = new Set();
 let canWrite = () => false;
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === 'text') node.textContent = value;
-    else if (name === 'className') node.className = value;
-    else if (value === false || value === undefined) continue;
-    else node.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
 
 export function setupKeys(mayWrite, onError) {
   canWrite = mayWrite;

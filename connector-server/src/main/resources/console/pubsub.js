@@ -1,8 +1,8 @@
 // Pub/sub: subscribe through the Server-Sent Events endpoint (read with fetch, so the token goes in a header, never
 // in the URL) and watch messages arrive; publish with PUBLISH.
+import { $ } from './dom.js';
 import { execute, token } from './api.js';
 
-const $ = (id) => document.getElementById(id);
 let controller = null;
 
 export function setupPubSub(onError) {

@@ -3,6 +3,7 @@ package dev.redisconnector.core;
 import dev.redisconnector.core.command.BlockTime;
 import dev.redisconnector.core.command.ClassifiedCommand;
 import dev.redisconnector.core.command.CommandCatalog;
+import dev.redisconnector.core.command.ConnectionSafety;
 import dev.redisconnector.core.command.CommandVerifier;
 import dev.redisconnector.core.command.VerifiedCommand;
 import dev.redisconnector.core.execution.CommandExecutor;
@@ -17,8 +18,14 @@ import dev.redisconnector.core.spi.CommandPolicy;
 import dev.redisconnector.core.spi.CredentialStore;
 import dev.redisconnector.core.spi.ServiceRegistry;
 import dev.redisconnector.core.spi.SessionValidator;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -212,7 +219,7 @@ public final class RedisConnector implements AutoCloseable {
             return commandExecutor.catalog(target).thenCompose(table -> {
                 TargetResolver.Resolved judged = new TargetResolver.Resolved(target, table, resolved.scripts());
                 ClassifiedCommand docs = table.classify(new VerifiedCommand("COMMAND",
-                        List.of("DOCS".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+                        List.of("DOCS".getBytes(StandardCharsets.US_ASCII))));
                 Duration timeout = gate.timeout(target.service(), ExecuteOptions.DEFAULT).multipliedBy(2);
                 return commandExecutor.execute(target, docs, timeout).exceptionally(failure -> Reply.NullReply.INSTANCE)
                         .thenApply(reply -> judge(session, judged, table, reply));
@@ -222,17 +229,17 @@ public final class RedisConnector implements AutoCloseable {
 
     private List<CommandInfo> judge(Session session, TargetResolver.Resolved judged, CommandCatalog table,
                                     Reply docs) {
-        java.util.Map<String, Reply> docsByName = new java.util.HashMap<>();
+        Map<String, Reply> docsByName = new HashMap<>();
         if (docs instanceof Reply.MapReply map) {
             for (Reply.MapReply.Entry entry : map.entries()) {
                 if (entry.key() instanceof Reply.StringReply name) {
-                    docsByName.put(name.text().toLowerCase(java.util.Locale.ROOT), entry.value());
+                    docsByName.put(name.text().toLowerCase(Locale.ROOT), entry.value());
                 }
             }
         }
-        List<CommandInfo> out = new java.util.ArrayList<>();
+        List<CommandInfo> out = new ArrayList<>();
         for (CommandCatalog.CommandSpec spec : table.specs()) {
-            String name = spec.name().toUpperCase(java.util.Locale.ROOT);
+            String name = spec.name().toUpperCase(Locale.ROOT);
             if (name.contains("|")) {
                 continue;
             }
@@ -240,17 +247,17 @@ public final class RedisConnector implements AutoCloseable {
             boolean allowed;
             String refusal = null;
             try {
-                dev.redisconnector.core.command.ConnectionSafety.check(bare);
+                ConnectionSafety.check(bare);
                 gate.allowed(session, judged, bare, -1, null);
                 allowed = true;
             } catch (ConnectorException e) {
                 allowed = false;
                 refusal = e.getMessage();
             }
-            out.add(new CommandInfo(spec, docsByName.get(spec.name().toLowerCase(java.util.Locale.ROOT)), allowed,
+            out.add(new CommandInfo(spec, docsByName.get(spec.name().toLowerCase(Locale.ROOT)), allowed,
                     refusal));
         }
-        out.sort(java.util.Comparator.comparing(info -> info.spec().name()));
+        out.sort(Comparator.comparing(info -> info.spec().name()));
         return out;
     }
 

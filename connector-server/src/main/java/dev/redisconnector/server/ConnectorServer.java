@@ -383,19 +383,7 @@ public final class ConnectorServer implements AutoCloseable {
         }
         StaticAssets library = new StaticAssets("META-INF/resources/webjars/swagger-ui/" + version,
                 "public, max-age=86400", DOCS_POLICY);
-        StaticAssets own = new StaticAssets("docs-ui", "no-cache", DOCS_POLICY);
-        // "/docs" matches "/docs/" too: the page's relative links need the slash
-        router.get("/docs").handler(ctx -> {
-            if (ctx.request().path().endsWith("/")) {
-                own.serve("index.html", ctx.response());
-            } else {
-                ctx.response().setStatusCode(302).putHeader("location", "/docs/").end();
-            }
-        });
-        router.get("/docs/*").handler(ctx -> {
-            String path = ctx.normalizedPath().substring("/docs/".length());
-            (own.exists(path) ? own : library).serve(path, ctx.response());
-        });
+        StaticAssets.mount(router, "/docs", new StaticAssets("docs-ui", "no-cache", DOCS_POLICY), library);
     }
 
     /**
@@ -407,16 +395,7 @@ public final class ConnectorServer implements AutoCloseable {
 
     /** {@code /console}: the web console, static files from the jar ({@code console/}) over the public API. */
     private static void mountConsole(Router router) {
-        StaticAssets files = new StaticAssets("console", "no-cache", CONSOLE_POLICY);
-        router.get("/console").handler(ctx -> {
-            if (ctx.request().path().endsWith("/")) {
-                files.serve("index.html", ctx.response());
-            } else {
-                ctx.response().setStatusCode(302).putHeader("location", "/console/").end();
-            }
-        });
-        router.get("/console/*").handler(ctx -> files.serve(ctx.normalizedPath().substring("/console/".length()),
-                ctx.response()));
+        StaticAssets.mount(router, "/console", new StaticAssets("console", "no-cache", CONSOLE_POLICY));
     }
 
     private static String safePath(RoutingContext ctx) {

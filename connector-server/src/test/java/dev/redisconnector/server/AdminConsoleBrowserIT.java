@@ -29,10 +29,7 @@ class AdminConsoleBrowserIT {
         String origin = "http://127.0.0.1:" + SERVER.server.port();
         try (Browser browser = new Browser(1280, 1000)) {
             browser.driver.get(origin + "/console");
-            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")))
-                    .sendKeys(ConnectorServerExtension.ADMIN);
-            browser.driver.findElement(By.cssSelector("#admin-sign-in-form button[type=submit]")).click();
-            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("services")));
+            signInAsOperator(browser);
             assertThat(browser.driver.findElement(By.cssSelector("#tabs button[data-page=workbench]")).isDisplayed())
                     .as("no session token: no user pages").isFalse();
 
@@ -100,10 +97,7 @@ class AdminConsoleBrowserIT {
             browser.driver.findElement(By.id("run")).click();
             browser.waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("results"), "OK"));
             browser.driver.findElement(By.id("sign-out")).click();
-            browser.waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")))
-                    .sendKeys(ConnectorServerExtension.ADMIN);
-            browser.driver.findElement(By.cssSelector("#admin-sign-in-form button[type=submit]")).click();
-            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("services")));
+            signInAsOperator(browser);
 
             browser.driver.findElement(By.cssSelector("#tabs button[data-page=audit]")).click();
             type(browser, "aud-client", "shop");
@@ -154,10 +148,7 @@ class AdminConsoleBrowserIT {
             browser.driver.get(origin + "/console");
             browser.driver.executeScript("sessionStorage.clear()");
             browser.driver.navigate().refresh();
-            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")))
-                    .sendKeys(ConnectorServerExtension.ADMIN);
-            browser.driver.findElement(By.cssSelector("#admin-sign-in-form button[type=submit]")).click();
-            browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("services")));
+            signInAsOperator(browser);
             type(browser, "svc-client", "mtls");
             new Select(browser.driver.findElement(By.id("svc-mode"))).selectByVisibleText("standalone");
             type(browser, "svc-host", "localhost");
@@ -184,6 +175,14 @@ class AdminConsoleBrowserIT {
         } finally {
             redis.stop();
         }
+    }
+
+    /** Signs in on the sign-in page with the admin token and waits for the services page. */
+    private static void signInAsOperator(Browser browser) {
+        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")))
+                .sendKeys(ConnectorServerExtension.ADMIN);
+        browser.driver.findElement(By.cssSelector("#admin-sign-in-form button[type=submit]")).click();
+        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("services")));
     }
 
     private static void type(Browser browser, String id, String text) {

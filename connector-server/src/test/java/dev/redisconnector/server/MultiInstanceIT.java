@@ -125,7 +125,7 @@ class MultiInstanceIT {
             instance.start();
         }
         nginxPort = FreePorts.next();
-        writeSite(-1);
+        writeSite();
         Path temp = Files.createDirectories(work.resolve("nginx-temp"));
         temp.toFile().setWritable(true, false);
         // each request through nginx holds two connections (client and upstream): room for a cold start's burst
@@ -272,13 +272,13 @@ class MultiInstanceIT {
         aRevocationThroughOneInstanceHoldsOnTheOthersAtOnce();
     }
 
-    /** The shipped configuration with this test's ports (the instance at {@code down}, if any, marked down). */
-    static void writeSite(int down) throws IOException {
+    /** The shipped configuration with this test's ports. */
+    static void writeSite() throws IOException {
         String site = Files.readString(Path.of("..", "deploy", "nginx", "redis-connector.conf"))
                 .replace("listen 8080;", "listen 127.0.0.1:" + nginxPort + ";");
         for (int i = 0; i < instances.size(); i++) {
             site = site.replace("server 127.0.0.1:" + (8081 + i) + " ", "server 127.0.0.1:" + instances.get(i).port
-                    + (i == down ? " down" : "") + " ");
+                    + " ");
         }
         Files.writeString(work.resolve("redis-connector.conf"), site);
     }

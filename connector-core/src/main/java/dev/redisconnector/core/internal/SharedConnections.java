@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -76,7 +77,21 @@ final class SharedConnections implements ConnectionProvider {
 
     /** A client's keys, kept while the registry hands out the same service and credentials objects. */
     private record Memo(RedisService service, RedisCredentials credentials, Versions versions, Endpoint endpoint,
-                        AtomicReferenceArray<ConnectionKey> byLane) {
+                        AtomicReferenceArray<ConnectionKey> byLane,
+                        AtomicReference<AtomicReferenceArray<ConnectionKey>> resp2ByLane) {
+
+        /** The keys of one protocol; RESP2's are made on first use (most clients never speak it). */
+        AtomicReferenceArray<ConnectionKey> lanes(boolean resp2) {
+            if (!resp2) {
+                return byLane;
+            }
+            AtomicReferenceArray<ConnectionKey> lanes = resp2ByLane.get();
+            if (lanes == null) {
+                resp2ByLane.compareAndSet(null, new AtomicReferenceArray<>(LANES));
+                lanes = resp2ByLane.get();
+            }
+            return lanes;
+        }
     }
 
     private final Map<String, Memo> memos = new ConcurrentHashMap<>();
@@ -129,7 +144,7 @@ final class SharedConnections implements ConnectionProvider {
             Versions versions = current(target);
             memo = new Memo(service, target.credentials(), versions,
                     service.mode() == RedisService.Mode.STANDALONE ? Endpoint.of(target) : null,
-                    new AtomicReferenceArray<>(2 * LANES));
+                    new AtomicReferenceArray<>(LANES), new AtomicReference<>());
             Memo previous = memos.put(service.clientId(), memo);
             if (previous != null && previous.endpoint() != null && !previous.endpoint().equals(memo.endpoint())) {
                 closeIfUnused(previous.endpoint());
@@ -141,20 +156,20 @@ final class SharedConnections implements ConnectionProvider {
             return new ConnectionKey(service.clientId(), memo.endpoint() == null ? memo.versions() : null,
                     memo.endpoint(), keyLane);
         }
-        int slot = resp2 ? LANES + lane : lane;
-        ConnectionKey key = memo.byLane().get(slot);
+        AtomicReferenceArray<ConnectionKey> lanes = memo.lanes(resp2);
+        ConnectionKey key = lanes.get(lane);
         if (key == null) {
             key = interned.computeIfAbsent(new ConnectionKey(service.clientId(),
                     memo.endpoint() == null ? memo.versions() : null, memo.endpoint(), keyLane), made -> made);
-            memo.byLane().compareAndSet(slot, null, key);
-            key = memo.byLane().get(slot);
+            lanes.compareAndSet(lane, null, key);
+            key = lanes.get(lane);
         }
         return key;
     }
 
     /**
      * Lanes whose keys are kept per client and protocol (event loops; more lanes still work, with a key made per call).
-     * A client's memo keeps RESP3 keys in slots 0 to LANES - 1 and RESP2 keys in LANES to 2 * LANES - 1.
+     * A client's memo keeps its RESP3 keys, and its RESP2 keys once it has any, one array each.
      */
     private static final int LANES = 64;
 

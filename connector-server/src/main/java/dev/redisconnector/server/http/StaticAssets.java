@@ -4,6 +4,7 @@ import dev.redisconnector.core.ErrorCode;
 import dev.redisconnector.core.Step;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,6 +58,33 @@ public final class StaticAssets {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Serves files under {@code prefix}: {@code prefix/} answers the first folder's {@code index.html},
+     * {@code prefix} redirects there (the pages' relative links need the slash), and {@code prefix/NAME} comes from
+     * the first folder that has it (a page of our own over a library's files).
+     */
+    public static void mount(Router router, String prefix, StaticAssets... folders) {
+        // a route for "/x" also matches "/x/"
+        router.get(prefix).handler(ctx -> {
+            if (ctx.request().path().endsWith("/")) {
+                folders[0].serve("index.html", ctx.response());
+            } else {
+                ctx.response().setStatusCode(302).putHeader("location", prefix + "/").end();
+            }
+        });
+        router.get(prefix + "/*").handler(ctx -> {
+            String path = ctx.normalizedPath().substring(prefix.length() + 1);
+            StaticAssets from = folders[folders.length - 1];
+            for (StaticAssets folder : folders) {
+                if (folder.exists(path)) {
+                    from = folder;
+                    break;
+                }
+            }
+            from.serve(path, ctx.response());
+        });
     }
 
     /** Whether {@code path} (relative to the root) names a file that exists. */
