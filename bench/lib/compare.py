@@ -13,8 +13,8 @@ def main():
         by.setdefault((run["system"], run["op"]), []).append(run)
     lines = [f"# A/B comparison (c={conns}, medians of alternating runs)", "",
              f"- A: `{a_words}`", f"- B: `{b_words}`", "",
-             "| system | op | runs | req/s median | spread | p99 ms median | p99.9 ms median | vs webdis |",
-             "|---|---|---:|---:|---|---:|---:|---:|"]
+             "| system | op | runs | req/s median | spread | p99 ms median | p99.9 ms median | CPU µs/req | vs webdis |",
+             "|---|---|---:|---:|---|---:|---:|---:|---:|"]
     medians = {}
     for (system, op), group in sorted(by.items()):
         rps = [r["rps"] for r in group]
@@ -24,8 +24,11 @@ def main():
         p99 = [r["p99_ms"] for r in group if r.get("p99_ms") is not None]
         p999 = [r["p999_ms"] for r in group if r.get("p999_ms") is not None]
         webdis = medians.get(("webdis", op))
+        cpu = [r["cpu_us_per_request"] for r in group if r.get("cpu_us_per_request") is not None]
+        cpu_text = f"{statistics.median(cpu):.1f}" if cpu else ""
         lines.append(f"| {system} | {op} | {len(group)} | {statistics.median(rps):.0f} | {min(rps):.0f}-{max(rps):.0f} | "
                      f"{statistics.median(p99):.2f} | {statistics.median(p999) if p999 else float('nan'):.2f} | "
+                     f"{cpu_text} | "
                      f"{medians[(system, op)] / webdis:.2f} |" if webdis else "")
     for op in ("get", "set"):
         if ("a", op) in medians and ("b", op) in medians:

@@ -28,6 +28,7 @@ def load_runs(work):
         merged.append({"system": system, "op": op, "concurrency": concurrency, "rounds": len(group),
                        "rps": statistics.median(rps), "rps_min": min(rps), "rps_max": max(rps),
                        "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"), "p999_ms": median("p999_ms"),
+                       "cpu_us_per_request": median("cpu_us_per_request"),
                        "errors": errors})
     return merged
 
@@ -170,17 +171,21 @@ def main():
              f"{result['machine']['note']}. Each HTTP run: {duration} s after a warm-up.", "",
              "![throughput](throughput.svg)", "",
              "Medians of the rounds (the systems alternate within each round); spread is the lowest and highest req/s.", "",
-             "| system | op | concurrency | req/s | spread | rounds | p50 ms | p99 ms | p99.9 ms | errors | vs webdis "
-             "| vs Redis direct |",
-             "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "CPU µs/req: CPU time of the system's own process (user + system) per request, so what one request costs "
+             "whatever share of the two cores the load generator and Redis leave it.", "",
+             "| system | op | concurrency | req/s | spread | rounds | p50 ms | p99 ms | p99.9 ms | errors | CPU µs/req "
+             "| vs webdis | vs Redis direct |",
+             "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for run in sorted(runs, key=lambda r: (r["concurrency"], r["system"], r["op"])):
         webdis = find(runs, "webdis", run["op"] if run["op"] in ("get", "set") else "get", run["concurrency"])
         redis = find(runs, "redis-benchmark", run["op"] if run["op"] in ("get", "set") else "get", run["concurrency"])
         errors = sum(run.get("errors", {}).values())
         fmt = lambda v: "" if v is None else f"{v:.2f}"
+        fmt1 = lambda v: "" if v is None else f"{v:.1f}"
         lines.append(f"| {run['system']} | {run['op']} | {run['concurrency']} | {run['rps']:.0f} | "
                      f"{run['rps_min']:.0f}-{run['rps_max']:.0f} | {run['rounds']} | {fmt(run['p50_ms'])} | "
                      f"{fmt(run['p99_ms'])} | {fmt(run.get('p999_ms'))} | {errors} | "
+                     f"{fmt1(run.get('cpu_us_per_request'))} | "
                      f"{fmt(ratio(run['rps'], webdis['rps']) if webdis else None)} | "
                      f"{fmt(ratio(run['rps'], redis['rps']) if redis else None)} |")
     lines += ["", "## Targets", "", "| target | goal | measured | met |", "|---|---|---:|---|"]

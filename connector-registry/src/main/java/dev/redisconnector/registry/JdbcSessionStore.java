@@ -6,6 +6,7 @@ import dev.redisconnector.registry.internal.CachedLookup;
 import dev.redisconnector.registry.internal.ChangeLog;
 import dev.redisconnector.registry.internal.Jdbc;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,7 +46,7 @@ public final class JdbcSessionStore implements SessionValidator {
             + " revoked_at";
 
     private final DataSource dataSource;
-    private final CachedLookup<String, SessionInfo> cache;
+    private final CachedLookup<String, Found> cache;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
@@ -65,11 +65,33 @@ public final class JdbcSessionStore implements SessionValidator {
         if (!looksLikeToken(sessionToken)) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        CompletableFuture<Optional<SessionInfo>> found = cache.get(hash(sessionToken));
+        CompletableFuture<Optional<Found>> found = cache.get(hash(sessionToken));
         if (found.isDone() && !found.isCompletedExceptionally()) {
-            return CompletableFuture.completedFuture(toSession(found.join()));
+            return live(found.join());
         }
-        return found.thenApply(this::toSession);
+        return found.thenCompose(this::live);
+    }
+
+    /**
+     * A session row as the cache holds it, with the answer for while it is live made once (the request path
+     * allocates nothing for a known token).
+     */
+    private record Found(SessionInfo info, long expiresAtMillis, CompletableFuture<Optional<Session>> live) {
+        Found(SessionInfo info) {
+            this(info, info.expiresAt().toEpochMilli(), CompletableFuture.completedFuture(Optional.of(
+                    new Session(new Session.User(info.userId(), info.clientId()), info.expiresAt(),
+                            info.readOnly()))));
+        }
+    }
+
+    private static final CompletableFuture<Optional<Session>> NONE = CompletableFuture.completedFuture(Optional.empty());
+
+    private CompletableFuture<Optional<Session>> live(Optional<Found> found) {
+        if (found.isEmpty()) {
+            return NONE;
+        }
+        Found row = found.get();
+        return row.info().revokedAt() == null && clock.millis() < row.expiresAtMillis() ? row.live() : NONE;
     }
 
     /**
@@ -184,16 +206,7 @@ public final class JdbcSessionStore implements SessionValidator {
         return true;
     }
 
-    private Optional<Session> toSession(Optional<SessionInfo> info) {
-        if (info.isEmpty() || !info.get().isLive(clock.instant())) {
-            return Optional.empty();
-        }
-        SessionInfo live = info.get();
-        return Optional.of(new Session(new Session.User(live.userId(), live.clientId()), live.expiresAt(),
-                live.readOnly()));
-    }
-
-    private Optional<SessionInfo> readByHash(String tokenHash) {
+    private Optional<Found> readByHash(String tokenHash) {
         return Jdbc.query(dataSource, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT " + COLUMNS + ", token_hash FROM connector_session WHERE token_hash = ?")) {
@@ -207,7 +220,7 @@ public final class JdbcSessionStore implements SessionValidator {
                     if (!MessageDigest.isEqual(stored, tokenHash.getBytes(StandardCharsets.US_ASCII))) {
                         return Optional.empty();
                     }
-                    return Optional.of(map(rows));
+                    return Optional.of(new Found(map(rows)));
                 }
             }
         });
@@ -221,18 +234,60 @@ public final class JdbcSessionStore implements SessionValidator {
                 Jdbc.fromDb(rows.getObject("revoked_at", OffsetDateTime.class)));
     }
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    });
+    /** Per thread: the digest and scratch bytes, so hashing a token allocates only the resulting string. */
+    private static final class Hashing {
+        final MessageDigest digest;
+        byte[] token = new byte[128];
+        final byte[] sum = new byte[32];
+        final byte[] hex = new byte[64];
 
+        Hashing() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is not available", e);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Hashing> HASHING = ThreadLocal.withInitial(Hashing::new);
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** SHA-256 of the token's UTF-8 bytes, as 64 lower-case hex digits. */
     static String hash(String token) {
-        MessageDigest digest = SHA256.get();
-        digest.reset();
-        return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+        Hashing h = HASHING.get();
+        byte[] bytes;
+        int length = token.length();
+        if (length <= h.token.length && isAscii(token)) {
+            for (int i = 0; i < length; i++) {
+                h.token[i] = (byte) token.charAt(i);
+            }
+            bytes = h.token;
+        } else {
+            bytes = token.getBytes(StandardCharsets.UTF_8);
+            length = bytes.length;
+        }
+        h.digest.reset();
+        h.digest.update(bytes, 0, length);
+        try {
+            h.digest.digest(h.sum, 0, h.sum.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 failed", e);
+        }
+        for (int i = 0; i < h.sum.length; i++) {
+            h.hex[2 * i] = HEX_DIGITS[(h.sum[i] >> 4) & 0xF];
+            h.hex[2 * i + 1] = HEX_DIGITS[h.sum[i] & 0xF];
+        }
+        return new String(h.hex, StandardCharsets.US_ASCII);
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Cache and database-load counts of this store's lookups (for metrics). */

@@ -209,6 +209,7 @@ public final class ConnectorServer implements AutoCloseable {
                 // ready only once the request path has run: the first requests a load balancer sends are not the
                 // ones that load and compile it
                 server.warmup.run(server.port(), server.upstashBase());
+                Warmup.settleHeap();
             }
             server.warm = true;
             LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {}, {} event loops,"

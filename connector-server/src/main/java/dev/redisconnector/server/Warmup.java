@@ -1,10 +1,13 @@
 package dev.redisconnector.server;
 
 import io.vertx.core.http.HttpServerRequest;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,9 +40,8 @@ final class Warmup {
     /** Whether the request is one of this process's warm-up requests. */
     boolean isOwn(HttpServerRequest request) {
         String value = request.getHeader(HEADER);
-        return value != null && value.length() == secret.length() && java.security.MessageDigest.isEqual(
-                value.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                secret.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return value != null && value.length() == secret.length() && MessageDigest.isEqual(
+                value.getBytes(StandardCharsets.US_ASCII), secret.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Sends the warm-up requests to the server on {@code port}; never fails the start (logs what went wrong). */
@@ -70,7 +72,7 @@ final class Warmup {
                         for (HttpRequest request : requests) {
                             try {
                                 client.send(request, HttpResponse.BodyHandlers.discarding());
-                            } catch (java.io.IOException e) {
+                            } catch (IOException e) {
                                 failed++;
                             }
                         }
@@ -88,6 +90,19 @@ final class Warmup {
         }
         LOG.info("warm-up: {} requests in {} ms{}", ROUNDS / PARALLEL * PARALLEL * requests.size(),
                 (System.nanoTime() - started) / 1_000_000, failures > 0 ? " (" + failures + " not answered)" : "");
+    }
+
+    /**
+     * One full collection once start-up is done: what start-up left on the heap (loaded configuration, class
+     * initialisation, the registry's first reads, the warm-up's compiled paths) moves to the old generation. Without it
+     * G1 copies those ~15 MB between survivor spaces in each of the first 15 young collections under load, and each
+     * of those pauses takes 15-30 ms instead of a few (bench/results/PROFILE.md). Skipped with
+     * {@code -XX:+DisableExplicitGC}.
+     */
+    static void settleHeap() {
+        long started = System.nanoTime();
+        System.gc();
+        LOG.info("start-up heap settled in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     /** 16 random bytes as 32 hex digits (nextBytes: never waits for entropy, unlike generateSeed). */

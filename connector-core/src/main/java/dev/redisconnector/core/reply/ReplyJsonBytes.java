@@ -19,13 +19,23 @@ public final class ReplyJsonBytes {
     private ReplyJsonBytes() {
     }
 
+    /** Scratch space per thread (event loops encode one reply at a time): only the result is allocated. */
+    private static final ThreadLocal<Sink> SCRATCH = ThreadLocal.withInitial(() -> new Sink(Sink.KEPT));
+
     /** {@code prefix}, the reply's JSON, then {@code suffix}, as UTF-8. */
     public static byte[] encode(Reply reply, Encoding encoding, byte[] prefix, byte[] suffix) {
-        Sink out = new Sink(prefix.length + suffix.length + 64);
+        // a virtual thread would make (and drop) its own scratch: a small sink instead
+        Sink out = Thread.currentThread().isVirtual() ? new Sink(prefix.length + suffix.length + 64) : SCRATCH.get();
+        out.length = 0;
         out.raw(prefix);
         write(reply, encoding, out);
         out.raw(suffix);
-        return out.toArray();
+        byte[] json = out.toArray();
+        if (out.buffer.length > Sink.KEPT) {
+            // a large reply grew the scratch: do not keep it
+            out.buffer = new byte[Sink.KEPT];
+        }
+        return json;
     }
 
     private static void write(Reply reply, Encoding encoding, Sink out) {
@@ -141,6 +151,8 @@ public final class ReplyJsonBytes {
 
     /** A growable byte array. */
     private static final class Sink {
+        /** Scratch kept per thread between replies: {@value} bytes. */
+        static final int KEPT = 16 * 1024;
         private byte[] buffer;
         private int length;
 

@@ -8,7 +8,9 @@ import dev.redisconnector.core.Encoding;
 import dev.redisconnector.core.ExecuteOptions;
 import dev.redisconnector.core.Inputs;
 import dev.redisconnector.core.Printable;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -35,8 +37,7 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
         if (body == null || body.length() == 0) {
             throw ConnectorException.invalidRequest("The request body is empty." + SHAPE);
         }
-        byte[] bytes = body.getBytes();
-        try (JsonParser parser = JSON.createParser(bytes)) {
+        try (JsonParser parser = parser(body)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 if (first != null && !first.isStructStart() && !first.isScalarValue()) {
@@ -87,7 +88,7 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
         if (body == null || body.length() == 0) {
             throw ConnectorException.invalidRequest("The request body is empty." + PIPELINE_SHAPE);
         }
-        try (JsonParser parser = JSON.createParser(body.getBytes())) {
+        try (JsonParser parser = parser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ConnectorException.invalidRequest("The request body must be a JSON object." + PIPELINE_SHAPE);
             }
@@ -179,6 +180,15 @@ public record ExecuteBody(Inputs inputs, ExecuteOptions options) {
 
     private static ConnectorException notJson() {
         return ConnectorException.invalidRequest("The request body is not valid JSON (UTF-8)." + SHAPE);
+    }
+
+    /** A parser over the body's own bytes when they are on the heap (no copy), else over a copy. */
+    private static JsonParser parser(Buffer body) throws IOException {
+        ByteBuf bytes = ((BufferInternal) body).getByteBuf();
+        if (bytes.hasArray()) {
+            return JSON.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+        }
+        return JSON.createParser(body.getBytes());
     }
 
     private static void drain(JsonParser parser) throws IOException {

@@ -9,6 +9,7 @@ import dev.redisconnector.core.Session;
 import dev.redisconnector.core.Step;
 import dev.redisconnector.core.reply.ReplyJson;
 import dev.redisconnector.core.reply.ReplyJsonBytes;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -170,7 +172,9 @@ public final class ExecuteHandler {
             if (failure != null) {
                 Errors.send(response, failure);
             } else if (!response.ended() && !response.closed()) {
-                response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(Buffer.buffer(json));
+                // wrapped, not copied (Buffer.buffer(byte[]) copies)
+                response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                        .end(BufferInternal.buffer(Unpooled.wrappedBuffer(json)));
             }
         }
     }
