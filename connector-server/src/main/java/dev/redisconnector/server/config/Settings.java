@@ -86,8 +86,8 @@ public final class Settings {
             "this instance's name in audit entries, metrics (an instance label) and logs; default: host name:port");
 
     public static final Setting<Boolean> WARMUP = new Setting<>("RC_WARMUP", Setting.BOOLEAN, "true",
-            "at start, run the request path internally (a few hundred loopback requests) before /health/ready says"
-            + " ready");
+            "at start, run the request path internally (a few hundred loopback requests), then one full garbage"
+            + " collection, before /health/ready says ready");
 
     public static final Setting<Long> DRAIN_MS = new Setting<>("RC_DRAIN_MS", Setting.NON_NEGATIVE, "0",
             "on SIGTERM: how long /health/ready answers 503 (and responses close their connections) while requests are"
