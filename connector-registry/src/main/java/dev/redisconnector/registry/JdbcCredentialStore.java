@@ -59,7 +59,8 @@ public final class JdbcCredentialStore implements CredentialStore {
         this.changes = changes;
         this.cipher = cipher;
         this.onChange = onChange;
-        this.cache = new CachedLookup<>(this::read, executor, config.cacheFresh(), config.cacheMaxStale(), 100_000);
+        this.cache = new CachedLookup<>(this::read, executor, config.cacheFresh(), config.cacheReread(),
+                changes::delivered, config.cacheMaxStale(), 100_000);
     }
 
     @Override

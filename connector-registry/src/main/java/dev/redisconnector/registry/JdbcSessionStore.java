@@ -56,7 +56,8 @@ public final class JdbcSessionStore implements SessionValidator {
         this.dataSource = dataSource;
         this.changes = changes;
         this.clock = clock;
-        this.cache = new CachedLookup<>(this::readByHash, executor, config.cacheFresh(), config.cacheMaxStale(),
+        this.cache = new CachedLookup<>(this::readByHash, executor, config.cacheFresh(), config.cacheReread(),
+                changes::delivered, config.cacheMaxStale(),
                 200_000);
     }
 

@@ -58,6 +58,9 @@ public final class Registry implements AutoCloseable {
         this.sessions = new JdbcSessionStore(dataSource, executor, config, changes, clock);
         this.feed = postgres ? new ChangeFeed(config.jdbcUrl(), config.user(), config.password(),
                 change -> apply(change, notify)) : null;
+        if (feed != null) {
+            changes.deliveredBy(feed::connected);
+        }
     }
 
     /** A change made anywhere (this instance's own come back too: dropping an entry twice is harmless). */

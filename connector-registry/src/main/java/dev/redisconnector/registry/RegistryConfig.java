@@ -12,13 +12,19 @@ import java.util.Objects;
  * @param password    database password (may be empty)
  * @param poolSize    maximum JDBC connections
  * @param cacheFresh  how long a cached service, credential or session is used without re-reading the database
+ *                    while changes made elsewhere may not reach this instance (the PostgreSQL change listener is
+ *                    reconnecting)
+ * @param cacheReread how long it is used while every change reaches this instance (the listener is connected, or
+ *                    H2: one instance); at least {@code cacheFresh}
  * @param cacheMaxStale how long a cached entry may still be served while the database is unreachable
  */
 public record RegistryConfig(String jdbcUrl, String user, String password, int poolSize, Duration cacheFresh,
-                             Duration cacheMaxStale) {
+                             Duration cacheReread, Duration cacheMaxStale) {
 
     /** Default time a cached entry is fresh: 5 s. */
     public static final Duration DEFAULT_CACHE_FRESH = Duration.ofSeconds(5);
+    /** Default time a cached entry is fresh while every change reaches this instance: 60 s. */
+    public static final Duration DEFAULT_CACHE_REREAD = Duration.ofSeconds(60);
     /** Default time a stale entry may be served while the database is down: 10 minutes. */
     public static final Duration DEFAULT_CACHE_MAX_STALE = Duration.ofMinutes(10);
     /** Default pool size: 10. */
@@ -27,6 +33,7 @@ public record RegistryConfig(String jdbcUrl, String user, String password, int p
     public RegistryConfig {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(cacheFresh, "cacheFresh");
+        Objects.requireNonNull(cacheReread, "cacheReread");
         Objects.requireNonNull(cacheMaxStale, "cacheMaxStale");
         user = user == null ? "" : user;
         password = password == null ? "" : password;
@@ -38,7 +45,7 @@ public record RegistryConfig(String jdbcUrl, String user, String password, int p
     /** A registry at {@code jdbcUrl} with default pool and cache settings. */
     public static RegistryConfig of(String jdbcUrl, String user, String password) {
         return new RegistryConfig(jdbcUrl, user, password, DEFAULT_POOL_SIZE, DEFAULT_CACHE_FRESH,
-                DEFAULT_CACHE_MAX_STALE);
+                DEFAULT_CACHE_REREAD, DEFAULT_CACHE_MAX_STALE);
     }
 
     /** The embedded H2 registry inside {@code dataDir}. */
@@ -51,6 +58,7 @@ public record RegistryConfig(String jdbcUrl, String user, String password, int p
     @Override
     public String toString() {
         return "RegistryConfig[jdbcUrl=" + Registry.safeUrl(jdbcUrl) + ", user=" + user + ", password=******, poolSize=" + poolSize
-                + ", cacheFresh=" + cacheFresh + ", cacheMaxStale=" + cacheMaxStale + "]";
+                + ", cacheFresh=" + cacheFresh + ", cacheReread=" + cacheReread + ", cacheMaxStale=" + cacheMaxStale
+                + "]";
     }
 }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * Records registry changes in {@code registry_change}, inside the caller's transaction, and on PostgreSQL announces
@@ -52,10 +53,26 @@ public final class ChangeLog {
     }
 
     private final boolean notify;
+    private volatile BooleanSupplier delivered;
 
     /** @param notify whether the database is PostgreSQL (H2 keeps the rows, and instances share nothing else) */
     public ChangeLog(boolean notify) {
         this.notify = notify;
+        // H2: one instance, which makes (and so hears of) every change itself
+        this.delivered = () -> !notify;
+    }
+
+    /**
+     * Whether every change made anywhere reaches this instance's caches now: always on H2 (one instance); on
+     * PostgreSQL while the change listener is connected (see {@link #deliveredBy}).
+     */
+    public boolean delivered() {
+        return delivered.getAsBoolean();
+    }
+
+    /** Where {@link #delivered} comes from on PostgreSQL: the change listener's connection state. */
+    public void deliveredBy(BooleanSupplier listenerConnected) {
+        this.delivered = listenerConnected;
     }
 
     /** Records a change on {@code connection} (in its transaction, if any). */

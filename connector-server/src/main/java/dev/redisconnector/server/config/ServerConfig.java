@@ -284,7 +284,7 @@ public final class ServerConfig {
                 : RegistryConfig.of(url, get(Settings.REGISTRY_USER), get(Settings.REGISTRY_PASSWORD));
         return new RegistryConfig(base.jdbcUrl(), base.user(), base.password(),
                 (int) Math.min(10_000, get(Settings.REGISTRY_POOL_SIZE)), Duration.ofMillis(get(Settings.CACHE_FRESH_MS)),
-                Duration.ofMillis(get(Settings.CACHE_MAX_STALE_MS)));
+                Duration.ofMillis(get(Settings.CACHE_REREAD_MS)), Duration.ofMillis(get(Settings.CACHE_MAX_STALE_MS)));
     }
 
     /** Connector-wide options from the timeouts and limits. */

@@ -40,7 +40,12 @@ public final class Settings {
             "10", "JDBC connections");
 
     public static final Setting<Long> CACHE_FRESH_MS = new Setting<>("RC_CACHE_FRESH_MS", Setting.POSITIVE,
-            "5000", "how long a cached session, service or credential is used before it is re-read");
+            "5000", "how long a cached session, service or credential is used before it is re-read while changes made"
+            + " elsewhere may not reach this instance (the PostgreSQL change listener is reconnecting)");
+
+    public static final Setting<Long> CACHE_REREAD_MS = new Setting<>("RC_CACHE_REREAD_MS", Setting.POSITIVE,
+            "60000", "how long a cached entry is used before it is re-read while every change reaches this instance"
+            + " (PostgreSQL listener connected; always with H2): a safety net, at least RC_CACHE_FRESH_MS");
 
     public static final Setting<Long> CACHE_MAX_STALE_MS = new Setting<>("RC_CACHE_MAX_STALE_MS", Setting.POSITIVE,
             "600000", "how long cached entries keep serving while the registry is down");
@@ -202,7 +207,7 @@ public final class Settings {
     /** Every setting, in the README's order. */
     public static final List<Setting<?>> ALL = List.of(
             HOST, PORT, DATA_DIR, REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_POOL_SIZE,
-            CACHE_FRESH_MS, CACHE_MAX_STALE_MS, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_ID, ADMIN_TOKEN,
+            CACHE_FRESH_MS, CACHE_REREAD_MS, CACHE_MAX_STALE_MS, MASTER_KEY, MASTER_KEY_FILE, MASTER_KEY_ID, ADMIN_TOKEN,
             COMMAND_TIMEOUT_MS, CONNECT_TIMEOUT_MS, CONNECTION_IDLE_MS, MAX_BODY_BYTES, MAX_REPLY_BYTES,
             MAX_ARGUMENTS, MAX_ARGUMENT_BYTES, SESSION_TTL_SECONDS, INSTANCE_ID, WARMUP, DRAIN_MS, SHUTDOWN_GRACE_MS,
             RATE_LIMIT_PER_CLIENT, RATE_LIMIT_BURST, DEDICATED_POOL_SIZE, DEDICATED_WAIT_MS, MAX_BLOCK_MS,
