@@ -126,12 +126,24 @@ public final class ExecutionErrors {
             return "no answer within " + (connectTimeout == null ? "the connect timeout" : connectTimeout.toMillis()
                     + " ms") + ": no route to the address, a firewall dropping packets, or the server is down";
         }
-        if (!tls && (text.contains("Connection closed") || text.contains("closed prematurely")
-                || find(failure, ClosedChannelException.class) != null || text.contains("Connection reset"))) {
+        if (closedDuringHandshake(failure, tls)) {
             return "the server closed the connection during the handshake: it may speak TLS on this port; register"
                     + " the service with --tls";
         }
         return null;
+    }
+
+    /**
+     * Whether a plain-text connection attempt ended with the connection closed before the handshake finished (a TLS
+     * port, or, rarely, the client closing after a refused login before that refusal was reported).
+     */
+    public static boolean closedDuringHandshake(Throwable failure, boolean tls) {
+        if (tls || failure == null || isTimeout(failure)) {
+            return false;
+        }
+        String text = messages(failure);
+        return text.contains("Connection closed") || text.contains("closed prematurely")
+                || find(failure, ClosedChannelException.class) != null || text.contains("Connection reset");
     }
 
     private static boolean isTimeout(Throwable failure) {

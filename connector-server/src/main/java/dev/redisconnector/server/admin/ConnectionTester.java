@@ -47,8 +47,19 @@ final class ConnectionTester {
                         : service.commandTimeout().multipliedBy(3))
                 .plusSeconds(1);
         try {
-            ConnectionReport report = executor.testConnection(new ExecutionTarget(service, credentials.get()))
-                    .toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            ConnectionReport report;
+            try {
+                report = run(service, credentials.get(), wait);
+            } catch (ExecutionException e) {
+                // a connection closed during the handshake is tried once more before it is reported: Lettuce may
+                // close the channel after a refused login before it reports the refusal itself (seen rarely, under
+                // load), and the operator should read "wrong password", not "it may speak TLS"
+                if (!(e.getCause() instanceof ConnectorException failure)
+                        || !ExecutionErrors.closedDuringHandshake(failure.getCause(), service.tls().enabled())) {
+                    throw e;
+                }
+                report = run(service, credentials.get(), wait);
+            }
             return passed(clientId, service, report);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectorException failure) {
@@ -64,6 +75,12 @@ final class ConnectionTester {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    private ConnectionReport run(RedisService service, RedisCredentials credentials, Duration wait)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return executor.testConnection(new ExecutionTarget(service, credentials)).toCompletableFuture()
+                .get(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static ConnectionTest passed(String clientId, RedisService service, ConnectionReport report) {
