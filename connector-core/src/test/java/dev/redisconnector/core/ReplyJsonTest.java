@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -99,6 +100,34 @@ class ReplyJsonTest {
                     new byte[0], new byte[0]), StandardCharsets.UTF_8))
                     .isEqualTo(ReplyJson.toJson(reply, Encoding.UTF8));
         }
+    }
+
+    @Test
+    void byteWriterScratchNeitherLeaksNorLimitsAcrossReplies() throws Exception {
+        // one thread's scratch buffer is reused: a large reply (beyond what is kept), then small ones, then large
+        // ones again, each exactly what the text writer says; on a virtual thread (no scratch) too
+        byte[] large = "x\"y".repeat(20_000).getBytes(StandardCharsets.UTF_8);
+        Reply[] replies = {new Reply.StringReply(large, false), new Reply.StringReply("ab".getBytes(
+                StandardCharsets.UTF_8), false), new Reply.IntegerReply(7), new Reply.StringReply(large, false),
+                new Reply.ArrayReply(List.of(new Reply.StringReply(large, false), Reply.NullReply.INSTANCE))};
+        Runnable check = () -> {
+            for (Reply reply : replies) {
+                assertThat(new String(ReplyJsonBytes.encode(reply, Encoding.UTF8, new byte[] {'['},
+                        new byte[] {']'}), StandardCharsets.UTF_8))
+                        .isEqualTo("[" + ReplyJson.toJson(reply, Encoding.UTF8) + "]");
+            }
+        };
+        check.run();
+        check.run();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                check.run();
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        }).join();
+        assertThat(failed.get()).isNull();
     }
 
     /** Numbers compared as doubles: JSON does not keep Long vs Double. */
