@@ -238,7 +238,7 @@ public final class JdbcSessionStore implements SessionValidator {
     /** Per thread: the digest and scratch bytes, so hashing a token allocates only the resulting string. */
     private static final class Hashing {
         final MessageDigest digest;
-        byte[] token = new byte[128];
+        final byte[] token = new byte[128];
         final byte[] sum = new byte[32];
         final byte[] hex = new byte[64];
 
