@@ -59,8 +59,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         this.changes = changes;
         this.cipher = cipher;
         this.onChange = onChange;
-        this.cache = new CachedLookup<>(this::read, executor, config.cacheFresh(), config.cacheReread(),
-                changes::delivered, config.cacheMaxStale(), 100_000);
+        this.cache = new CachedLookup<>(this::read, executor, config, changes, 100_000);
     }
 
     @Override

@@ -49,8 +49,7 @@ public final class JdbcServiceRegistry implements ServiceRegistry {
         this.dataSource = dataSource;
         this.onChange = onChange;
         this.changes = changes;
-        this.cache = new CachedLookup<>(this::read, executor, config.cacheFresh(), config.cacheReread(),
-                changes::delivered, config.cacheMaxStale(), 100_000);
+        this.cache = new CachedLookup<>(this::read, executor, config, changes, 100_000);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,9 +57,7 @@ public final class JdbcSessionStore implements SessionValidator {
         this.dataSource = dataSource;
         this.changes = changes;
         this.clock = clock;
-        this.cache = new CachedLookup<>(this::readByHash, executor, config.cacheFresh(), config.cacheReread(),
-                changes::delivered, config.cacheMaxStale(),
-                200_000);
+        this.cache = new CachedLookup<>(this::readByHash, executor, config, changes, 200_000);
     }
 
     @Override
@@ -235,60 +234,30 @@ public final class JdbcSessionStore implements SessionValidator {
                 Jdbc.fromDb(rows.getObject("revoked_at", OffsetDateTime.class)));
     }
 
-    /** Per thread: the digest and scratch bytes, so hashing a token allocates only the resulting string. */
-    private static final class Hashing {
-        final MessageDigest digest;
-        final byte[] token = new byte[128];
-        final byte[] sum = new byte[32];
-        final byte[] hex = new byte[64];
-
-        Hashing() {
+    /** Per thread: the digest and the buffer it writes the sum into. */
+    private record Hashing(MessageDigest digest, byte[] sum) {
+        static Hashing create() {
             try {
-                digest = MessageDigest.getInstance("SHA-256");
+                return new Hashing(MessageDigest.getInstance("SHA-256"), new byte[32]);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is not available", e);
             }
         }
     }
 
-    private static final ThreadLocal<Hashing> HASHING = ThreadLocal.withInitial(Hashing::new);
-    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final ThreadLocal<Hashing> HASHING = ThreadLocal.withInitial(Hashing::create);
 
     /** SHA-256 of the token's UTF-8 bytes, as 64 lower-case hex digits. */
     static String hash(String token) {
         Hashing h = HASHING.get();
-        byte[] bytes;
-        int length = token.length();
-        if (length <= h.token.length && isAscii(token)) {
-            for (int i = 0; i < length; i++) {
-                h.token[i] = (byte) token.charAt(i);
-            }
-            bytes = h.token;
-        } else {
-            bytes = token.getBytes(StandardCharsets.UTF_8);
-            length = bytes.length;
-        }
-        h.digest.reset();
-        h.digest.update(bytes, 0, length);
+        h.digest().reset();
+        h.digest().update(token.getBytes(StandardCharsets.UTF_8));
         try {
-            h.digest.digest(h.sum, 0, h.sum.length);
+            h.digest().digest(h.sum(), 0, h.sum().length);
         } catch (DigestException e) {
             throw new IllegalStateException("SHA-256 failed", e);
         }
-        for (int i = 0; i < h.sum.length; i++) {
-            h.hex[2 * i] = HEX_DIGITS[(h.sum[i] >> 4) & 0xF];
-            h.hex[2 * i + 1] = HEX_DIGITS[h.sum[i] & 0xF];
-        }
-        return new String(h.hex, StandardCharsets.US_ASCII);
-    }
-
-    private static boolean isAscii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
+        return HexFormat.of().formatHex(h.sum());
     }
 
     /** Cache and database-load counts of this store's lookups (for metrics). */

@@ -2,6 +2,7 @@ package dev.redisconnector.registry.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.redisconnector.registry.RegistryConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,9 +51,11 @@ public final class CachedLookup<K, V> {
     public record Stats(long hits, long misses, long loads, long loadFailures, long loadNanos) {
     }
 
-    public CachedLookup(Function<K, Optional<V>> loader, Executor executor, Duration fresh, Duration maxStale,
+    /** A registry store's cache: freshness from {@code config}, "every change arrives" from {@code changes}. */
+    public CachedLookup(Function<K, Optional<V>> loader, Executor executor, RegistryConfig config, ChangeLog changes,
                         long maximumSize) {
-        this(loader, executor, fresh, fresh, () -> false, maxStale, maximumSize);
+        this(loader, executor, config.cacheFresh(), config.cacheReread(), changes::delivered, config.cacheMaxStale(),
+                maximumSize);
     }
 
     /**
