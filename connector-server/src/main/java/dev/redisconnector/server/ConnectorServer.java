@@ -22,6 +22,7 @@ import dev.redisconnector.server.http.AuthThrottle;
 import dev.redisconnector.server.http.CommandsRoute;
 import dev.redisconnector.server.http.Errors;
 import dev.redisconnector.server.http.EventStreams;
+import dev.redisconnector.server.http.ExecuteChannelHandler;
 import dev.redisconnector.server.http.ExecuteHandler;
 import dev.redisconnector.server.http.RequestBody;
 import dev.redisconnector.server.http.StaticAssets;
@@ -39,6 +40,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -62,6 +64,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +97,7 @@ public final class ConnectorServer implements AutoCloseable {
     private final EventStreams streams;
     private final Metrics metrics;
     private final AuthThrottle throttle;
+    private final ExecuteHandler execute;
 
     private ConnectorServer(ServerConfig config, Vertx vertx, Registry registry, CommandExecutor executor,
                             ClientResources resources, RedisConnector connector, ExecutorService blocking,
@@ -109,6 +113,7 @@ public final class ConnectorServer implements AutoCloseable {
         this.blocking = blocking;
         this.servers = servers;
         this.streams = new EventStreams(vertx, connector, config.maxStreamsPerClient());
+        this.execute = new ExecuteHandler(connector, config.maxBodyBytes());
     }
 
     private String upstashBase() {
@@ -196,6 +201,10 @@ public final class ConnectorServer implements AutoCloseable {
                     HttpServer http = vertx.createHttpServer(options)
                             .connectionHandler(connection -> {
                                 StrictFraming.install(connection, options);
+                                if (config.executeFastPath()) {
+                                    ExecuteChannelHandler.install(connection, server.execute, server.new FastPathHost(),
+                                            server.throttle.enabled() ? remoteHost(connection) : null);
+                                }
                                 server.openConnections.incrementAndGet();
                                 connection.closeHandler(ignored -> server.openConnections.decrementAndGet());
                             })
@@ -229,7 +238,6 @@ public final class ConnectorServer implements AutoCloseable {
 
     /** The hot path goes straight to {@link ExecuteHandler}; everything else through the router. */
     private Handler<HttpServerRequest> requestHandler(AdminRoutes adminRoutes) {
-        ExecuteHandler execute = new ExecuteHandler(connector, config.maxBodyBytes());
         UpstashHandler upstash = config.upstashPath() == null ? null
                 : new UpstashHandler(connector, config.upstashPath(),
                         config.maxBodyBytes(), streams);
@@ -257,21 +265,8 @@ public final class ConnectorServer implements AutoCloseable {
             }
             if (address != null || metrics != null || accessLog) {
                 long started = System.nanoTime();
-                request.response().headersEndHandler(ignored -> {
-                    int status = request.response().getStatusCode();
-                    if (address != null && status == 401) {
-                        throttle.failed(address);
-                    }
-                    long nanos = System.nanoTime() - started;
-                    String endpoint = Metrics.endpoint(request.path(), upstashBase);
-                    if (metrics != null) {
-                        metrics.http(endpoint, status, nanos);
-                    }
-                    if (accessLog) {
-                        ACCESS.info("request id={} method={} endpoint={} status={} ms={}", requestId,
-                                request.method(), endpoint, status, String.format("%.2f", nanos / 1e6));
-                    }
-                });
+                request.response().headersEndHandler(ignored -> answered(requestId, request.method().name(),
+                        request.path(), request.response().getStatusCode(), started, address));
             }
             if (execute.matches(request)) {
                 execute.handle(request);
@@ -286,6 +281,76 @@ public final class ConnectorServer implements AutoCloseable {
                 router.handle(request);
             }
         };
+    }
+
+    /** The bookkeeping of every answered request, on either path: throttle, metrics, access log. */
+    private void answered(String requestId, String method, String path, int status, long startedNanos,
+                          String address) {
+        if (address != null && status == 401) {
+            throttle.failed(address);
+        }
+        if (metrics == null && !config.accessLog()) {
+            return;
+        }
+        long nanos = System.nanoTime() - startedNanos;
+        String endpoint = Metrics.endpoint(path, config.upstashPath());
+        if (metrics != null) {
+            metrics.http(endpoint, status, nanos);
+        }
+        if (config.accessLog()) {
+            ACCESS.info("request id={} method={} endpoint={} status={} ms={}", requestId, method, endpoint, status,
+                    String.format("%.2f", nanos / 1e6));
+        }
+    }
+
+    /** What {@link ExecuteChannelHandler} needs from the server. */
+    private final class FastPathHost implements ExecuteChannelHandler.Host {
+
+        @Override
+        public boolean start() {
+            fastInFlight.increment();
+            if (draining) {
+                fastInFlight.decrement();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public boolean own(String warmupHeader) {
+            return warmupHeader != null && warmup.isOwn(warmupHeader);
+        }
+
+        @Override
+        public CharSequence warmupHeader() {
+            return Warmup.HEADER;
+        }
+
+        @Override
+        public long retryAfterSeconds(String address) {
+            return throttle.retryAfterSeconds(address);
+        }
+
+        @Override
+        public String requestId(String offered) {
+            return ConnectorServer.requestId(offered);
+        }
+
+        @Override
+        public void abandoned() {
+            fastInFlight.decrement();
+        }
+
+        @Override
+        public void answered(String requestId, String path, int status, long startedNanos, String address) {
+            fastInFlight.decrement();
+            ConnectorServer.this.answered(requestId, "POST", path, status, startedNanos, address);
+        }
+    }
+
+    private static String remoteHost(HttpConnection connection) {
+        SocketAddress remote = connection.remoteAddress();
+        return remote == null || remote.host() == null ? "unknown" : remote.host();
     }
 
     private static String remoteHost(HttpServerRequest request) {
@@ -470,6 +535,8 @@ public final class ConnectorServer implements AutoCloseable {
     /** Whether start-up finished (with the warm-up): until then {@code /health/ready} says 503. */
     private volatile boolean warm;
     private final Warmup warmup = new Warmup();
+    /** Requests the execute fast path took and has not answered yet. */
+    private final LongAdder fastInFlight = new LongAdder();
     /** HTTP connections open now. */
     private final AtomicInteger openConnections = new AtomicInteger();
     /** While draining: when the last request came. */
@@ -514,6 +581,16 @@ public final class ConnectorServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     break;
                 }
+            }
+        }
+        // the general server does not see the fast path's requests: let those finish before it closes connections
+        long fastDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        while (fastInFlight.sum() > 0 && System.nanoTime() < fastDeadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         try {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class Warmup {
 
     private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
-    private static final String HEADER = "x-rc-warmup";
+    static final String HEADER = "x-rc-warmup";
     private static final int ROUNDS = 300;
     private static final int PARALLEL = 8;
 
@@ -39,7 +39,11 @@ final class Warmup {
 
     /** Whether the request is one of this process's warm-up requests. */
     boolean isOwn(HttpServerRequest request) {
-        String value = request.getHeader(HEADER);
+        return isOwn(request.getHeader(HEADER));
+    }
+
+    /** Whether {@code value}, a request's {@value #HEADER} header (or {@code null}), marks one of them. */
+    boolean isOwn(String value) {
         return value != null && value.length() == secret.length() && MessageDigest.isEqual(
                 value.getBytes(StandardCharsets.US_ASCII), secret.getBytes(StandardCharsets.US_ASCII));
     }
@@ -61,7 +65,8 @@ final class Warmup {
             requests.add(post(base + upstashBase, token, "[\"GET\",\"warmup:key\"]"));
         }
         requests.add(HttpRequest.newBuilder(URI.create(base + "/health/live")).header(HEADER, secret).build());
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
         int failures = 0;
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Integer>> sent = new ArrayList<>();

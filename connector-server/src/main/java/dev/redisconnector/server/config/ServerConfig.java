@@ -226,6 +226,11 @@ public final class ServerConfig {
         return get(Settings.ACCESS_LOG);
     }
 
+    /** Whether the execute paths are answered straight from the HTTP decoder ({@code RC_EXECUTE_FAST_PATH}). */
+    public boolean executeFastPath() {
+        return get(Settings.EXECUTE_FAST_PATH);
+    }
+
     /** Concurrent pub/sub streams each client may hold. */
     public int maxStreamsPerClient() {
         return (int) Math.min(100_000, get(Settings.MAX_STREAMS_PER_CLIENT));

@@ -198,6 +198,10 @@ public final class Settings {
     public static final Setting<Boolean> ACCESS_LOG = new Setting<>("RC_ACCESS_LOG", Setting.BOOLEAN,
             "false", "log every HTTP request");
 
+    public static final Setting<Boolean> EXECUTE_FAST_PATH = new Setting<>("RC_EXECUTE_FAST_PATH", Setting.BOOLEAN,
+            "true", "answer POST /v1/redis/execute, /pipeline and /transaction from the connection's HTTP decoder"
+            + " (same answers; false: through the general HTTP server)");
+
     public static final Setting<String> SERVER = new Setting<>("RC_SERVER", Setting.TEXT,
             "", "CLI: the server whose admin API the CLI uses (like --server)");
 
@@ -214,7 +218,8 @@ public final class Settings {
             EVENT_LOOPS, CONNECTIONS_PER_SERVICE, CONNECTIONS, JWT_HS256_SECRET, JWT_JWKS_URL, JWT_JWKS_FILE, JWT_ISSUER,
             JWT_AUDIENCE, JWT_CLIENT_ID_CLAIM, JWT_USER_ID_CLAIM, AUTH_FAILURES_PER_MINUTE, ALLOW_LOOPBACK,
             ALLOW_PRIVATE_NETWORKS, DENIED_NETWORKS, UPSTASH_PATH, MAX_STREAMS_PER_CLIENT, METRICS_ENABLED,
-            METRICS_PER_CLIENT, DOCS_ENABLED, CONSOLE_ENABLED, AUDIT_LEVEL, AUDIT_RETENTION_DAYS, LOG_FORMAT, ACCESS_LOG, SERVER, TOKEN);
+            METRICS_PER_CLIENT, DOCS_ENABLED, CONSOLE_ENABLED, AUDIT_LEVEL, AUDIT_RETENTION_DAYS, LOG_FORMAT, ACCESS_LOG, EXECUTE_FAST_PATH,
+            SERVER, TOKEN);
 
     private static final Map<String, Setting<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Setting::name, Function.identity()));

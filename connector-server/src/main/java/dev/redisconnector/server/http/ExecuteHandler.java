@@ -51,49 +51,55 @@ public final class ExecuteHandler {
 
     /** Whether this handler serves the request (POST to {@link #PATH}). */
     public boolean matches(HttpServerRequest request) {
-        return request.method() == HttpMethod.POST && (PATH.equals(request.path())
-                || PIPELINE_PATH.equals(request.path()) || TRANSACTION_PATH.equals(request.path()));
+        return request.method() == HttpMethod.POST && Kind.of(request.path()) != null;
+    }
+
+    /** The most bytes a request body may have ({@code RC_MAX_BODY_BYTES}). */
+    int maxBodyBytes() {
+        return maxBodyBytes;
     }
 
     /** Reads the body and runs the request. */
     public void handle(HttpServerRequest request) {
-        RequestBody.read(request, maxBodyBytes, body -> execute(request, body), () -> Errors.send(request.response(),
+        RequestBody.read(request, maxBodyBytes, body -> execute(Kind.of(request.path()),
+                request.getHeader(HttpHeaders.AUTHORIZATION), body, new Exchange(request.response(),
+                        Vertx.currentContext(), Thread.currentThread())), () -> Errors.send(request.response(),
                 RequestBody.TOO_LARGE));
     }
 
-    private void execute(HttpServerRequest request, Buffer body) {
-        String token = bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
-        Exchange exchange = new Exchange(request.response(), Vertx.currentContext(), Thread.currentThread(),
-                PATH.equals(request.path()) ? Kind.EXECUTE : PIPELINE_PATH.equals(request.path()) ? Kind.PIPELINE
-                        : Kind.TRANSACTION);
-        CompletableFuture<Session> session = connector.authenticate(token).toCompletableFuture();
+    /**
+     * Runs one request whose body has been read: {@code authorization} is the request's header (or {@code null}),
+     * {@code kind} says which of the three paths it came to, and {@code reply} is told the outcome exactly once.
+     */
+    void execute(Kind kind, String authorization, Buffer body, Reply reply) {
+        CompletableFuture<Session> session = connector.authenticate(bearer(authorization)).toCompletableFuture();
         if (session.isDone() && !session.isCompletedExceptionally()) {
-            run(exchange, session.join(), body);
+            run(kind, reply, session.join(), body);
         } else {
             session.whenComplete((live, failure) -> {
                 if (failure != null) {
-                    exchange.finish(null, failure);
+                    reply.finish(null, failure);
                 } else {
-                    run(exchange, live, body);
+                    run(kind, reply, live, body);
                 }
             });
         }
     }
 
     /** Runs the request; whatever our own code throws still gets an answer ({@code INTERNAL}), never a hang. */
-    private void run(Exchange exchange, Session session, Buffer body) {
+    private void run(Kind kind, Reply exchange, Session session, Buffer body) {
         try {
-            if (exchange.kind() == Kind.EXECUTE) {
+            if (kind == Kind.EXECUTE) {
                 runExecute(exchange, session, body);
             } else {
-                runPipeline(exchange, session, body);
+                runPipeline(kind, exchange, session, body);
             }
         } catch (RuntimeException e) {
             exchange.finish(null, e);
         }
     }
 
-    private void runExecute(Exchange exchange, Session session, Buffer body) {
+    private void runExecute(Reply exchange, Session session, Buffer body) {
         ExecuteBody parsed;
         try {
             parsed = ExecuteBody.parse(body);
@@ -107,7 +113,7 @@ public final class ExecuteHandler {
                         : null, failure));
     }
 
-    private void runPipeline(Exchange exchange, Session session, Buffer body) {
+    private void runPipeline(Kind kind, Reply exchange, Session session, Buffer body) {
         ExecuteBody.Pipeline parsed;
         try {
             parsed = ExecuteBody.parsePipeline(body);
@@ -117,7 +123,7 @@ public final class ExecuteHandler {
         }
         Encoding encoding = parsed.options().encoding();
         CompletionStage<List<PipelineResult>> results =
-                exchange.kind() == Kind.PIPELINE
+                kind == Kind.PIPELINE
                         ? pipelineWithoutWatch(session, parsed)
                         : connector.executeTransactionAsync(session, parsed.commands(), parsed.watch(),
                                 parsed.options());
@@ -155,12 +161,32 @@ public final class ExecuteHandler {
         return out.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private enum Kind { EXECUTE, PIPELINE, TRANSACTION }
+    /** Which of the three paths a request came to. */
+    enum Kind {
+        EXECUTE, PIPELINE, TRANSACTION;
+
+        /** The kind of {@code path}, or {@code null} when this handler does not serve it. */
+        static Kind of(String path) {
+            return switch (path) {
+                case PATH -> EXECUTE;
+                case PIPELINE_PATH -> PIPELINE;
+                case TRANSACTION_PATH -> TRANSACTION;
+                default -> null;
+            };
+        }
+    }
+
+    /** Where a request's outcome goes: exactly one call, from any thread. */
+    interface Reply {
+        /** The reply's JSON, or {@code failure} (then {@code json} is {@code null}). */
+        void finish(byte[] json, Throwable failure);
+    }
 
     /** One request's response: written on the request's event loop, directly when already there. */
-    private record Exchange(HttpServerResponse response, Context context, Thread requestThread, Kind kind) {
+    private record Exchange(HttpServerResponse response, Context context, Thread requestThread) implements Reply {
 
-        void finish(byte[] json, Throwable failure) {
+        @Override
+        public void finish(byte[] json, Throwable failure) {
             if (Thread.currentThread() == requestThread || context == null) {
                 write(json, failure);
             } else {
