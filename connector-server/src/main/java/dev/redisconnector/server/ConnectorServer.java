@@ -197,13 +197,18 @@ public final class ConnectorServer implements AutoCloseable {
                             // HTTP/1.1 in cleartext (TLS and HTTP/2 end at the load balancer): with an h2c upgrade
                             // Vert.x sets up the HTTP/1.1 connection only after the first request was decoded, too
                             // late for StrictFraming to guard it
-                            .setHttp2ClearTextEnabled(false);
+                            .setHttp2ClearTextEnabled(false)
+                            // no WebSocket endpoint: without its extension handler, which queues an entry for every
+                            // request until its response passes (the execute fast path's answers skip it)
+                            .setPerMessageWebSocketCompressionSupported(false)
+                            .setPerFrameWebSocketCompressionSupported(false);
                     HttpServer http = vertx.createHttpServer(options)
                             .connectionHandler(connection -> {
                                 StrictFraming.install(connection, options);
-                                if (config.executeFastPath()) {
-                                    ExecuteChannelHandler.install(connection, server.execute, server.new FastPathHost(),
-                                            server.throttle.enabled() ? remoteHost(connection) : null);
+                                if (config.executeFastPath() && !ExecuteChannelHandler.install(connection,
+                                        server.execute, server.new FastPathHost(),
+                                        server.throttle.enabled() ? remoteHost(connection) : null)) {
+                                    server.fastPathRefused = true;
                                 }
                                 server.openConnections.incrementAndGet();
                                 connection.closeHandler(ignored -> server.openConnections.decrementAndGet());
@@ -535,6 +540,14 @@ public final class ConnectorServer implements AutoCloseable {
     /** Whether start-up finished (with the warm-up): until then {@code /health/ready} says 503. */
     private volatile boolean warm;
     private final Warmup warmup = new Warmup();
+    /** Whether a connection went without the execute fast path although it is on (its pipeline was not as known). */
+    private volatile boolean fastPathRefused;
+
+    /** Whether the execute fast path, while on, was refused by a connection (for tests). */
+    boolean fastPathRefused() {
+        return fastPathRefused;
+    }
+
     /** Requests the execute fast path took and has not answered yet. */
     private final LongAdder fastInFlight = new LongAdder();
     /** HTTP connections open now. */

@@ -21,6 +21,8 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,8 +83,21 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     public static ClientResources.Builder configure(ClientResources.Builder builder, ConnectorOptions options,
                                                     Consumer<Channel> extra) {
         return builder.nettyCustomizer(nettyCustomizer(options, extra))
+                .timer(CommandTimer.INSTANCE)
                 .addressResolverGroup(new CheckedAddressResolverGroup(
                         DefaultClientResources.DEFAULT_ADDRESS_RESOLVER_GROUP, options.hostPolicy()));
+    }
+
+    /**
+     * The timer of every command's timeout, one per process. A command's timeout entry holds the command (arguments,
+     * reply, callbacks) until the timer's next tick removes it, even after the reply came; with Lettuce's own timer
+     * (a tick of 100 ms) that kept about 10,000 finished commands alive at 90,000 requests a second, and every young
+     * collection copied those ~10 MB (most of each pause). A 10 ms tick keeps a tenth of that. Shared (never stopped):
+     * client resources do not stop a timer they were given, and its one daemon thread sleeps between ticks.
+     */
+    private static final class CommandTimer {
+        static final HashedWheelTimer INSTANCE = new HashedWheelTimer(
+                new DefaultThreadFactory("redis-connector-timer", true), 10, TimeUnit.MILLISECONDS, 1024);
     }
 
     /**

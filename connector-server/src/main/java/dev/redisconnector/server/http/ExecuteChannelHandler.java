@@ -23,6 +23,11 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hot path's own HTTP/1.1 handling: {@code POST /v1/redis/execute}, {@code /pipeline} and {@code /transaction}
@@ -83,6 +88,11 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
     private static final byte[] REQUEST_ID = ascii("\r\nx-request-id: ");
     private static final byte[] AUTHENTICATE = ascii("www-authenticate: Bearer\r\n");
     private static final byte[] RETRY_AFTER = ascii("retry-after: ");
+    /** The handlers of Vert.x's HTTP/1.1 pipeline that never pair a request with its response. */
+    private static final Set<String> KNOWN_HANDLERS = Set.of("httpDecoder", "httpEncoder", "idle", "chunkedWriter",
+            "handler");
+    private static final AtomicBoolean UNEXPECTED_LOGGED = new AtomicBoolean();
+    private static final Logger LOG = LoggerFactory.getLogger(ExecuteChannelHandler.class);
     private static final CharSequence X_REQUEST_ID = HttpHeaders.newEntity("x-request-id");
 
     private final ExecuteHandler execute;
@@ -106,18 +116,33 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * Puts the handler on a new HTTP/1.x connection; does nothing where Vert.x's pipeline is not as expected (the
-     * connection then works as before). {@code address} is the remote host the throttle counts, or {@code null}
-     * when the throttle is off.
+     * Puts the handler on a new HTTP/1.x connection and says whether it did: not where Vert.x's pipeline holds a
+     * handler it does not know (logged once; the connection then works as before). {@code address} is the remote host
+     * the throttle counts, or {@code null} when the throttle is off.
      */
-    public static void install(HttpConnection connection, ExecuteHandler execute, Host host, String address) {
-        if (connection instanceof ConnectionBase base) {
-            ChannelPipeline pipeline = base.channel().pipeline();
-            if (pipeline.get("handler") != null && pipeline.context("httpEncoder") != null
-                    && pipeline.get(NAME) == null) {
-                pipeline.addBefore("handler", NAME, new ExecuteChannelHandler(execute, host, address));
+    public static boolean install(HttpConnection connection, ExecuteHandler execute, Host host, String address) {
+        if (!(connection instanceof ConnectionBase base)) {
+            return false;
+        }
+        ChannelPipeline pipeline = base.channel().pipeline();
+        List<String> names = pipeline.names();
+        // a handler that pairs requests with responses (WebSocket extensions, compression) would never see the
+        // fast path's answers, which skip the HTTP encoder: only a pipeline of known handlers gets the fast path
+        for (String name : names) {
+            if (!KNOWN_HANDLERS.contains(name) && !name.startsWith("DefaultChannelPipeline$TailContext")
+                    && !name.startsWith("ServerChannelLoadBalancer#")) {
+                if (UNEXPECTED_LOGGED.compareAndSet(false, true)) {
+                    LOG.warn("execute fast path off: the HTTP pipeline has a handler it does not know ({}; all: {})",
+                            name, names);
+                }
+                return false;
             }
         }
+        if (pipeline.get("handler") == null || pipeline.context("httpEncoder") == null) {
+            return false;
+        }
+        pipeline.addBefore("handler", NAME, new ExecuteChannelHandler(execute, host, address));
+        return true;
     }
 
     @Override
