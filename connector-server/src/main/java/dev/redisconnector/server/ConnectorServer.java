@@ -232,7 +232,7 @@ public final class ConnectorServer implements AutoCloseable {
             return server;
         } catch (Exception | Error e) {
             connector.close();
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            LettuceExecutors.shutdown(resources);
             vertx.close();
             registry.close();
             blocking.shutdownNow();
@@ -614,7 +614,7 @@ public final class ConnectorServer implements AutoCloseable {
             LOG.warn("HTTP server did not shut down cleanly: {}", e.getClass().getSimpleName());
         }
         connector.close();
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        LettuceExecutors.shutdown(resources);
         try {
             vertx.close().await(5, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -40,8 +40,9 @@ public final class LettuceExecutors {
 
     /**
      * Prepares Netty resources for an executor: the host policy on every address a connection resolves (SSRF
-     * protection), the guard that keeps huge values out of memory, then {@code extra} on each channel. Resources
-     * given to an executor must be built this way; the executor refuses others.
+     * protection), the guard that keeps huge values out of memory, then {@code extra} on each channel; a timer for
+     * the commands' timeouts with a 10 ms tick (finished commands leave it soon). Resources given to an executor must
+     * be built this way; the executor refuses others. Release them with {@link #shutdown(ClientResources)}.
      */
     public static ClientResources.Builder configure(ClientResources.Builder builder, ConnectorOptions options,
                                                     Consumer<Channel> extra) {
@@ -51,5 +52,10 @@ public final class LettuceExecutors {
     /** The Netty customizer every connection of the connector needs, followed by {@code extra} when given. */
     public static NettyCustomizer nettyCustomizer(ConnectorOptions options, Consumer<Channel> extra) {
         return LettuceCommandExecutor.nettyCustomizer(options, extra);
+    }
+
+    /** Releases resources built with {@link #configure}: their event loops and their timer. */
+    public static void shutdown(ClientResources resources) {
+        LettuceCommandExecutor.shutdown(resources);
     }
 }

@@ -83,21 +83,28 @@ public final class LettuceCommandExecutor implements CommandExecutor {
     public static ClientResources.Builder configure(ClientResources.Builder builder, ConnectorOptions options,
                                                     Consumer<Channel> extra) {
         return builder.nettyCustomizer(nettyCustomizer(options, extra))
-                .timer(CommandTimer.INSTANCE)
+                .timer(commandTimer())
                 .addressResolverGroup(new CheckedAddressResolverGroup(
                         DefaultClientResources.DEFAULT_ADDRESS_RESOLVER_GROUP, options.hostPolicy()));
     }
 
     /**
-     * The timer of every command's timeout, one per process. A command's timeout entry holds the command (arguments,
+     * The timer of the commands' timeouts: a tick of 10 ms. A command's timeout entry holds the command (arguments,
      * reply, callbacks) until the timer's next tick removes it, even after the reply came; with Lettuce's own timer
      * (a tick of 100 ms) that kept about 10,000 finished commands alive at 90,000 requests a second, and every young
-     * collection copied those ~10 MB (most of each pause). A 10 ms tick keeps a tenth of that. Shared (never stopped):
-     * client resources do not stop a timer they were given, and its one daemon thread sleeps between ticks.
+     * collection copied those ~10 MB (most of each pause). A 10 ms tick keeps a tenth of that. Client resources do not
+     * stop a timer they were given: {@link #shutdown(ClientResources)} does.
      */
-    private static final class CommandTimer {
-        static final HashedWheelTimer INSTANCE = new HashedWheelTimer(
-                new DefaultThreadFactory("redis-connector-timer", true), 10, TimeUnit.MILLISECONDS, 1024);
+    private static HashedWheelTimer commandTimer() {
+        return new HashedWheelTimer(new DefaultThreadFactory("redis-connector-timer", true), 10,
+                TimeUnit.MILLISECONDS, 1024);
+    }
+
+    /** See {@link dev.redisconnector.core.execution.LettuceExecutors#shutdown(ClientResources)}. */
+    public static void shutdown(ClientResources resources) {
+        // pending timeouts (a handshake's, a reconnect's) are dropped, not run against event loops that are gone
+        resources.timer().stop();
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     /**
@@ -392,7 +399,7 @@ public final class LettuceCommandExecutor implements CommandExecutor {
         shared.close();
         opener.shutdown();
         if (ownsResources) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            shutdown(resources);
         }
     }
 }
