@@ -232,6 +232,7 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
 
     private void body(ChannelHandlerContext ctx, HttpContent content) {
         Taken taken = current;
+        ExecuteBody plain = null;
         try {
             if (!content.decoderResult().isSuccess()) {
                 // the body broke off mid-way (the decoder gave up): nothing sensible to answer on this connection
@@ -239,7 +240,12 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
                 return;
             }
             ByteBuf data = content.content();
-            if (data.isReadable()) {
+            if (taken.body == null && content instanceof LastHttpContent && taken.kind == ExecuteHandler.Kind.EXECUTE
+                    && data.readableBytes() == taken.length) {
+                // the whole body in one piece, as almost always: the plain shape is read where it lies
+                plain = PlainExecuteBody.tryParse(data);
+            }
+            if (plain == null && data.isReadable()) {
                 if (taken.body == null) {
                     taken.body = Unpooled.buffer(taken.length, taken.length);
                 }
@@ -250,8 +256,8 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
         }
         if (content instanceof LastHttpContent) {
             taken.dispatched = true;
-            execute.execute(taken.kind, taken.authorization,
-                    BufferInternal.buffer(taken.body == null ? Unpooled.EMPTY_BUFFER : taken.body), taken);
+            execute.execute(taken.kind, taken.authorization, plain != null ? null
+                    : BufferInternal.buffer(taken.body == null ? Unpooled.EMPTY_BUFFER : taken.body), plain, taken);
         }
     }
 

@@ -62,35 +62,36 @@ public final class ExecuteHandler {
     /** Reads the body and runs the request. */
     public void handle(HttpServerRequest request) {
         RequestBody.read(request, maxBodyBytes, body -> execute(Kind.of(request.path()),
-                request.getHeader(HttpHeaders.AUTHORIZATION), body, new Exchange(request.response(),
+                request.getHeader(HttpHeaders.AUTHORIZATION), body, null, new Exchange(request.response(),
                         Vertx.currentContext(), Thread.currentThread())), () -> Errors.send(request.response(),
                 RequestBody.TOO_LARGE));
     }
 
     /**
      * Runs one request whose body has been read: {@code authorization} is the request's header (or {@code null}),
-     * {@code kind} says which of the three paths it came to, and {@code reply} is told the outcome exactly once.
+     * {@code kind} says which of the three paths it came to, the body is either {@code body} (read here) or, for
+     * {@link Kind#EXECUTE}, already {@code parsed}, and {@code reply} is told the outcome exactly once.
      */
-    void execute(Kind kind, String authorization, Buffer body, Reply reply) {
+    void execute(Kind kind, String authorization, Buffer body, ExecuteBody parsed, Reply reply) {
         CompletableFuture<Session> session = connector.authenticate(bearer(authorization)).toCompletableFuture();
         if (session.isDone() && !session.isCompletedExceptionally()) {
-            run(kind, reply, session.join(), body);
+            run(kind, reply, session.join(), body, parsed);
         } else {
             session.whenComplete((live, failure) -> {
                 if (failure != null) {
                     reply.finish(null, failure);
                 } else {
-                    run(kind, reply, live, body);
+                    run(kind, reply, live, body, parsed);
                 }
             });
         }
     }
 
     /** Runs the request; whatever our own code throws still gets an answer ({@code INTERNAL}), never a hang. */
-    private void run(Kind kind, Reply exchange, Session session, Buffer body) {
+    private void run(Kind kind, Reply exchange, Session session, Buffer body, ExecuteBody parsed) {
         try {
             if (kind == Kind.EXECUTE) {
-                runExecute(exchange, session, body);
+                runExecute(exchange, session, body, parsed);
             } else {
                 runPipeline(kind, exchange, session, body);
             }
@@ -99,13 +100,14 @@ public final class ExecuteHandler {
         }
     }
 
-    private void runExecute(Reply exchange, Session session, Buffer body) {
-        ExecuteBody parsed;
-        try {
-            parsed = ExecuteBody.parse(body);
-        } catch (RuntimeException e) {
-            exchange.finish(null, e);
-            return;
+    private void runExecute(Reply exchange, Session session, Buffer body, ExecuteBody parsed) {
+        if (parsed == null) {
+            try {
+                parsed = ExecuteBody.parse(body);
+            } catch (RuntimeException e) {
+                exchange.finish(null, e);
+                return;
+            }
         }
         Encoding encoding = parsed.options().encoding();
         connector.executeAsync(session, parsed.inputs(), parsed.options()).whenComplete((reply, failure) ->
