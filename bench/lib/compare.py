@@ -30,6 +30,18 @@ def main():
                      f"{statistics.median(p99):.2f} | {statistics.median(p999) if p999 else float('nan'):.2f} | "
                      f"{cpu_text} | "
                      f"{medians[(system, op)] / webdis:.2f} |" if webdis else "")
+    fields = ("cpu_user_us", "cpu_sys_us", "wrk_cpu_us", "redis_cpu_us", "other_cpu_us", "idle_us", "machine_us")
+    if any(r.get("machine_us") is not None for r in runs):
+        lines += ["", "Where the two cores went, CPU µs per request (medians): the system under test (user, kernel), "
+                  "wrk, Redis, everything else, idle, all.", "",
+                  "| system | op | user | kernel | wrk | Redis | other | idle | all |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for (system, op), group in sorted(by.items()):
+            cells = []
+            for field in fields:
+                values = [r[field] for r in group if r.get(field) is not None]
+                cells.append(f"{statistics.median(values):.1f}" if values else "")
+            lines.append(f"| {system} | {op} | " + " | ".join(cells) + " |")
     for op in ("get", "set"):
         if ("a", op) in medians and ("b", op) in medians:
             lines.append("")

@@ -8,6 +8,30 @@ import sys
 import time
 
 
+CPU_FIELDS = ("cpu_user_us", "cpu_sys_us", "wrk_cpu_us", "redis_cpu_us", "other_cpu_us", "idle_us", "machine_us")
+
+
+def cpu_table(runs, concurrency):
+    """Where the machine's CPU time went per request, by process, for the runs at one concurrency."""
+    rows = [r for r in sorted(runs, key=lambda r: (r["system"], r["op"]))
+            if r["concurrency"] == concurrency and r.get("machine_us") is not None]
+    if not rows:
+        return []
+    fmt = lambda v: "" if v is None else f"{v:.1f}"
+    lines = [f"## Where the two cores went, per request (c={concurrency})", "",
+             "CPU µs per request by process over the same runs (medians of the rounds): the system under test "
+             "(user and kernel time of its own process), wrk, Redis, everything else on the machine (other "
+             "processes, interrupts), and what stayed idle. The columns add up to the machine's two cores divided by "
+             "the request rate.", "",
+             "| system | op | req/s | under test: user | kernel | wrk | Redis | other | idle | all |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['system']} | {r['op']} | {r['rps']:.0f} | {fmt(r.get('cpu_user_us'))} | "
+                     f"{fmt(r.get('cpu_sys_us'))} | {fmt(r.get('wrk_cpu_us'))} | {fmt(r.get('redis_cpu_us'))} | "
+                     f"{fmt(r.get('other_cpu_us'))} | {fmt(r.get('idle_us'))} | {fmt(r.get('machine_us'))} |")
+    return lines + [""]
+
+
 def load_runs(work):
     """The runs, one per (system, op, concurrency): medians over the repeated rounds, with the spread of req/s."""
     with open(os.path.join(work, "runs.jsonl")) as f:
@@ -29,6 +53,7 @@ def load_runs(work):
                        "rps": statistics.median(rps), "rps_min": min(rps), "rps_max": max(rps),
                        "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"), "p999_ms": median("p999_ms"),
                        "cpu_us_per_request": median("cpu_us_per_request"),
+                       **{field: median(field) for field in CPU_FIELDS},
                        "errors": errors})
     return merged
 
@@ -188,7 +213,8 @@ def main():
                      f"{fmt1(run.get('cpu_us_per_request'))} | "
                      f"{fmt(ratio(run['rps'], webdis['rps']) if webdis else None)} | "
                      f"{fmt(ratio(run['rps'], redis['rps']) if redis else None)} |")
-    lines += ["", "## Targets", "", "| target | goal | measured | met |", "|---|---|---:|---|"]
+    lines += [""] + cpu_table(runs, 64)
+    lines += ["## Targets", "", "| target | goal | measured | met |", "|---|---|---:|---|"]
     for t in targets:
         lines.append(f"| {t['target']} | {t['goal']} | {t['value']} | {'yes' if t['met'] else 'NO'} |")
     lines += ["", "## Tenants and cold path", "",
