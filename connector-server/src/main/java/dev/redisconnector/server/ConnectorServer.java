@@ -98,6 +98,10 @@ public final class ConnectorServer implements AutoCloseable {
     private final Metrics metrics;
     private final AuthThrottle throttle;
     private final ExecuteHandler execute;
+    private final FastPathHost fastPathHost = new FastPathHost();
+    /** {@code RC_ACCESS_LOG} and {@code RC_UPSTASH_PATH}, read once: every request's bookkeeping asks. */
+    private final boolean accessLog;
+    private final String upstashPath;
 
     private ConnectorServer(ServerConfig config, Vertx vertx, Registry registry, CommandExecutor executor,
                             ClientResources resources, RedisConnector connector, ExecutorService blocking,
@@ -114,6 +118,8 @@ public final class ConnectorServer implements AutoCloseable {
         this.servers = servers;
         this.streams = new EventStreams(vertx, connector, config.maxStreamsPerClient());
         this.execute = new ExecuteHandler(connector, config.maxBodyBytes());
+        this.accessLog = config.accessLog();
+        this.upstashPath = config.upstashPath();
     }
 
     private String upstashBase() {
@@ -206,7 +212,7 @@ public final class ConnectorServer implements AutoCloseable {
                             .connectionHandler(connection -> {
                                 StrictFraming.install(connection, options);
                                 if (config.executeFastPath() && !ExecuteChannelHandler.install(connection,
-                                        server.execute, server.new FastPathHost(),
+                                        server.execute, server.fastPathHost,
                                         server.throttle.enabled() ? remoteHost(connection) : null)) {
                                     server.fastPathRefused = true;
                                 }
@@ -248,7 +254,6 @@ public final class ConnectorServer implements AutoCloseable {
                         config.maxBodyBytes(), streams);
         Router router = router(adminRoutes);
         CommandsRoute commands = new CommandsRoute(connector);
-        boolean accessLog = config.accessLog();
         String upstashBase = config.upstashPath();
         return request -> {
             String requestId = requestId(request.getHeader(REQUEST_ID));
@@ -294,15 +299,15 @@ public final class ConnectorServer implements AutoCloseable {
         if (address != null && status == 401) {
             throttle.failed(address);
         }
-        if (metrics == null && !config.accessLog()) {
+        if (metrics == null && !accessLog) {
             return;
         }
         long nanos = System.nanoTime() - startedNanos;
-        String endpoint = Metrics.endpoint(path, config.upstashPath());
+        String endpoint = Metrics.endpoint(path, upstashPath);
         if (metrics != null) {
             metrics.http(endpoint, status, nanos);
         }
-        if (config.accessLog()) {
+        if (accessLog) {
             ACCESS.info("request id={} method={} endpoint={} status={} ms={}", requestId, method, endpoint, status,
                     String.format("%.2f", nanos / 1e6));
         }

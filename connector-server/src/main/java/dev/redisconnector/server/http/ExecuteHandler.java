@@ -26,7 +26,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code POST /v1/redis/execute}, {@code /v1/redis/pipeline} and {@code /v1/redis/transaction}, handled straight
  * from the HTTP server (no router, no generic body handler: this is the hot path). Reads the body up to the
- * configured limit, runs the pipeline and answers on the request's own event loop; when the Redis reply arrives on that same thread it is written without any hand-off. Thread-safe.
+ * configured limit, runs the pipeline and answers on the request's own event loop; when the Redis reply arrives on
+ * that same thread it is written without any hand-off. {@link ExecuteChannelHandler} takes most of these requests
+ * before the general HTTP server sees them and runs them through {@link #execute} too. Thread-safe.
  */
 public final class ExecuteHandler {
 
