@@ -211,7 +211,7 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
         if (throttled != null && host.retryAfterSeconds(throttled) > 0 || !host.start()) {
             return null;
         }
-        return new Taken(self, kind, request.uri(), headers.get(HttpHeaderNames.AUTHORIZATION),
+        return new Taken(kind, headers.get(HttpHeaderNames.AUTHORIZATION),
                 host.requestId(headers.get(X_REQUEST_ID)), (int) length, throttled, System.nanoTime());
     }
 
@@ -320,9 +320,7 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
     /** One taken request; told its outcome once, from any thread. */
     private final class Taken implements ExecuteHandler.Reply {
 
-        private final ChannelHandlerContext ctx;
         private final ExecuteHandler.Kind kind;
-        private final String path;
         private final String authorization;
         private final String requestId;
         private final int length;
@@ -331,11 +329,9 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
         private ByteBuf body;
         private boolean dispatched;
 
-        Taken(ChannelHandlerContext ctx, ExecuteHandler.Kind kind, String path, String authorization,
-              String requestId, int length, String address, long started) {
-            this.ctx = ctx;
+        Taken(ExecuteHandler.Kind kind, String authorization, String requestId, int length, String address,
+              long started) {
             this.kind = kind;
-            this.path = path;
             this.authorization = authorization;
             this.requestId = requestId;
             this.length = length;
@@ -345,10 +341,10 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
 
         @Override
         public void finish(byte[] json, Throwable failure) {
-            if (ctx.executor().inEventLoop()) {
+            if (self.executor().inEventLoop()) {
                 respond(json, failure);
             } else {
-                ctx.executor().execute(() -> respond(json, failure));
+                self.executor().execute(() -> respond(json, failure));
             }
         }
 
@@ -366,22 +362,22 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
                         classified.retryAfter() == null ? null : Long.toString(classified.retryAfter().toSeconds()),
                         status == 401);
             }
-            if (ctx.channel().isActive()) {
+            if (self.channel().isActive()) {
                 below.writeAndFlush(out, below.voidPromise());
             } else {
                 out.release();
             }
-            host.answered(requestId, path, status, started, address);
+            host.answered(requestId, kind.path(), status, started, address);
             if (current == this) {
                 current = null;
                 if (held != null) {
-                    resume(ctx);
+                    resume(self);
                 }
             }
         }
 
         private ByteBuf response(byte[] head, byte[] json, String retryAfter, boolean authenticate) {
-            ByteBuf out = ctx.alloc().buffer(head.length + 96 + requestId.length() + json.length);
+            ByteBuf out = self.alloc().buffer(head.length + 96 + requestId.length() + json.length);
             out.writeBytes(head);
             if (authenticate) {
                 out.writeBytes(AUTHENTICATE);

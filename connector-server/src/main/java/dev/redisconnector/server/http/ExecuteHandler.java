@@ -167,7 +167,18 @@ public final class ExecuteHandler {
 
     /** Which of the three paths a request came to. */
     enum Kind {
-        EXECUTE, PIPELINE, TRANSACTION;
+        EXECUTE(PATH), PIPELINE(PIPELINE_PATH), TRANSACTION(TRANSACTION_PATH);
+
+        private final String path;
+
+        Kind(String path) {
+            this.path = path;
+        }
+
+        /** The path this kind is served on. */
+        String path() {
+            return path;
+        }
 
         /** The kind of {@code path}, or {@code null} when this handler does not serve it. */
         static Kind of(String path) {
