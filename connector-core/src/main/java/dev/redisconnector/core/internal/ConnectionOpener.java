@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -54,7 +55,28 @@ final class ConnectionOpener {
 
     /** Opens a connection; the future fails with whatever Lettuce raised (the caller maps it). */
     CompletableFuture<RedisHandle> open(ExecutionTarget target) {
-        return withSsl(target, ssl -> open(target.service(), target.credentials(), ssl, target.protocol()));
+        return onceMoreIfClosedInHandshake(target, () -> withSsl(target,
+                ssl -> open(target.service(), target.credentials(), ssl, target.protocol())));
+    }
+
+    /**
+     * Runs {@code attempt}, and once more when a plain-text connection was closed during its handshake. Lettuce closes
+     * the channel after a refused login and reports the refusal when the close completes; when the channel's
+     * inactivity is handled first it reports "connection closed prematurely" (or "handshake handler not registered")
+     * instead, and the user would read "could not connect" for a wrong password (about 1 in 1,500 refused logins,
+     * more often on a client's first connections). Nothing but the
+     * handshake was sent, so trying again is safe; a server that really closes (a TLS port) fails twice.
+     */
+    private <T> CompletableFuture<T> onceMoreIfClosedInHandshake(ExecutionTarget target,
+                                                                  Supplier<CompletableFuture<T>> attempt) {
+        boolean tls = target.service().tls().enabled();
+        return attempt.get().handle((value, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(value);
+            }
+            return ExecutionErrors.closedDuringHandshake(failure, tls) ? attempt.get()
+                    : CompletableFuture.<T>failedFuture(failure);
+        }).thenCompose(Function.identity());
     }
 
     /** The shared client for {@code protocol}. */
@@ -105,7 +127,7 @@ final class ConnectionOpener {
      * nodes forward every published message). Fails with whatever Lettuce raised.
      */
     CompletableFuture<PubSubHandle> openPubSub(ExecutionTarget target) {
-        return withSsl(target, ssl -> openPubSub(target, ssl));
+        return onceMoreIfClosedInHandshake(target, () -> withSsl(target, ssl -> openPubSub(target, ssl)));
     }
 
     private CompletableFuture<PubSubHandle> openPubSub(ExecutionTarget target, SslOptions ssl) {

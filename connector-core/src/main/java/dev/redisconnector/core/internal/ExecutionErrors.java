@@ -135,7 +135,9 @@ public final class ExecutionErrors {
 
     /**
      * Whether a plain-text connection attempt ended with the connection closed before the handshake finished (a TLS
-     * port, or, rarely, the client closing after a refused login before that refusal was reported).
+     * port, or, rarely, the client closing after a refused login before that refusal was reported: Lettuce then says
+     * "closed prematurely", or, when the channel was gone before it looked for its handshake handler, "not
+     * registered").
      */
     public static boolean closedDuringHandshake(Throwable failure, boolean tls) {
         if (tls || failure == null || isTimeout(failure)) {
@@ -143,7 +145,8 @@ public final class ExecutionErrors {
         }
         String text = messages(failure);
         return text.contains("Connection closed") || text.contains("closed prematurely")
-                || find(failure, ClosedChannelException.class) != null || text.contains("Connection reset");
+                || find(failure, ClosedChannelException.class) != null || text.contains("Connection reset")
+                || text.contains("RedisHandshakeHandler not registered");
     }
 
     private static boolean isTimeout(Throwable failure) {

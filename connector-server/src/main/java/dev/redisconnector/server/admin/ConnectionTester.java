@@ -47,19 +47,9 @@ final class ConnectionTester {
                         : service.commandTimeout().multipliedBy(3))
                 .plusSeconds(1);
         try {
-            ConnectionReport report;
-            try {
-                report = run(service, credentials.get(), wait);
-            } catch (ExecutionException e) {
-                // a connection closed during the handshake is tried once more before it is reported: Lettuce may
-                // close the channel after a refused login before it reports the refusal itself (seen rarely, under
-                // load), and the operator should read "wrong password", not "it may speak TLS"
-                if (!(e.getCause() instanceof ConnectorException failure)
-                        || !ExecutionErrors.closedDuringHandshake(failure.getCause(), service.tls().enabled())) {
-                    throw e;
-                }
-                report = run(service, credentials.get(), wait);
-            }
+            // a connection closed during its handshake is already tried once more by the connector (a refused login
+            // is sometimes reported as a closed connection), so "wrong password" is what the operator reads
+            ConnectionReport report = run(service, credentials.get(), wait);
             return passed(clientId, service, report);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectorException failure) {
