@@ -4,6 +4,8 @@ import dev.redisconnector.core.ConnectorException;
 import dev.redisconnector.core.Step;
 import dev.redisconnector.registry.RegistryException;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,16 @@ public final class Errors {
 
     /** Ends {@code response} with the error body, unless it was already sent. */
     public static void send(HttpServerResponse response, ApiError error) {
+        send(response, error, null);
+    }
+
+    /** Ends {@code response} with the error for {@code failure} ({@code Retry-After} on {@code RATE_LIMITED}). */
+    public static void send(HttpServerResponse response, Throwable failure) {
+        ConnectorException classified = classify(failure);
+        send(response, ApiError.of(classified), classified.retryAfter());
+    }
+
+    private static void send(HttpServerResponse response, ApiError error, Duration retryAfter) {
         if (response.ended() || response.closed()) {
             return;
         }
@@ -56,18 +68,21 @@ public final class Errors {
             return;
         }
         response.setStatusCode(error.status()).putHeader("content-type", "application/json");
-        if (error.status() == 401) {
-            response.putHeader("www-authenticate", "Bearer");
-        }
+        headers(error.status(), retryAfter, response::putHeader);
         response.end(error.toJson());
     }
 
-    /** Ends {@code response} with the error for {@code failure} ({@code Retry-After} on {@code RATE_LIMITED}). */
-    public static void send(HttpServerResponse response, Throwable failure) {
-        ConnectorException classified = classify(failure);
-        if (classified.retryAfter() != null && !response.headWritten()) {
-            response.putHeader("retry-after", Long.toString(classified.retryAfter().toSeconds()));
+    /**
+     * The headers an error answer carries besides its content type, for every path that answers one (the Vert.x
+     * responses here and the execute fast path's own bytes): {@code www-authenticate: Bearer} on 401 and
+     * {@code retry-after} (whole seconds) when the failure says when to try again.
+     */
+    public static void headers(int status, Duration retryAfter, BiConsumer<String, String> header) {
+        if (status == 401) {
+            header.accept("www-authenticate", "Bearer");
         }
-        send(response, ApiError.of(classified));
+        if (retryAfter != null) {
+            header.accept("retry-after", Long.toString(retryAfter.toSeconds()));
+        }
     }
 }

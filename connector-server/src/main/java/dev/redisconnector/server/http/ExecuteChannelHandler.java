@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
@@ -86,8 +87,6 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
     private static final byte[] HEAD_200 = ascii("HTTP/1.1 200 OK\r\n");
     private static final byte[] CONTENT = ascii("content-type: application/json\r\ncontent-length: ");
     private static final byte[] REQUEST_ID = ascii("\r\nx-request-id: ");
-    private static final byte[] AUTHENTICATE = ascii("www-authenticate: Bearer\r\n");
-    private static final byte[] RETRY_AFTER = ascii("retry-after: ");
     /** The handlers of Vert.x's HTTP/1.1 pipeline that never pair a request with its response. */
     private static final Set<String> KNOWN_HANDLERS = Set.of("httpDecoder", "httpEncoder", "idle", "chunkedWriter",
             "handler");
@@ -352,15 +351,14 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
             int status = 200;
             ByteBuf out;
             if (failure == null) {
-                out = response(HEAD_200, json, null, false);
+                out = response(status, HEAD_200, json, null);
             } else {
                 ConnectorException classified = Errors.classify(failure);
                 ApiError error = ApiError.of(classified);
                 status = error.status();
-                out = response(ascii("HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase()
-                                + "\r\n"), error.toJson().getBytes(StandardCharsets.UTF_8),
-                        classified.retryAfter() == null ? null : Long.toString(classified.retryAfter().toSeconds()),
-                        status == 401);
+                byte[] head = ascii("HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase()
+                        + "\r\n");
+                out = response(status, head, error.toJson().getBytes(StandardCharsets.UTF_8), classified.retryAfter());
             }
             if (self.channel().isActive()) {
                 below.writeAndFlush(out, below.voidPromise());
@@ -376,15 +374,13 @@ public final class ExecuteChannelHandler extends ChannelDuplexHandler {
             }
         }
 
-        private ByteBuf response(byte[] head, byte[] json, String retryAfter, boolean authenticate) {
+        /** The whole response; an error's own headers are those {@link Errors#headers} gives the general server. */
+        private ByteBuf response(int status, byte[] head, byte[] json, Duration retryAfter) {
             ByteBuf out = self.alloc().buffer(head.length + 96 + requestId.length() + json.length);
             out.writeBytes(head);
-            if (authenticate) {
-                out.writeBytes(AUTHENTICATE);
-            }
-            if (retryAfter != null) {
-                out.writeBytes(RETRY_AFTER).writeCharSequence(retryAfter, StandardCharsets.US_ASCII);
-                out.writeBytes(CRLF);
+            if (status != 200) {
+                Errors.headers(status, retryAfter, (name, value) -> out.writeBytes(ascii(name + ": " + value))
+                        .writeBytes(CRLF));
             }
             out.writeBytes(CONTENT).writeCharSequence(Integer.toString(json.length), StandardCharsets.US_ASCII);
             out.writeBytes(REQUEST_ID).writeCharSequence(requestId, StandardCharsets.US_ASCII);
