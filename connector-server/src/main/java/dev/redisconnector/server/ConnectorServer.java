@@ -32,6 +32,8 @@ import dev.redisconnector.server.session.TokenRouter;
 import dev.redisconnector.server.upstash.UpstashHandler;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.IOUringProvider;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -47,6 +49,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.transport.Transport;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -65,6 +68,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,8 +147,9 @@ public final class ConnectorServer implements AutoCloseable {
     public static ConnectorServer start(ServerConfig config) {
         Registry registry = openRegistry(config);
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jwks-", 0).factory());
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
-                .setEventLoopPoolSize(config.eventLoops()));
+        Transport transport = transport(config.transport());
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(config.eventLoops()))
+                .withTransport(transport).build();
         EventLoopAffinity affinity = new EventLoopAffinity(((VertxInternal) vertx).nettyEventLoopGroup());
         ClientResources resources = LettuceExecutors.configure(DefaultClientResources.builder()
                 .eventLoopGroupProvider(new SharedEventLoops(affinity.pinnedGroup(), affinity.size())),
@@ -187,7 +192,7 @@ public final class ConnectorServer implements AutoCloseable {
             ConnectorServer server = new ConnectorServer(config, vertx, registry, executor, resources, connector,
                     blocking, servers, metrics);
             if (metrics != null) {
-                metrics.bind(executor, server.streams, registry, audit);
+                metrics.bind(executor, server.streams, registry, audit, transport.name());
             }
             vertx.deployVerticle(() -> new VerticleBase() {
                 @Override
@@ -232,9 +237,10 @@ public final class ConnectorServer implements AutoCloseable {
                 Warmup.settleHeap();
             }
             server.warm = true;
-            LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {}, {} event loops,"
+            LOG.info("redis-connector listening on http://{}:{} (registry {}, admin API {}, {} event loops on {},"
                     + " connections {})", config.host(), server.port(), Registry.safeUrl(config.registry().jdbcUrl()),
-                    config.adminToken() == null ? "off" : "on", config.eventLoops(), config.get(Settings.CONNECTIONS));
+                    config.adminToken() == null ? "off" : "on", config.eventLoops(), transport.name(),
+                    config.get(Settings.CONNECTIONS));
             return server;
         } catch (Exception | Error e) {
             connector.close();
@@ -589,28 +595,12 @@ public final class ConnectorServer implements AutoCloseable {
         // ones finish their requests and close (each response says "Connection: close"; idle ones are closed by the
         // balancer's own keep-alive timeout); the ones still open once no request came for a second are closed
         if (drainMillis > 0 && Listeners.close(servers)) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
             lastRequestNanos = System.nanoTime();
-            while (openConnections.get() > 0 && System.nanoTime() < deadline
-                    && System.nanoTime() - lastRequestNanos < QUIET_NANOS) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            awaitAtMost(graceMillis, () -> openConnections.get() == 0
+                    || System.nanoTime() - lastRequestNanos >= QUIET_NANOS);
         }
         // the general server does not see the fast path's requests: let those finish before it closes connections
-        long fastDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-        while (fastInFlight.sum() > 0 && System.nanoTime() < fastDeadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitAtMost(graceMillis, () -> fastInFlight.sum() == 0);
         try {
             List<Future<Void>> shutdowns = servers.stream()
                     .map(http -> http.shutdown(graceMillis, TimeUnit.MILLISECONDS)).toList();
@@ -628,5 +618,42 @@ public final class ConnectorServer implements AutoCloseable {
         registry.close();
         blocking.shutdownNow();
         LOG.info("redis-connector stopped");
+    }
+
+    /**
+     * The event loops' transport ({@code RC_TRANSPORT}): io_uring when it is asked for ({@code auto}, {@code io_uring})
+     * and the kernel offers it, else epoll (or NIO where there is neither). Redis connections run on the same event
+     * loops, so Lettuce must make channels of the same transport; it reads its choice from system properties when it
+     * first connects, once per process, so they are set here, and if it already chose otherwise in this process
+     * (another server started earlier in it), the loops follow Lettuce.
+     */
+    public static Transport transport(String setting) {
+        boolean use = !"epoll".equals(setting) && Transport.IO_URING.available();
+        if (!use && "io_uring".equals(setting)) {
+            Throwable cause = Transport.IO_URING.unavailabilityCause();
+            LOG.warn("RC_TRANSPORT=io_uring: the kernel does not offer io_uring here ({}); using epoll",
+                    cause == null ? "no reason given" : cause.getClass().getSimpleName());
+        }
+        System.setProperty(use ? "io.lettuce.core.epoll" : "io.lettuce.core.iouring", "false");
+        boolean redisOnIoUring = !EpollProvider.isAvailable() && IOUringProvider.isAvailable();
+        if (use != redisOnIoUring) {
+            LOG.warn("the Redis client of this process already runs on {}; the event loops do too",
+                    redisOnIoUring ? "io_uring" : "epoll");
+            use = redisOnIoUring;
+        }
+        return use ? Transport.IO_URING : Transport.nativeTransport();
+    }
+
+    /** Waits, checking every 5 ms, until {@code done} holds or {@code millis} have passed (or an interrupt). */
+    private static void awaitAtMost(long millis, BooleanSupplier done) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

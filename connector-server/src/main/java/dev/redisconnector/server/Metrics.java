@@ -61,9 +61,12 @@ public final class Metrics implements CommandListener {
         new ClassLoaderMetrics().bindTo(registry);
     }
 
-    /** Registers the gauges that read the server's parts when scraped. */
-    void bind(CommandExecutor executor, EventStreams streams, Registry store, AuditTrail audit) {
+    /** Registers the gauges that read the server's parts when scraped; {@code transport}: the event loops'. */
+    void bind(CommandExecutor executor, EventStreams streams, Registry store, AuditTrail audit, String transport) {
         this.executor = executor;
+        Gauge.builder("rc_event_loop_transport", () -> 1).tag("transport", transport)
+                .description("1, labelled with how the event loops talk to the kernel (io_uring or epoll,"
+                        + " RC_TRANSPORT)").strongReference(true).register(registry);
         gauge("rc_redis_connections", "Shared Redis connections open or opening",
                 () -> executor.stats().sharedConnections());
         gauge("rc_redis_dedicated_connections_in_use", "Dedicated connections held by blocking commands and"

@@ -8,6 +8,7 @@ import dev.redisconnector.testing.FreePorts;
 import dev.redisconnector.testing.RedisServerExtension;
 import dev.redisconnector.testing.RespConnection;
 import dev.redisconnector.testing.TestDatabases;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,12 +67,14 @@ class MultiInstanceIT {
     static final class Instance {
         final int port;
         final Path dataDir;
+        final String transport;
         Process process;
         int starts;
 
-        Instance(int port, Path dataDir) {
+        Instance(int port, Path dataDir, String transport) {
             this.port = port;
             this.dataDir = dataDir;
+            this.transport = transport;
         }
 
         void start() throws IOException {
@@ -84,6 +87,7 @@ class MultiInstanceIT {
             builder.environment().putAll(environment);
             builder.environment().put("RC_PORT", Integer.toString(port));
             builder.environment().put("RC_DATA_DIR", dataDir.toString());
+            builder.environment().put("RC_TRANSPORT", transport);
             process = builder.start();
             process.getOutputStream().close();
             waitUntil(() -> status("http://127.0.0.1:" + port + "/health/ready") == 200, 60,
@@ -118,8 +122,10 @@ class MultiInstanceIT {
                 "RC_REGISTRY_PASSWORD", database.password(), "RC_MASTER_KEY",
                 Base64.getEncoder().encodeToString(key), "RC_ADMIN_TOKEN", ADMIN, "RC_ALLOW_LOOPBACK", "true",
                 "RC_DRAIN_MS", "1000", "RC_AUTH_FAILURES_PER_MINUTE", "0", "RC_LOG_LEVEL", "WARN"));
+        // the default transport (io_uring where the kernel offers it) on two, epoll on the third: one service
         for (int i = 0; i < 3; i++) {
-            instances.add(new Instance(FreePorts.next(), Files.createDirectories(work.resolve("data-" + i))));
+            instances.add(new Instance(FreePorts.next(), Files.createDirectories(work.resolve("data-" + i)),
+                    i == 2 ? "epoll" : "auto"));
         }
         for (Instance instance : instances) {
             instance.start();
@@ -188,6 +194,11 @@ class MultiInstanceIT {
             assertThat(named).anyMatch(name -> name.endsWith(":" + instance.port));
             assertThat(metricLine(instance, "rc_commands_total{")).contains("instance=\"").contains(":" + instance.port
                     + "\"");
+            // each served its share above on the transport it was given: epoll, or io_uring where the kernel has it
+            String expected = instance.transport.equals("epoll") || !Transport.IO_URING.available() ? "epoll"
+                    : "io_uring";
+            assertThat(metricLine(instance, "rc_event_loop_transport{")).as("instance on " + instance.port)
+                    .contains("transport=\"" + expected + "\"");
         }
     }
 

@@ -135,6 +135,7 @@ public final class Main implements Callable<Integer> {
         }
         requireRegistry(config);
         Registry registry = ConnectorServer.openRegistry(config);
+        ConnectorServer.transport(config.transport()); // the Redis client's transport, chosen as the server's is
         CommandExecutor executor = LettuceExecutors.create(config.connectorOptions());
         // direct mode: the same operations on the registry, which (with the executor) closes afterwards
         return new AdminService(registry, executor, config.defaultSessionTtl(), registry, executor);

@@ -231,6 +231,11 @@ public final class ServerConfig {
         return get(Settings.EXECUTE_FAST_PATH);
     }
 
+    /** The event loops' transport ({@code RC_TRANSPORT}): {@code auto}, {@code io_uring} or {@code epoll}. */
+    public String transport() {
+        return get(Settings.TRANSPORT);
+    }
+
     /** Concurrent pub/sub streams each client may hold. */
     public int maxStreamsPerClient() {
         return (int) Math.min(100_000, get(Settings.MAX_STREAMS_PER_CLIENT));

@@ -106,6 +106,14 @@ public record Setting<T>(String name, Type<T> type, String defaultValue, String 
         return raw;
     };
 
+    /** {@code auto}, {@code io_uring} or {@code epoll}. */
+    public static final Type<String> TRANSPORT = raw -> {
+        if (!raw.equals("auto") && !raw.equals("io_uring") && !raw.equals("epoll")) {
+            throw new IllegalArgumentException("auto, io_uring or epoll, not '" + raw + "'");
+        }
+        return raw;
+    };
+
     private static long whole(String raw) {
         try {
             return Long.parseLong(raw);

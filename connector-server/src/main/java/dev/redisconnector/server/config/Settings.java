@@ -123,6 +123,10 @@ public final class Settings {
             Integer.toString(Runtime.getRuntime().availableProcessors()),
             "event loops serving HTTP and Redis; default: the number of cores");
 
+    public static final Setting<String> TRANSPORT = new Setting<>("RC_TRANSPORT", Setting.TRANSPORT,
+            "auto", "how the event loops talk to the kernel: auto (io_uring where the kernel offers it, else epoll),"
+            + " io_uring (warns when it falls back) or epoll");
+
     public static final Setting<Long> CONNECTIONS_PER_SERVICE = new Setting<>("RC_REDIS_CONNECTIONS_PER_SERVICE",
             Setting.NON_NEGATIVE, "0", "shared Redis connections per Redis identity on this instance; 0: one per event"
             + " loop (fewer: less load on Redis maxclients with many instances, requests hop between threads)");
@@ -215,8 +219,8 @@ public final class Settings {
             COMMAND_TIMEOUT_MS, CONNECT_TIMEOUT_MS, CONNECTION_IDLE_MS, MAX_BODY_BYTES, MAX_REPLY_BYTES,
             MAX_ARGUMENTS, MAX_ARGUMENT_BYTES, SESSION_TTL_SECONDS, INSTANCE_ID, WARMUP, DRAIN_MS, SHUTDOWN_GRACE_MS,
             RATE_LIMIT_PER_CLIENT, RATE_LIMIT_BURST, DEDICATED_POOL_SIZE, DEDICATED_WAIT_MS, MAX_BLOCK_MS,
-            EVENT_LOOPS, CONNECTIONS_PER_SERVICE, CONNECTIONS, JWT_HS256_SECRET, JWT_JWKS_URL, JWT_JWKS_FILE, JWT_ISSUER,
-            JWT_AUDIENCE, JWT_CLIENT_ID_CLAIM, JWT_USER_ID_CLAIM, AUTH_FAILURES_PER_MINUTE, ALLOW_LOOPBACK,
+            EVENT_LOOPS, TRANSPORT, CONNECTIONS_PER_SERVICE, CONNECTIONS, JWT_HS256_SECRET, JWT_JWKS_URL, JWT_JWKS_FILE,
+            JWT_ISSUER, JWT_AUDIENCE, JWT_CLIENT_ID_CLAIM, JWT_USER_ID_CLAIM, AUTH_FAILURES_PER_MINUTE, ALLOW_LOOPBACK,
             ALLOW_PRIVATE_NETWORKS, DENIED_NETWORKS, UPSTASH_PATH, MAX_STREAMS_PER_CLIENT, METRICS_ENABLED,
             METRICS_PER_CLIENT, DOCS_ENABLED, CONSOLE_ENABLED, AUDIT_LEVEL, AUDIT_RETENTION_DAYS, LOG_FORMAT, ACCESS_LOG, EXECUTE_FAST_PATH,
             SERVER, TOKEN);

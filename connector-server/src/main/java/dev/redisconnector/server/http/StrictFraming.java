@@ -3,8 +3,8 @@ package dev.redisconnector.server.http;
 import dev.redisconnector.core.Step;
 import dev.redisconnector.core.ErrorCode;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.HttpMessage;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -18,8 +18,9 @@ import io.vertx.core.net.impl.ConnectionBase;
  * smuggle a second request past a proxy that read the length the other way. Also turns every request the decoder
  * rejects (414 request line too long, 431 headers too large, 400 malformed) into the JSON error body.
  *
- * <p>Netty's decoder drops the {@code Content-Length} of such a request and reads it as chunked; this subclass marks
- * the request as failed instead, and Vert.x hands failed requests to {@link #answerInvalid}. Relies on Vert.x's
+ * <p>Netty's decoder either drops the {@code Content-Length} of such a request and reads it as chunked, or (its RFC
+ * 9112 mode) fails it with a generic exception; this subclass fails it with its own, and Vert.x hands failed requests
+ * to {@link #answerInvalid}. Relies on Vert.x's
  * HTTP/1.x pipeline naming its decoder {@code httpDecoder}; when it does not, the request is still parsed as chunked
  * (Netty's default) and nothing else changes. Thread-safe (one decoder per connection).
  */
@@ -32,11 +33,10 @@ public final class StrictFraming extends VertxHttpRequestDecoder {
         super(options);
     }
 
-    /** Marks the request as malformed (Netty would drop {@code Content-Length} and go on). */
+    /** Fails the request as ambiguous (the decoder turns the exception into the request's failed result). */
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
-        super.handleTransferEncodingChunkedWithContentLength(message);
-        message.setDecoderResult(DecoderResult.failure(new AmbiguousLength()));
+        throw new AmbiguousLength();
     }
 
     /** Puts the strict decoder in place of Vert.x's on a new HTTP/1.x connection. */
@@ -55,7 +55,7 @@ public final class StrictFraming extends VertxHttpRequestDecoder {
         Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
         int status = 400;
         String message = "The request is not well-formed HTTP/1.1.";
-        if (cause instanceof AmbiguousLength) {
+        if (cause instanceof AmbiguousLength || cause instanceof ContentLengthNotAllowedException) {
             message = AMBIGUOUS;
         } else if (cause instanceof TooLongFrameException && cause.getMessage() != null) {
             if (cause.getMessage().startsWith("An HTTP line is larger than")) {
