@@ -1,0 +1,126 @@
+package dev.redisconnector.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redisconnector.testing.RedisServerExtension;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RC_TRANSPORT=io_uring on a machine without it: the packaged server, started where Netty's io_uring cannot load (as
+ * in a container whose seccomp profile refuses it; here {@code -Dio.netty.transport.noNative=true}, which leaves
+ * epoll), says why in a warning, runs its event loops and its Redis connections on epoll, and serves commands. A separate process: the Redis client's transport is
+ * chosen once per process.
+ */
+class TransportFallbackIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = RedisServerExtension.builder().build();
+
+    private static final String ADMIN = "transport-fallback-admin-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void ioUringAskedForButNotOfferedFallsBackWithAWarningAndServes() throws Exception {
+        Path jar = Path.of("target", "redis-connector.jar");
+        assertThat(Files.exists(jar)).as("the packaged jar (mvn package builds it before the ITs)").isTrue();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Dio.netty.transport.noNative=true", "-jar",
+                jar.toString(), "serve").redirectErrorStream(true);
+        builder.environment().put("RC_PORT", "0");
+        builder.environment().put("RC_EVENT_LOOPS", "1");
+        builder.environment().put("RC_DATA_DIR", dir.toString());
+        builder.environment().put("RC_ADMIN_TOKEN", ADMIN);
+        builder.environment().put("RC_ALLOW_LOOPBACK", "true");
+        builder.environment().put("RC_TRANSPORT", "io_uring");
+        Process server = builder.start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        try {
+            Pattern listening = Pattern.compile("listening on http://[0-9.]+:(\\d+) .*1 event loops on (\\w+),");
+            Matcher matcher = null;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (matcher == null && System.currentTimeMillis() < deadline) {
+                matcher = lines.stream().map(listening::matcher).filter(Matcher::find).findFirst().orElse(null);
+                Thread.sleep(100);
+            }
+            assertThat(matcher).as("the server said where it listens: " + lines).isNotNull();
+            String base = "http://127.0.0.1:" + matcher.group(1);
+            assertThat(matcher.group(2)).isEqualTo("epoll");
+            assertThat(lines).filteredOn(line -> line.contains("WARN"))
+                    .anySatisfy(line -> assertThat(line).contains("RC_TRANSPORT=io_uring: the kernel does not offer"
+                            + " io_uring here"))
+                    .noneSatisfy(line -> assertThat(line).contains("prioritized"));
+
+            admin(base, "PUT", "/v1/admin/clients/fallback/service",
+                    "{\"host\":\"127.0.0.1\",\"port\":" + REDIS.port() + "}");
+            admin(base, "PUT", "/v1/admin/clients/fallback/credentials", "{\"kind\":\"none\"}");
+            String token = JSON.readTree(admin(base, "POST", "/v1/admin/sessions",
+                    "{\"userId\":\"u\",\"clientId\":\"fallback\"}")).get("token").asText();
+            assertThat(execute(base, token, "SET", "order:12345", "delivered").get("output1").asText())
+                    .isEqualTo("OK");
+            assertThat(execute(base, token, "GET", "order:12345").get("output1").asText()).isEqualTo("delivered");
+            assertThat(REDIS.server().call("GET", "order:12345")).isEqualTo("delivered");
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("rc_event_loop_transport{").contains("transport=\"" + matcher.group(2)
+                    + "\"");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    private static String admin(String base, String method, String path, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        return response.body();
+    }
+
+    private static JsonNode execute(String base, String token, String command, String... args) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("inputs", Map.of("command", command,
+                "args", List.of(args))));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/redis/execute"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+}
