@@ -12,16 +12,21 @@ wrk.body = body
 if body then wrk.headers["Content-Type"] = "application/json" end
 if token then wrk.headers["Authorization"] = "Bearer " .. token end
 
--- A token per request: every token's request is formatted once in init and request() only picks one.
+-- A token per request: every token's request is formatted once in init and request() only picks one. A line may be
+-- "token<TAB>key": that tenant's requests read its own key (the body's "bench:key" becomes it).
 local requests = {}
 
 function init(args)
   math.randomseed(os.time() + math.floor(os.clock() * 1000000))
   if tokens_file then
     for line in io.lines(tokens_file) do
-      if #line > 0 then
-        wrk.headers["Authorization"] = "Bearer " .. line
-        requests[#requests + 1] = wrk.format()
+      local token, key = line:match("^([^\t]+)\t(.+)$")
+      token = token or line
+      if #token > 0 then
+        wrk.headers["Authorization"] = "Bearer " .. token
+        local own = body
+        if key and body then own = body:gsub("bench:key", function() return key end) end
+        requests[#requests + 1] = wrk.format(nil, nil, nil, own)
       end
     end
   end
