@@ -622,26 +622,30 @@ public final class ConnectorServer implements AutoCloseable {
 
     /**
      * The event loops' transport ({@code RC_TRANSPORT}): io_uring when it is asked for ({@code auto}, {@code io_uring})
-     * and the kernel offers it, else epoll (or NIO where there is neither). Redis connections run on the same event
-     * loops, so Lettuce must make channels of the same transport; it reads its choice from system properties when it
-     * first connects, once per process, so they are set here, and if it already chose otherwise in this process
+     * and the kernel offers it, else epoll (or the JDK's NIO where neither loads). Redis connections run on the same
+     * event loops, so Lettuce must make channels of the same transport; it reads its choice from system properties when
+     * it first connects, once per process, so they are set here, and if it already chose otherwise in this process
      * (another server started earlier in it), the loops follow Lettuce.
      */
     public static Transport transport(String setting) {
+        Transport otherwise = Transport.nativeTransport();
+        if (otherwise == null || !otherwise.available()) {
+            otherwise = Transport.NIO;
+        }
         boolean use = !"epoll".equals(setting) && Transport.IO_URING.available();
         if (!use && "io_uring".equals(setting)) {
             Throwable cause = Transport.IO_URING.unavailabilityCause();
-            LOG.warn("RC_TRANSPORT=io_uring: the kernel does not offer io_uring here ({}); using epoll",
-                    cause == null ? "no reason given" : cause.getClass().getSimpleName());
+            LOG.warn("RC_TRANSPORT=io_uring: the kernel does not offer io_uring here ({}); using {}",
+                    cause == null ? "no reason given" : cause.getClass().getSimpleName(), otherwise.name());
         }
         System.setProperty(use ? "io.lettuce.core.epoll" : "io.lettuce.core.iouring", "false");
         boolean redisOnIoUring = !EpollProvider.isAvailable() && IOUringProvider.isAvailable();
         if (use != redisOnIoUring) {
             LOG.warn("the Redis client of this process already runs on {}; the event loops do too",
-                    redisOnIoUring ? "io_uring" : "epoll");
+                    redisOnIoUring ? "io_uring" : otherwise.name());
             use = redisOnIoUring;
         }
-        return use ? Transport.IO_URING : Transport.nativeTransport();
+        return use ? Transport.IO_URING : otherwise;
     }
 
     /** Waits, checking every 5 ms, until {@code done} holds or {@code millis} have passed (or an interrupt). */
