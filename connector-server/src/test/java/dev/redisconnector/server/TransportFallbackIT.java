@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redisconnector.testing.RedisServerExtension;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -46,40 +40,14 @@ class TransportFallbackIT {
 
     @Test
     void ioUringAskedForButNotOfferedFallsBackWithAWarningAndServes() throws Exception {
-        Path jar = Path.of("target", "redis-connector.jar");
-        assertThat(Files.exists(jar)).as("the packaged jar (mvn package builds it before the ITs)").isTrue();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Dio.netty.transport.noNative=true", "-jar",
-                jar.toString(), "serve").redirectErrorStream(true);
-        builder.environment().put("RC_PORT", "0");
-        builder.environment().put("RC_EVENT_LOOPS", "1");
-        builder.environment().put("RC_DATA_DIR", dir.toString());
-        builder.environment().put("RC_ADMIN_TOKEN", ADMIN);
-        builder.environment().put("RC_ALLOW_LOOPBACK", "true");
-        builder.environment().put("RC_TRANSPORT", "io_uring");
-        Process server = builder.start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(server.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        try {
-            Pattern listening = Pattern.compile("listening on http://[0-9.]+:(\\d+) .*1 event loops on (\\w+),");
-            Matcher matcher = null;
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (matcher == null && System.currentTimeMillis() < deadline) {
-                matcher = lines.stream().map(listening::matcher).filter(Matcher::find).findFirst().orElse(null);
-                Thread.sleep(100);
-            }
-            assertThat(matcher).as("the server said where it listens: " + lines).isNotNull();
+        Pattern listening = Pattern.compile("listening on http://[0-9.]+:(\\d+) .*1 event loops on (\\w+),");
+        try (PackagedServer server = PackagedServer.start(dir, List.of("-Dio.netty.transport.noNative=true"),
+                Map.of("RC_ADMIN_TOKEN", ADMIN, "RC_ALLOW_LOOPBACK", "true", "RC_TRANSPORT", "io_uring"))) {
+            Matcher matcher = listening.matcher(server.awaitLine(line -> listening.matcher(line).find(),
+                    Duration.ofSeconds(60)));
+            assertThat(matcher.find()).isTrue();
             String base = "http://127.0.0.1:" + matcher.group(1);
+            List<String> lines = server.lines();
             assertThat(matcher.group(2)).isEqualTo("nio");
             assertThat(lines).filteredOn(line -> line.contains("WARN"))
                     .anySatisfy(line -> assertThat(line).contains("RC_TRANSPORT=io_uring: the kernel does not offer"
@@ -99,10 +67,6 @@ class TransportFallbackIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("rc_event_loop_transport{").contains("transport=\"" + matcher.group(2)
                     + "\"");
-        } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
-            server.destroyForcibly();
         }
     }
 
